@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: pages that read widgets, call corpus and models, and draw."""

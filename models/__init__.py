@@ -1,0 +1,1 @@
+"""Analyses of the corpus: TF-IDF themes, comparison, keyness, statistics and cited figures."""
