@@ -1,0 +1,177 @@
+"""The database schema and its versioned migrations, for SQLite and PostgreSQL alike.
+
+Each migration is applied in its own transaction and recorded in `store_meta` under `schema_version`.
+A migration is never edited once released: a change to the schema is a new entry at the end of
+`MIGRATIONS`. The `Table` objects below describe the schema as the last migration leaves it and are
+used to build queries; the DDL in the migrations is what creates it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Connection
+
+metadata = MetaData()
+
+speeches = Table(
+    "speeches",
+    metadata,
+    Column("speech_id", Text, primary_key=True),
+    Column("content_hash", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("speaker", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("country", Text, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("delivered_on", Date, nullable=False),
+    Column("date_precision", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("posted_by", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("n_words", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("kind", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("payload", LargeBinary, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema: its version, what it does, and the statements per dialect."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection, str], None]
+
+
+def _run(conn: Connection, statements: Sequence[str]) -> None:
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+def _initial(conn: Connection, dialect: str) -> None:
+    blob = "BYTEA" if dialect == "postgresql" else "BLOB"
+    stamp = "TIMESTAMP WITH TIME ZONE" if dialect == "postgresql" else "TIMESTAMP"
+    _run(
+        conn,
+        [
+            "CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            f"""CREATE TABLE speeches (
+                speech_id TEXT PRIMARY KEY,
+                content_hash TEXT NOT NULL UNIQUE,
+                title TEXT NOT NULL,
+                speaker TEXT NOT NULL,
+                role TEXT NOT NULL,
+                country TEXT NOT NULL,
+                place TEXT NOT NULL,
+                delivered_on DATE NOT NULL,
+                date_precision TEXT NOT NULL
+                    CHECK (date_precision IN ('day', 'month', 'year')),
+                category TEXT NOT NULL,
+                posted_by TEXT NOT NULL,
+                source TEXT NOT NULL,
+                language TEXT NOT NULL,
+                n_words INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                added_at {stamp} NOT NULL
+            )""",
+            "CREATE INDEX speeches_delivered_on ON speeches (delivered_on)",
+            "CREATE INDEX speeches_speaker ON speeches (speaker)",
+            f"""CREATE TABLE annotations (
+                kind TEXT NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                updated_at {stamp} NOT NULL,
+                PRIMARY KEY (kind, key)
+            )""",
+            f"""CREATE TABLE artifacts (
+                name TEXT PRIMARY KEY,
+                payload {blob} NOT NULL,
+                updated_at {stamp} NOT NULL
+            )""",
+        ],
+    )
+
+
+def _full_text(conn: Connection, dialect: str) -> None:
+    if dialect == "postgresql":
+        _run(
+            conn,
+            [
+                """ALTER TABLE speeches ADD COLUMN search_vector tsvector
+                   GENERATED ALWAYS AS (
+                       setweight(to_tsvector('english', title), 'A')
+                       || setweight(to_tsvector('english', left(text, 900000)), 'B')
+                   ) STORED""",
+                "CREATE INDEX speeches_search ON speeches USING GIN (search_vector)",
+            ],
+        )
+        return
+    # External-content FTS5 index over the speeches table: the text is stored once.
+    _run(
+        conn,
+        [
+            """CREATE VIRTUAL TABLE speeches_fts USING fts5(
+                   title, text, content='speeches', content_rowid='rowid',
+                   tokenize='unicode61 remove_diacritics 2'
+               )""",
+            """CREATE TRIGGER speeches_fts_insert AFTER INSERT ON speeches BEGIN
+                   INSERT INTO speeches_fts (rowid, title, text)
+                   VALUES (new.rowid, new.title, new.text);
+               END""",
+            """CREATE TRIGGER speeches_fts_delete AFTER DELETE ON speeches BEGIN
+                   INSERT INTO speeches_fts (speeches_fts, rowid, title, text)
+                   VALUES ('delete', old.rowid, old.title, old.text);
+               END""",
+            """CREATE TRIGGER speeches_fts_update AFTER UPDATE ON speeches BEGIN
+                   INSERT INTO speeches_fts (speeches_fts, rowid, title, text)
+                   VALUES ('delete', old.rowid, old.title, old.text);
+                   INSERT INTO speeches_fts (rowid, title, text)
+                   VALUES (new.rowid, new.title, new.text);
+               END""",
+        ],
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "speeches, annotations, artifacts", _initial),
+    Migration(2, "full-text search (FTS5 on SQLite, tsvector on PostgreSQL)", _full_text),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version

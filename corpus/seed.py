@@ -1,0 +1,22 @@
+"""The built-in first entry of every new corpus, shipped as package data."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from corpus.ingest import read_file
+from corpus.metadata import parse_document
+from corpus.records import Speech
+
+SEED_FILE = "2018-06-15-lavrov-remarks-to-russian-ngos.txt"
+
+
+def seed_bytes() -> bytes:
+    """Return the seed transcript exactly as shipped."""
+    return files("corpus").joinpath("data", SEED_FILE).read_bytes()
+
+
+def seed_speech() -> Speech:
+    """Return the seed transcript parsed like any upload: Sergey Lavrov, Moscow, 15 June 2018."""
+    (document,) = read_file(SEED_FILE, seed_bytes())
+    return parse_document(document)

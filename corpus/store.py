@@ -1,0 +1,670 @@
+"""The durable corpus: speeches with their metadata in SQLite (default) or PostgreSQL.
+
+Example:
+    store = CorpusStore("sqlite:///speeches.sqlite")
+    store.add(speech)                      # AddResult(status="added", ...)
+    store.find(SpeechFilter(speakers=frozenset({"Sergey Lavrov"})))
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import pandas as pd
+from sqlalchemy import (
+    Engine,
+    Select,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+
+from corpus.errors import SpeechNotFoundError, StoreError
+from corpus.records import SearchHit, Speech, SpeechFilter, fingerprint
+from corpus.schema import MIGRATIONS, SCHEMA_VERSION, annotations, artifacts, speeches, store_meta
+
+logger = logging.getLogger(__name__)
+
+AddStatus = Literal["added", "duplicate"]
+T = TypeVar("T")
+
+_SPEECH_COLUMNS = [c for c in speeches.c if c.name not in ("content_hash", "added_at")]
+_CATALOGUE_COLUMNS = [
+    "speech_id",
+    "title",
+    "speaker",
+    "role",
+    "country",
+    "place",
+    "date",
+    "date_iso",
+    "date_precision",
+    "n_words",
+    "source",
+    "category",
+    "posted_by",
+    "language",
+]
+_BATCH = 500
+_BUMP_VERSION = text(
+    "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'corpus_version'"
+)
+_LOCK_RETRIES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What happened to one speech given to `CorpusStore.add`."""
+
+    status: AddStatus
+    speech_id: str
+    duplicate_of: str | None = None
+
+
+def sqlite_url(path: str | Path) -> str:
+    """Return the SQLAlchemy URL of an SQLite file."""
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def database_url(value: str) -> str:
+    """Turn a setting (an SQLAlchemy URL or a plain file path) into an SQLAlchemy URL."""
+    if "://" in value:
+        return value
+    return sqlite_url(value)
+
+
+class CorpusStore:
+    """All speeches of one corpus, stored in a real database through SQLAlchemy.
+
+    The store holds an engine, never a connection: each operation takes a short-lived connection,
+    so that the dashboard's sessions (each on its own thread) and several processes can share it.
+    Writes on SQLite use WAL mode and `BEGIN IMMEDIATE` with a busy timeout, so writers queue up
+    instead of failing with "database is locked".
+
+    Args:
+        url: an SQLAlchemy URL (``sqlite:///path`` or ``postgresql+psycopg://...``) or a file path.
+        seed: insert the built-in first speech when the store is created (not again if removed later).
+    """
+
+    def __init__(self, url: str, *, seed: bool = True) -> None:
+        self.url = database_url(url)
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError as err:
+            raise StoreError(
+                f"{url!r} is not a database URL; give a file path or a URL such as "
+                "sqlite:///speeches.sqlite or postgresql+psycopg://user@host/db."
+            ) from err
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            folder = Path(parsed.database).expanduser().parent
+            if not folder.exists():
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as err:
+                    raise StoreError(
+                        f"Cannot create the folder {folder} for the database: {err.strerror}."
+                    ) from err
+        self._engine = self._make_engine(writer=False)
+        self._writer = self._make_engine(writer=True) if self.dialect == "sqlite" else self._engine
+        created = self._migrate()
+        if created and seed:
+            self._insert_seed()
+
+    # -- engines and transactions -------------------------------------------------------------
+
+    def _make_engine(self, *, writer: bool) -> Engine:
+        if self.dialect != "sqlite":
+            return create_engine(self.url, pool_pre_ping=True)
+        engine = create_engine(self.url, connect_args={"timeout": 60, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 60000")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+        return engine
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except OperationalError as err:
+            raise self._translate(err) from err
+
+    def _write(
+        self, work: Callable[[Connection], T], *, changed: Callable[[T], bool] = lambda _: True
+    ) -> T:
+        """Run `work` in one write transaction, retrying while another writer holds the lock.
+
+        The corpus version grows when `changed(result)` says the work changed something.
+        """
+        for attempt in range(_LOCK_RETRIES):
+            try:
+                with self._writer.begin() as conn:
+                    result = work(conn)
+                    if changed(result):
+                        conn.execute(_BUMP_VERSION)
+                    return result
+            except OperationalError as err:
+                if _is_locked(err) and attempt < _LOCK_RETRIES - 1:
+                    time.sleep(0.05 * 2**attempt)
+                    continue
+                raise self._translate(err) from err
+            except DBAPIError as err:
+                raise self._translate(err) from err
+        raise StoreError("The database stayed locked by another writer; try again in a minute.")
+
+    def _translate(self, err: SQLAlchemyError) -> StoreError:
+        message = str(getattr(err, "orig", err)).lower()
+        where = self.describe()
+        if "readonly" in message or "read-only" in message:
+            return StoreError(f"The database {where} is read-only; check its file permissions.")
+        if "disk is full" in message or "no space" in message:
+            return StoreError(
+                f"The disk holding {where} is full; nothing was stored. Free some space."
+            )
+        if "not a database" in message or "malformed" in message:
+            return StoreError(
+                f"The database {where} is damaged or not a speech-tracker database; "
+                "restore it from a backup (speechtrack import-corpus) or point --db elsewhere."
+            )
+        if "unable to open" in message:
+            return StoreError(
+                f"Cannot open the database {where}; check the path and its permissions."
+            )
+        if _is_locked(err):
+            return StoreError(f"The database {where} is busy with another writer; try again.")
+        return StoreError(f"The database {where} failed: {getattr(err, 'orig', err)}")
+
+    def describe(self) -> str:
+        """Name the database for messages, without any password."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (tests and short-lived command-line runs)."""
+        self._engine.dispose()
+        self._writer.dispose()
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def _migrate(self) -> bool:
+        """Bring the schema up to date; return True when the store was created just now."""
+        try:
+            with self._writer.begin() as conn:
+                if self.dialect == "postgresql":
+                    # one migrator at a time across processes and servers
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+                conn.exec_driver_sql(
+                    "CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+                )
+                current = self._meta(conn, "schema_version")
+                version = int(current) if current is not None else 0
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"The database {self.describe()} was written by a newer speech-tracker "
+                        f"(schema {version}; this version knows up to {SCHEMA_VERSION}); "
+                        "upgrade speech-tracker to open it."
+                    )
+                if version == 0 and self._has_table(conn, "speeches"):
+                    raise StoreError(
+                        f"The database {self.describe()} has a speeches table but no speech-tracker "
+                        "schema version; point --db at a new file or a speech-tracker database."
+                    )
+                for migration in MIGRATIONS:
+                    if migration.version > version:
+                        logger.info(
+                            "Applying schema migration %s: %s",
+                            migration.version,
+                            migration.description,
+                        )
+                        migration.apply(conn, self.dialect)
+                        self._set_meta(conn, "schema_version", str(migration.version))
+                if version == 0:
+                    self._set_meta(conn, "corpus_version", "0")
+                    self._set_meta(conn, "created_at", datetime.now(UTC).isoformat())
+                return version == 0
+        except SQLAlchemyError as err:
+            raise self._translate(err) from err
+
+    def _has_table(self, conn: Connection, name: str) -> bool:
+        if self.dialect == "sqlite":
+            query = text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n")
+        else:
+            query = text("SELECT 1 FROM information_schema.tables WHERE table_name = :n")
+        return conn.execute(query, {"n": name}).first() is not None
+
+    @staticmethod
+    def _meta(conn: Connection, key: str) -> str | None:
+        row = conn.execute(select(store_meta.c.value).where(store_meta.c.key == key)).first()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
+        insert = self._insert(store_meta).values(key=key, value=value)
+        conn.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+    def _insert(self, table):  # type: ignore[no-untyped-def]
+        module = pg_dialect if self.dialect == "postgresql" else sqlite_dialect
+        return module.insert(table)
+
+    def _insert_seed(self) -> None:
+        from corpus.seed import seed_speech  # the seed needs the readers; import only when creating
+
+        self.add(seed_speech())
+
+    def schema_version(self) -> int:
+        """Return the schema version of the database."""
+        with self._read() as conn:
+            return int(self._meta(conn, "schema_version") or 0)
+
+    def version(self) -> int:
+        """Return a number that grows with every change of speeches, annotations or artifacts."""
+        with self._read() as conn:
+            return int(self._meta(conn, "corpus_version") or 0)
+
+    # -- speeches ----------------------------------------------------------------------------
+
+    def add(self, speech: Speech) -> AddResult:
+        """Store one speech in one transaction, or report the entry it duplicates."""
+        return self.add_many([speech])[0]
+
+    def add_many(self, batch: Iterable[Speech]) -> list[AddResult]:
+        """Store speeches, each complete or not at all, in chunked transactions.
+
+        A speech whose text (white space folded) is already stored is not stored again; its result
+        names the existing entry. Duplicates within the batch are caught the same way.
+        """
+        results: list[AddResult] = []
+        chunk: list[Speech] = []
+
+        def flush() -> None:
+            results.extend(
+                self._write(
+                    lambda conn: self._add_chunk(conn, chunk),
+                    changed=lambda done: any(r.status == "added" for r in done),
+                )
+            )
+            chunk.clear()
+
+        for speech in batch:
+            chunk.append(speech)
+            if len(chunk) >= _BATCH:
+                flush()
+        if chunk:
+            flush()
+        return results
+
+    def _add_chunk(self, conn: Connection, chunk: list[Speech]) -> list[AddResult]:
+        hashes = [fingerprint(s.text) for s in chunk]
+        existing = dict(
+            conn.execute(
+                select(speeches.c.content_hash, speeches.c.speech_id).where(
+                    speeches.c.content_hash.in_(set(hashes))
+                )
+            ).all()
+        )
+        now = datetime.now(UTC)
+        results: list[AddResult] = []
+        for speech, digest in zip(chunk, hashes, strict=True):
+            if digest in existing:
+                results.append(AddResult("duplicate", existing[digest], existing[digest]))
+                continue
+            row = _to_row(speech) | {"content_hash": digest, "added_at": now}
+            inserted = conn.execute(
+                self._insert(speeches)
+                .values(**row)
+                .on_conflict_do_nothing()
+                .returning(speeches.c.speech_id)
+            ).first()
+            if inserted is None:  # same id or hash stored meanwhile by another writer
+                found = conn.execute(
+                    select(speeches.c.speech_id).where(
+                        (speeches.c.content_hash == digest)
+                        | (speeches.c.speech_id == speech.speech_id)
+                    )
+                ).scalar_one()
+                results.append(AddResult("duplicate", found, found))
+                continue
+            existing[digest] = speech.speech_id
+            results.append(AddResult("added", speech.speech_id))
+        return results
+
+    def update_metadata(self, speech_id: str, **changes: object) -> Speech:
+        """Correct the metadata of a stored speech (never its text); return the corrected speech."""
+        allowed = {"title", "speaker", "role", "country", "place", "delivered_on", "date_precision",
+                   "category", "posted_by", "source", "language"}  # fmt: skip
+        unknown = set(changes) - allowed
+        if unknown:
+            raise StoreError(
+                f"Cannot change {', '.join(sorted(unknown))}; only {', '.join(sorted(allowed))}."
+            )
+        current = self.get(speech_id)
+        corrected = Speech(**{**_to_row(current), **changes})  # validates the new values
+
+        def work(conn: Connection) -> None:
+            values = {k: v for k, v in _to_row(corrected).items() if k in allowed}
+            conn.execute(update(speeches).where(speeches.c.speech_id == speech_id).values(**values))
+
+        self._write(work)
+        return corrected
+
+    def get(self, speech_id: str) -> Speech:
+        """Return one speech by id, or raise `SpeechNotFoundError`."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(*_SPEECH_COLUMNS).where(speeches.c.speech_id == speech_id)
+            ).first()
+        if row is None:
+            raise SpeechNotFoundError(speech_id)
+        return _from_row(row._mapping)
+
+    def remove(self, speech_id: str) -> None:
+        """Remove one speech, or raise `SpeechNotFoundError`."""
+
+        def work(conn: Connection) -> int:
+            return conn.execute(delete(speeches).where(speeches.c.speech_id == speech_id)).rowcount
+
+        if not self._write(work):
+            raise SpeechNotFoundError(speech_id)
+
+    def count(self, flt: SpeechFilter = SpeechFilter()) -> int:
+        """Return the number of speeches the filter selects."""
+        query = self._filtered(select(func.count()).select_from(speeches), flt)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def find(self, flt: SpeechFilter = SpeechFilter()) -> tuple[Speech, ...]:
+        """Return the speeches the filter selects, by date then id, with their text."""
+        query = self._filtered(select(*_SPEECH_COLUMNS), flt).order_by(
+            speeches.c.delivered_on, speeches.c.speech_id
+        )
+        with self._read() as conn:
+            return tuple(_from_row(row._mapping) for row in conn.execute(query))
+
+    def catalogue(self, flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
+        """Return the metadata of the selected speeches (no text), one row each, by date then id.
+
+        Returns:
+            A frame with columns speech_id, title, speaker, role, country, place, date (datetime64),
+            date_iso, date_precision, n_words, source, category, posted_by, language.
+        """
+        columns = [c for c in _SPEECH_COLUMNS if c.name != "text"]
+        query = self._filtered(select(*columns), flt).order_by(
+            speeches.c.delivered_on, speeches.c.speech_id
+        )
+        with self._read() as conn:
+            frame = pd.DataFrame(
+                [dict(row._mapping) for row in conn.execute(query)],
+                columns=[c.name for c in columns],
+            )
+        frame = frame.rename(columns={"delivered_on": "date"})
+        frame["date"] = pd.to_datetime(frame["date"])
+        frame["date_iso"] = [
+            _iso(d, p) for d, p in zip(frame["date"], frame["date_precision"], strict=True)
+        ]
+        return frame[_CATALOGUE_COLUMNS].reset_index(drop=True)
+
+    def texts(self, flt: SpeechFilter = SpeechFilter()) -> pd.Series:
+        """Return the text of the selected speeches indexed by speech_id, by date then id."""
+        query = self._filtered(select(speeches.c.speech_id, speeches.c.text), flt).order_by(
+            speeches.c.delivered_on, speeches.c.speech_id
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return pd.Series(
+            [r[1] for r in rows],
+            index=pd.Index([r[0] for r in rows], name="speech_id"),
+            name="text",
+            dtype=object,
+        )
+
+    def speakers(self) -> list[str]:
+        """Return the distinct speakers, sorted."""
+        return self._distinct(speeches.c.speaker)
+
+    def places(self) -> list[str]:
+        """Return the distinct places, sorted."""
+        return self._distinct(speeches.c.place)
+
+    def countries(self) -> list[str]:
+        """Return the distinct countries, sorted."""
+        return self._distinct(speeches.c.country)
+
+    def _distinct(self, column) -> list[str]:  # type: ignore[no-untyped-def]
+        with self._read() as conn:
+            values = conn.execute(select(column).distinct().where(column != "")).scalars().all()
+        return sorted(str(v) for v in values)
+
+    def date_range(self) -> tuple[datetime, datetime] | None:
+        """Return the first and last delivery dates, or None for an empty corpus."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(func.min(speeches.c.delivered_on), func.max(speeches.c.delivered_on))
+            ).first()
+        if row is None or row[0] is None:
+            return None
+        return pd.Timestamp(row[0]).to_pydatetime(), pd.Timestamp(row[1]).to_pydatetime()
+
+    def _filtered(self, query: Select, flt: SpeechFilter) -> Select:  # type: ignore[type-arg]
+        if flt.speakers:
+            query = query.where(speeches.c.speaker.in_(sorted(flt.speakers)))
+        if flt.places:
+            query = query.where(speeches.c.place.in_(sorted(flt.places)))
+        if flt.countries:
+            query = query.where(speeches.c.country.in_(sorted(flt.countries)))
+        if flt.speech_ids:
+            query = query.where(speeches.c.speech_id.in_(sorted(flt.speech_ids)))
+        if flt.start is not None:
+            query = query.where(speeches.c.delivered_on >= flt.start)
+        if flt.end is not None:
+            query = query.where(speeches.c.delivered_on <= flt.end)
+        if flt.contains:
+            match = self._match_ids(flt.contains)
+            if match is not None:
+                query = query.where(speeches.c.speech_id.in_(match))
+        return query
+
+    # -- full-text search -------------------------------------------------------------------
+
+    def _match_ids(self, query_text: str) -> Select | None:  # type: ignore[type-arg]
+        terms = _search_terms(query_text)
+        if not terms:
+            return None
+        if self.dialect == "postgresql":
+            condition = text("search_vector @@ websearch_to_tsquery('english', :q)").bindparams(
+                q=query_text
+            )
+        else:
+            condition = text(
+                "speeches.rowid IN (SELECT rowid FROM speeches_fts WHERE speeches_fts MATCH :q)"
+            ).bindparams(q=_fts5_query(terms))
+        return select(speeches.c.speech_id).where(condition)
+
+    def search(self, query_text: str, *, limit: int = 50) -> list[SearchHit]:
+        """Find speeches by words or "quoted phrases"; every word must occur. Best matches first."""
+        terms = _search_terms(query_text)
+        if not terms:
+            return []
+        if self.dialect == "postgresql":
+            sql = text(
+                """SELECT speech_id, title, speaker, delivered_on, date_precision,
+                          ts_headline('english', left(text, 200000), q,
+                                      'StartSel=«, StopSel=», MaxWords=24, MinWords=8') AS snippet,
+                          ts_rank(search_vector, q) AS rank
+                   FROM speeches, websearch_to_tsquery('english', :q) q
+                   WHERE search_vector @@ q ORDER BY rank DESC, delivered_on LIMIT :limit"""
+            )
+            params: dict[str, object] = {"q": query_text, "limit": limit}
+        else:
+            sql = text(
+                """SELECT s.speech_id, s.title, s.speaker, s.delivered_on, s.date_precision,
+                          snippet(speeches_fts, 1, '«', '»', '…', 16) AS snippet,
+                          -bm25(speeches_fts) AS rank
+                   FROM speeches_fts JOIN speeches s ON s.rowid = speeches_fts.rowid
+                   WHERE speeches_fts MATCH :q ORDER BY bm25(speeches_fts), s.delivered_on LIMIT :limit"""
+            )
+            params = {"q": _fts5_query(terms), "limit": limit}
+        with self._read() as conn:
+            rows = conn.execute(sql, params).all()
+        return [
+            SearchHit(
+                speech_id=r.speech_id,
+                title=r.title,
+                speaker=r.speaker,
+                date_iso=_iso(pd.Timestamp(r.delivered_on), r.date_precision),
+                snippet=" ".join(str(r.snippet).split()),
+                rank=float(r.rank),
+            )
+            for r in rows
+        ]
+
+    # -- annotations and artifacts ----------------------------------------------------------
+
+    def put_annotation(self, kind: str, key: str, value: dict[str, object]) -> None:
+        """Store a user's annotation (a theme label, a figure correction...), replacing any earlier one."""
+        payload = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        now = datetime.now(UTC)
+
+        def work(conn: Connection) -> None:
+            insert = self._insert(annotations).values(
+                kind=kind, key=key, value=payload, updated_at=now
+            )
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["kind", "key"], set_={"value": payload, "updated_at": now}
+                )
+            )
+
+        self._write(work)
+
+    def annotations(self, kind: str) -> dict[str, dict[str, object]]:
+        """Return every annotation of one kind, by key."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(annotations.c.key, annotations.c.value)
+                .where(annotations.c.kind == kind)
+                .order_by(annotations.c.key)
+            ).all()
+        return {str(k): json.loads(v) for k, v in rows}
+
+    def delete_annotation(self, kind: str, key: str) -> None:
+        """Remove one annotation (no error when there is none)."""
+        self._write(
+            lambda conn: conn.execute(
+                delete(annotations).where((annotations.c.kind == kind) & (annotations.c.key == key))
+            )
+        )
+
+    def put_artifact(self, name: str, payload: bytes) -> None:
+        """Store a computed artifact (a fitted model, a cache) shared by every server on this database."""
+        now = datetime.now(UTC)
+
+        def work(conn: Connection) -> None:
+            insert = self._insert(artifacts).values(name=name, payload=payload, updated_at=now)
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["name"], set_={"payload": payload, "updated_at": now}
+                )
+            )
+
+        self._write(work)
+
+    def get_artifact(self, name: str) -> bytes | None:
+        """Return a stored artifact, or None."""
+        with self._read() as conn:
+            value = conn.execute(
+                select(artifacts.c.payload).where(artifacts.c.name == name)
+            ).scalar()
+        return None if value is None else bytes(value)
+
+    def integrity_check(self) -> str:
+        """Run the database's own consistency check; return "ok" or what it found."""
+        if self.dialect != "sqlite":
+            return "ok"
+        with self._read() as conn:
+            rows = conn.exec_driver_sql("PRAGMA integrity_check").all()
+        return "; ".join(str(r[0]) for r in rows)
+
+
+def _is_locked(err: SQLAlchemyError) -> bool:
+    message = str(getattr(err, "orig", err)).lower()
+    return (
+        "database is locked" in message
+        or "database table is locked" in message
+        or "busy" in message
+    )
+
+
+def _iso(value: pd.Timestamp, precision: str) -> str:
+    if precision == "year":
+        return f"{value.year:04d}"
+    if precision == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _to_row(speech: Speech) -> dict[str, object]:
+    return {
+        "speech_id": speech.speech_id,
+        "title": speech.title,
+        "speaker": speech.speaker,
+        "role": speech.role,
+        "country": speech.country,
+        "place": speech.place,
+        "delivered_on": speech.delivered_on,
+        "date_precision": speech.date_precision,
+        "category": speech.category,
+        "posted_by": speech.posted_by,
+        "source": speech.source,
+        "language": speech.language,
+        "n_words": speech.n_words,
+        "text": speech.text,
+    }
+
+
+def _from_row(row) -> Speech:  # type: ignore[no-untyped-def]
+    return Speech(**{key: row[key] for key in row.keys()})
+
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def _search_terms(query_text: str) -> list[str]:
+    terms: list[str] = []
+    for phrase, word in _TERM.findall(query_text):
+        cleaned = " ".join(re.findall(r"\w+", phrase or word))
+        if cleaned:
+            terms.append(cleaned)
+    return terms
+
+
+def _fts5_query(terms: list[str]) -> str:
+    # every term as a quoted phrase: user text can never be read as FTS5 syntax
+    return " AND ".join('"' + term.replace('"', "") + '"' for term in terms)
