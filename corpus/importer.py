@@ -1,0 +1,309 @@
+"""Bringing files into the corpus: one report per file, archive member or table row.
+
+Every file is read, parsed and stored on its own: a bad file is reported with its reason and the
+good files of the same batch are still stored. Nothing half-written reaches the store, because a
+speech is stored in one transaction after it has been read and parsed completely.
+
+Example:
+    reports = import_paths(store, [Path("speeches/")], overrides=SpeechFields(place="Moscow"))
+    rejected = [r for r in reports if r.status == "rejected"]
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from corpus.errors import CorpusError
+from corpus.ingest import iter_archive, read_file, sniff_format
+from corpus.limits import DEFAULT_LIMITS, Limits
+from corpus.metadata import parse_document
+from corpus.records import Document, Speech, SpeechFields
+from corpus.store import CorpusStore
+from corpus.tables import Rejected, read_table, speech_from_row
+
+logger = logging.getLogger(__name__)
+
+ReportStatus = Literal["added", "duplicate", "rejected"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileReport:
+    """What happened to one file, archive member or table row."""
+
+    file: str
+    status: ReportStatus
+    speech_id: str | None = None
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+    title: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the report as the command line's JSON object."""
+        return {
+            "file": self.file,
+            "status": self.status,
+            "speech_id": self.speech_id,
+            "reason": self.reason or None,
+            "warnings": list(self.warnings),
+            "title": self.title,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    """A speech read and parsed from an upload, ready to be confirmed and stored."""
+
+    file: str
+    speech: Speech
+    warnings: tuple[str, ...] = ()
+
+
+def _rejected(name: str, err: CorpusError | str) -> FileReport:
+    reason = str(err)
+    prefix = f"{name}: "
+    if reason.startswith(prefix):
+        reason = reason[len(prefix) :]
+    return FileReport(file=name, status="rejected", reason=reason)
+
+
+def prepare_upload(
+    name: str,
+    data: bytes,
+    *,
+    overrides: SpeechFields = SpeechFields(),
+    mapping: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Prepared | FileReport]:
+    """Read and parse one upload without storing it: a speech per file, member or table row.
+
+    Returns:
+        `Prepared` speeches to confirm and store, and rejected `FileReport`s with their reasons.
+    """
+    try:
+        kind = sniff_format(name, data)
+    except CorpusError as err:
+        return [_rejected(name, err)]
+    if kind == "table":
+        return list(_prepare_table(name, data, mapping=mapping, overrides=overrides))
+    if kind == "zip":
+        return list(_prepare_archive(name, data, overrides=overrides, limits=limits))
+    return _prepare_file(name, data, overrides=overrides, limits=limits)
+
+
+def _prepare_file(
+    name: str, data: bytes, *, overrides: SpeechFields, limits: Limits
+) -> list[Prepared | FileReport]:
+    try:
+        documents = read_file(name, data, limits=limits)
+        return [_parse(doc, overrides) for doc in documents]
+    except CorpusError as err:
+        return [_rejected(name, err)]
+    except (
+        ValueError,
+        LookupError,
+        TypeError,
+        ArithmeticError,
+        RecursionError,
+        MemoryError,
+    ) as err:
+        # A file that trips a reader library in a way no rule foresaw must not stop the batch:
+        # it is refused on its own, and the log keeps the details for a bug report.
+        logger.exception("Unexpected failure reading %s", name)
+        return [
+            _rejected(
+                name,
+                f"the file could not be read ({type(err).__name__}); check that it is a transcript "
+                "in a supported format (txt, html, docx, pdf, zip, csv, jsonl, parquet, xlsx).",
+            )
+        ]
+
+
+def _parse(document: Document, overrides: SpeechFields) -> Prepared | FileReport:
+    try:
+        speech = parse_document(document, overrides=overrides)
+    except CorpusError as err:
+        return _rejected(document.source_name, err)
+    return Prepared(file=document.source_name, speech=speech, warnings=document.warnings)
+
+
+def _prepare_archive(
+    name: str, data: bytes, *, overrides: SpeechFields, limits: Limits
+) -> Iterator[Prepared | FileReport]:
+    try:
+        members = list(iter_archive(name, data, limits=limits))
+    except CorpusError as err:
+        yield _rejected(name, err)
+        return
+    if not members:
+        yield _rejected(name, "the archive holds no files to read; add transcripts and try again.")
+    for member_name, member_data in members:
+        if isinstance(member_data, CorpusError):
+            yield _rejected(member_name, member_data)
+            continue
+        try:
+            kind = sniff_format(member_name, member_data)
+        except CorpusError as err:
+            yield _rejected(member_name, err)
+            continue
+        if kind == "zip":
+            yield _rejected(
+                member_name,
+                "archives inside archives are not read; unpack the inner archive and upload it on its own.",
+            )
+        elif kind == "table":
+            yield from _prepare_table(member_name, member_data, mapping=None, overrides=overrides)
+        else:
+            yield from _prepare_file(member_name, member_data, overrides=overrides, limits=limits)
+
+
+def _prepare_table(
+    name: str,
+    source: bytes | Path,
+    *,
+    mapping: Mapping[str, str] | None,
+    overrides: SpeechFields,
+) -> Iterator[Prepared | FileReport]:
+    try:
+        reading = read_table(name, source, mapping=mapping)
+        for row in reading.rows():
+            if isinstance(row, Rejected):
+                yield _rejected(row.source_name, row.reason)
+                continue
+            try:
+                speech = speech_from_row(row, overrides=overrides)
+            except CorpusError as err:
+                yield _rejected(row.source_name, err)
+                continue
+            yield Prepared(file=row.source_name, speech=speech, warnings=row.warnings)
+    except CorpusError as err:
+        yield _rejected(name, err)
+
+
+def store_prepared(
+    store: CorpusStore,
+    items: Iterable[Prepared | FileReport],
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 500,
+) -> list[FileReport]:
+    """Store prepared speeches (in batches, each speech complete or absent) and report on each."""
+    reports: list[FileReport] = []
+    batch: list[Prepared] = []
+    slots: list[int] = []
+
+    def flush() -> None:
+        results = store.add_many(p.speech for p in batch)
+        for slot, prepared, result in zip(slots, batch, results, strict=True):
+            duplicate = result.status == "duplicate"
+            reports[slot] = FileReport(
+                file=prepared.file,
+                status=result.status,
+                speech_id=result.speech_id,
+                reason=f"the same text is already stored as {result.speech_id}"
+                if duplicate
+                else "",
+                warnings=prepared.warnings,
+                title=prepared.speech.title,
+            )
+        if progress is not None:
+            progress(len(batch))
+        batch.clear()
+        slots.clear()
+
+    for item in items:
+        if isinstance(item, FileReport):
+            reports.append(item)
+            if progress is not None:
+                progress(1)
+            continue
+        slots.append(len(reports))
+        reports.append(FileReport(file=item.file, status="rejected", reason="not stored"))
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return reports
+
+
+def import_upload(
+    store: CorpusStore,
+    name: str,
+    data: bytes,
+    *,
+    overrides: SpeechFields = SpeechFields(),
+    mapping: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[FileReport]:
+    """Read, parse and store one upload (a transcript, an archive or a table of speeches)."""
+    prepared = prepare_upload(name, data, overrides=overrides, mapping=mapping, limits=limits)
+    return store_prepared(store, prepared)
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield the files named, and every file below the folders named, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file_name in sorted(names):
+                    if not file_name.startswith("."):
+                        yield Path(root) / file_name
+        else:
+            yield path
+
+
+def import_paths(
+    store: CorpusStore,
+    paths: Iterable[Path],
+    *,
+    overrides: SpeechFields = SpeechFields(),
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[FileReport]:
+    """Import files, folders (recursively) and archives; one report per file or member."""
+    reports: list[FileReport] = []
+    for path in iter_files(paths):
+        name = str(path)
+        try:
+            if path.is_symlink() and not path.exists():
+                raise OSError("broken link")
+            size = path.stat().st_size
+        except OSError:
+            reports.append(_rejected(name, "the file cannot be found or opened; check the path."))
+            continue
+        if size > limits.max_file_bytes:
+            reports.append(
+                _rejected(
+                    name,
+                    f"the file is {size / 1e6:.0f} MB, more than the {limits.max_file_bytes / 1e6:.0f} MB "
+                    "a transcript may have; split it or import it as a table of speeches.",
+                )
+            )
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            reports.append(
+                _rejected(name, f"the file cannot be read ({err.strerror}); check its permissions.")
+            )
+            continue
+        reports.extend(import_upload(store, name, data, overrides=overrides, limits=limits))
+    return reports
+
+
+def import_table_file(
+    store: CorpusStore,
+    path: Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    overrides: SpeechFields = SpeechFields(),
+    progress: Callable[[int], None] | None = None,
+) -> list[FileReport]:
+    """Import a table of speeches (CSV, JSON Lines, Parquet, XLSX), one report per row."""
+    items = _prepare_table(path.name, path, mapping=mapping, overrides=overrides)
+    return store_prepared(store, items, progress=progress)
