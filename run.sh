@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# One command per job on a fresh machine:
+#   bash run.sh dashboard   install speech-tracker into .venv and start the dashboard (SQLite, seed loaded)
+#   bash run.sh test        install everything the tests need and run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+VENV=${SPEECHTRACK_VENV:-$ROOT/.venv}
+PYTHON=${PYTHON:-python3}
+
+venv() {
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  # shellcheck disable=SC1091
+  . "$VENV/bin/activate"
+  python -m pip install -q --upgrade pip
+}
+
+system_packages() {
+  # Chromium for the browser tests, PostgreSQL for the store tests on a real server.
+  local need=()
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${need[*]} from Debian's packages..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Not installing ${need[*]} (needs root and apt-get); the tests that need them will be skipped."
+  fi
+}
+
+start_postgres() {
+  # A throwaway PostgreSQL cluster on loopback, stopped when this script ends.
+  [ -n "${SPEECHTRACK_TEST_PG_URL:-}" ] && return 0
+  local bin
+  bin=$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n 1) || return 0
+  [ -x "$bin/postgres" ] || return 0
+  PGDATA_DIR=$(mktemp -d /tmp/speechtrack-pg.XXXXXX)
+  local port run=()
+  port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$PGDATA_DIR"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$PGDATA_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${run[@]}" "$bin/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" -w \
+    -o "-p $port -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  trap '"${run[@]}" "$bin/pg_ctl" -D "$PGDATA_DIR/data" -m fast stop >/dev/null 2>&1 || true' EXIT
+  export SPEECHTRACK_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
+  echo "PostgreSQL test server on 127.0.0.1:$port"
+}
+
+case "${1:-}" in
+  dashboard)
+    venv
+    python -m pip install -q .
+    exec python -m streamlit run streamlit_app.py --browser.gatherUsageStats false "${@:2}"
+    ;;
+  test)
+    system_packages
+    venv
+    python -m pip install -q -e ".[dev]"
+    start_postgres
+    python -m pytest -q "${@:2}"
+    ;;
+  *)
+    echo "usage: bash run.sh dashboard | bash run.sh test [pytest options]" >&2
+    exit 2
+    ;;
+esac
