@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from corpus.errors import SpeechNotFoundError, StoreError
 from corpus.records import SearchHit, Speech, SpeechFilter, fingerprint
@@ -122,18 +123,28 @@ class CorpusStore:
                     raise StoreError(
                         f"Cannot create the folder {folder} for the database: {err.strerror}."
                     ) from err
-        self._engine = self._make_engine(writer=False)
-        self._writer = self._make_engine(writer=True) if self.dialect == "sqlite" else self._engine
+        in_memory = self.dialect == "sqlite" and parsed.database in (None, "", ":memory:")
+        if in_memory or self.dialect != "sqlite":
+            # one engine: an in-memory database lives in a single connection
+            self._engine = self._make_engine(writer=True, in_memory=in_memory)
+            self._writer = self._engine
+        else:
+            self._engine = self._make_engine(writer=False)
+            self._writer = self._make_engine(writer=True)
         created = self._migrate()
         if created and seed:
             self._insert_seed()
 
     # -- engines and transactions -------------------------------------------------------------
 
-    def _make_engine(self, *, writer: bool) -> Engine:
+    def _make_engine(self, *, writer: bool, in_memory: bool = False) -> Engine:
         if self.dialect != "sqlite":
             return create_engine(self.url, pool_pre_ping=True)
-        engine = create_engine(self.url, connect_args={"timeout": 60, "check_same_thread": False})
+        engine = create_engine(
+            self.url,
+            connect_args={"timeout": 60, "check_same_thread": False},
+            poolclass=StaticPool if in_memory else None,
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]

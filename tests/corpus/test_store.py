@@ -1,0 +1,300 @@
+"""The store on real databases: an SQLite file, and a real PostgreSQL server when one is given."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+from corpus import SpeechFilter, SpeechNotFoundError, StoreError
+from corpus.records import Speech, speech_id_for
+from corpus.store import CorpusStore
+from tests.conftest import make_speech
+
+CATALOGUE_COLUMNS = [
+    "speech_id",
+    "title",
+    "speaker",
+    "role",
+    "country",
+    "place",
+    "date",
+    "date_iso",
+    "date_precision",
+    "n_words",
+    "source",
+    "category",
+    "posted_by",
+    "language",
+]
+
+
+def _three(store: CorpusStore) -> list[Speech]:
+    speeches = [
+        make_speech(
+            "Only 70 Russian NGOs enjoy consultative status with ECOSOC.",
+            speaker="Sergey Lavrov",
+            place="Moscow",
+            delivered_on=date(2018, 6, 15),
+        ),
+        make_speech(
+            "Fisheries and boats matter to our coastal towns.",
+            speaker="Ana Pérez",
+            place="Lisbon",
+            delivered_on=date(2019, 1, 1),
+            date_precision="year",
+        ),
+        make_speech(
+            "Taxation and the budget were debated at length.",
+            speaker="Sergey Lavrov",
+            place="Geneva",
+            delivered_on=date(2021, 3, 1),
+            date_precision="month",
+        ),
+    ]
+    assert [r.status for r in store.add_many(speeches)] == ["added"] * 3
+    return speeches
+
+
+def test_add_get_round_trip(empty_store: CorpusStore) -> None:
+    speech = make_speech(
+        "Colleagues,\n\nWe meet again.",
+        role="Foreign Minister",
+        country="Russia",
+        posted_by="V. P.",
+    )
+    result = empty_store.add(speech)
+    assert (result.status, result.speech_id, result.duplicate_of) == (
+        "added",
+        speech.speech_id,
+        None,
+    )
+    assert empty_store.get(speech.speech_id) == speech
+
+
+def test_duplicate_by_text_whatever_the_line_endings(empty_store: CorpusStore) -> None:
+    first = make_speech("First paragraph.\n\nSecond paragraph.")
+    again = make_speech("First paragraph.\r\n \r\nSecond   paragraph.", title="Other title")
+    assert empty_store.add(first).status == "added"
+    result = empty_store.add(again)
+    assert (result.status, result.duplicate_of) == ("duplicate", first.speech_id)
+    assert empty_store.count() == 1
+
+
+def test_duplicates_within_one_batch(empty_store: CorpusStore) -> None:
+    speech = make_speech("Same words twice in one batch.")
+    results = empty_store.add_many([speech, speech])
+    assert [r.status for r in results] == ["added", "duplicate"]
+
+
+def test_find_filters_and_order(empty_store: CorpusStore) -> None:
+    a, b, c = _three(empty_store)
+    assert [s.speech_id for s in empty_store.find()] == [a.speech_id, b.speech_id, c.speech_id]
+    lavrov = empty_store.find(SpeechFilter(speakers=frozenset({"Sergey Lavrov"})))
+    assert [s.speech_id for s in lavrov] == [a.speech_id, c.speech_id]
+    assert [
+        s.speech_id
+        for s in empty_store.find(SpeechFilter(start=date(2019, 1, 1), end=date(2020, 12, 31)))
+    ] == [b.speech_id]
+    assert [s.speech_id for s in empty_store.find(SpeechFilter(places=frozenset({"Geneva"})))] == [
+        c.speech_id
+    ]
+    assert [s.speech_id for s in empty_store.find(SpeechFilter(contains="consultative"))] == [
+        a.speech_id
+    ]
+    assert empty_store.speakers() == ["Ana Pérez", "Sergey Lavrov"]
+    assert empty_store.count(SpeechFilter(speech_ids=frozenset({b.speech_id}))) == 1
+
+
+def test_catalogue_columns_and_precise_dates(empty_store: CorpusStore) -> None:
+    _three(empty_store)
+    frame = empty_store.catalogue()
+    assert list(frame.columns) == CATALOGUE_COLUMNS
+    assert list(frame["date_iso"]) == ["2018-06-15", "2019", "2021-03"]
+    assert str(frame["date"].dtype).startswith("datetime64")
+    texts = empty_store.texts()
+    assert list(texts.index) == list(frame["speech_id"])
+    assert texts.index.name == "speech_id"
+
+
+def test_search_ranks_and_snippets(empty_store: CorpusStore) -> None:
+    a, _, _ = _three(empty_store)
+    hits = empty_store.search("consultative ECOSOC")
+    assert [h.speech_id for h in hits] == [a.speech_id]
+    assert "«" in hits[0].snippet and hits[0].date_iso == "2018-06-15"
+    assert empty_store.search("consultative taxation") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "NEAR(",
+        "a OR",
+        "-x",
+        "title:foo",
+        "*",
+        "'; DROP TABLE speeches; --",
+        "((",
+        "^",
+    ],
+    ids=["quote", "near", "dangling-or", "minus", "column", "star", "sql", "parens", "caret"],
+)
+def test_search_never_reads_user_text_as_syntax(empty_store: CorpusStore, query: str) -> None:
+    _three(empty_store)
+    empty_store.search(query)
+    empty_store.find(SpeechFilter(contains=query))
+    assert empty_store.count() == 3
+
+
+def test_version_grows_only_on_change(empty_store: CorpusStore) -> None:
+    start = empty_store.version()
+    speech = make_speech("A new speech.")
+    empty_store.add(speech)
+    after_add = empty_store.version()
+    empty_store.add(speech)  # duplicate: nothing changes
+    assert empty_store.version() == after_add > start
+    empty_store.put_annotation("theme_label", "3", {"label": "NGOs"})
+    assert empty_store.version() > after_add
+
+
+def test_remove(empty_store: CorpusStore) -> None:
+    a, _, _ = _three(empty_store)
+    empty_store.remove(a.speech_id)
+    with pytest.raises(SpeechNotFoundError, match="speechtrack list"):
+        empty_store.get(a.speech_id)
+    with pytest.raises(SpeechNotFoundError):
+        empty_store.remove(a.speech_id)
+    assert empty_store.search("consultative") == []
+
+
+def test_update_metadata_keeps_text(empty_store: CorpusStore) -> None:
+    a, _, _ = _three(empty_store)
+    corrected = empty_store.update_metadata(a.speech_id, place="Sochi", speaker="S. Lavrov")
+    assert empty_store.get(a.speech_id) == corrected
+    assert (corrected.place, corrected.text) == ("Sochi", a.text)
+    with pytest.raises(StoreError, match="only"):
+        empty_store.update_metadata(a.speech_id, text="other")
+
+
+def test_annotations_and_artifacts(empty_store: CorpusStore) -> None:
+    empty_store.put_annotation("theme_label", "2", {"label": "Eurasian integration"})
+    empty_store.put_annotation("theme_label", "2", {"label": "Eurasia"})
+    empty_store.put_annotation("quantity_correction", "x:1:3", {"dismissed": True})
+    assert empty_store.annotations("theme_label") == {"2": {"label": "Eurasia"}}
+    empty_store.delete_annotation("theme_label", "2")
+    assert empty_store.annotations("theme_label") == {}
+    payload = bytes(range(256)) * 10
+    empty_store.put_artifact("topics/model", payload)
+    assert empty_store.get_artifact("topics/model") == payload
+    assert empty_store.get_artifact("missing") is None
+
+
+def test_seed_is_inserted_once(store_url: str) -> None:
+    store = CorpusStore(store_url)
+    (seed,) = store.find()
+    assert seed.speaker == "Sergey Lavrov"
+    store.remove(seed.speech_id)
+    store.dispose()
+    reopened = CorpusStore(store_url)
+    assert reopened.count() == 0, "a seed the user removed must not come back"
+    reopened.dispose()
+
+
+def test_schema_version_recorded(empty_store: CorpusStore) -> None:
+    from corpus.schema import SCHEMA_VERSION
+
+    assert empty_store.schema_version() == SCHEMA_VERSION
+
+
+def test_newer_database_is_refused(sqlite_path: Path) -> None:
+    CorpusStore(str(sqlite_path), seed=False).dispose()
+    with sqlite3.connect(sqlite_path) as conn:
+        conn.execute("UPDATE store_meta SET value = '999' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="newer speech-tracker"):
+        CorpusStore(str(sqlite_path))
+
+
+def test_damaged_file_is_refused(sqlite_path: Path) -> None:
+    sqlite_path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="damaged or not a speech-tracker database"):
+        CorpusStore(str(sqlite_path))
+    assert sqlite_path.read_bytes().startswith(b"this is not"), "the file must not be overwritten"
+
+
+def test_read_only_database_gives_a_clear_message(sqlite_path: Path, tmp_path: Path) -> None:
+    CorpusStore(str(sqlite_path), seed=False).dispose()
+    uri = f"sqlite:///file:{sqlite_path}?mode=ro&uri=true"
+    store = CorpusStore(uri, seed=False)
+    with pytest.raises(StoreError, match="read-only"):
+        store.add(make_speech("Nothing can be written here."))
+
+
+def _add_many_in_process(url: str, worker: int, n: int) -> list[str]:
+    store = CorpusStore(url, seed=False)
+    statuses = []
+    for i in range(n):
+        text = f"Worker {worker} speech {i}. " + "Shared words of every speech. " * 50
+        statuses.append(store.add(make_speech(text)).status)
+    shared = make_speech("One speech that every worker uploads at the same moment.")
+    statuses.append(store.add(shared).status)
+    store.dispose()
+    return statuses
+
+
+def test_several_processes_add_at_once(store_url: str) -> None:
+    CorpusStore(store_url, seed=False).dispose()
+    n_workers, n_each = 4, 15
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(n_workers) as pool:
+        results = pool.starmap(
+            _add_many_in_process, [(store_url, w, n_each) for w in range(n_workers)]
+        )
+    store = CorpusStore(store_url, seed=False)
+    assert store.count() == n_workers * n_each + 1
+    last = [statuses[-1] for statuses in results]
+    assert sorted(last) == ["added"] + ["duplicate"] * (n_workers - 1)
+    assert all(s == "added" for statuses in results for s in statuses[:-1])
+    assert store.integrity_check() == "ok"
+    store.dispose()
+
+
+_texts = hs.text(
+    alphabet=hs.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=300
+).filter(lambda t: t.strip() != "")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=_texts,
+    title=hs.text(max_size=40),
+    speaker=hs.text(max_size=40),
+    day=hs.dates(min_value=date(1700, 1, 1), max_value=date(2026, 1, 1)),
+    precision=hs.sampled_from(["day", "month", "year"]),
+)
+def test_any_speech_round_trips(
+    text: str, title: str, speaker: str, day: date, precision: str
+) -> None:
+    store = CorpusStore("sqlite://", seed=False)  # in memory, built inside the test body
+    if precision == "month":
+        day = day.replace(day=1)
+    elif precision == "year":
+        day = day.replace(month=1, day=1)
+    speech = Speech(
+        speech_id=speech_id_for(text),
+        title=title,
+        speaker=speaker,
+        delivered_on=day,
+        date_precision=precision,  # type: ignore[arg-type]
+        text=text,
+    )
+    store.add(speech)
+    assert store.get(speech.speech_id) == speech
+    store.dispose()
