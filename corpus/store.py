@@ -585,6 +585,16 @@ class CorpusStore:
             ).all()
         return {str(k): json.loads(v) for k, v in rows}
 
+    def annotation_kinds(self) -> list[str]:
+        """Return the kinds of annotation stored, sorted."""
+        with self._read() as conn:
+            return sorted(conn.execute(select(annotations.c.kind).distinct()).scalars().all())
+
+    def artifact_names(self) -> list[str]:
+        """Return the names of the stored artifacts, sorted."""
+        with self._read() as conn:
+            return sorted(conn.execute(select(artifacts.c.name)).scalars().all())
+
     def delete_annotation(self, kind: str, key: str) -> None:
         """Remove one annotation (no error when there is none)."""
         self._write(

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from corpus.metadata import parse_date
-
+from corpus.backup import export_corpus, import_corpus
 from corpus.errors import CorpusError, MetadataError
 from corpus.importer import FileReport, import_paths, import_table_file
+from corpus.metadata import parse_date
 from corpus.records import SpeechFields
 from corpus.settings import Settings
 from corpus.store import CorpusStore
@@ -209,6 +209,26 @@ def run_search(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
     return 0
 
 
+def run_export_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Write the whole corpus to a backup file."""
+    counts = export_corpus(store, Path(args.file))
+    out.write(
+        f"wrote {counts.speeches} speeches, {counts.annotations} annotations and "
+        f"{counts.artifacts} artifacts to {args.file}\n"
+    )
+    return 0
+
+
+def run_import_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Restore a backup file."""
+    counts = import_corpus(store, Path(args.file))
+    out.write(
+        f"restored {counts.speeches} speeches ({counts.duplicates} already present), "
+        f"{counts.annotations} annotations and {counts.artifacts} artifacts from {args.file}\n"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -260,6 +280,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="text")
     p.set_defaults(handler=run_search)
 
+    p = sub.add_parser("export-corpus", help="back up the whole corpus with labels and corrections")
+    p.add_argument("file", metavar="FILE", help="the backup to write (.jsonl.gz)")
+    p.set_defaults(handler=run_export_corpus)
+
+    p = sub.add_parser("import-corpus", help="restore a backup written by export-corpus")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=run_import_corpus, new_store_seed=False)
+
     for module_name in EXTENSIONS:
         module = __import__(module_name, fromlist=["register"])
         module.register(sub)
@@ -275,7 +303,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = Settings.from_env(os.environ, db=args.db)
-        store = CorpusStore(settings.database_url)
+        # restoring a backup into a new database must not add the seed the backup may lack
+        store = CorpusStore(settings.database_url, seed=getattr(args, "new_store_seed", True))
         try:
             code: int = args.handler(args, store, sys.stdout)
         finally:

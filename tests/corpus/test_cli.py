@@ -1,0 +1,230 @@
+"""The `speechtrack` command line, run as users run it: a real process on a real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+SEED_TITLE = (
+    "Foreign Minister Sergey Lavrov's remarks at a meeting with representatives of Russian "
+    "non-profit organisations, Moscow, June 15, 2018"
+)
+LIST_FIELDS = [
+    "speech_id",
+    "title",
+    "speaker",
+    "role",
+    "country",
+    "place",
+    "date",
+    "date_precision",
+    "n_words",
+    "source",
+]
+
+
+def _cli() -> list[str]:
+    script = shutil.which("speechtrack", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "models.cli"]
+
+
+def run(db: Path, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SPEECHTRACK_DB": str(db)}
+    done = subprocess.run(
+        [*_cli(), *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+    if check is not None:
+        assert done.returncode == check, done.stderr
+    assert "Traceback" not in done.stderr
+    return done
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "corpus.sqlite"
+
+
+def test_new_database_lists_exactly_the_seed(db: Path) -> None:
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    assert len(rows) == 1
+    (seed,) = rows
+    assert list(seed) == LIST_FIELDS
+    assert seed["title"] == SEED_TITLE
+    assert (seed["speaker"], seed["role"], seed["place"]) == (
+        "Sergey Lavrov",
+        "Foreign Minister",
+        "Moscow",
+    )
+    assert (seed["date"], seed["date_precision"]) == ("2018-06-15", "day")
+    assert seed["n_words"] > 1000
+
+
+def test_show_gives_text_and_page_metadata(db: Path) -> None:
+    (seed,) = json.loads(run(db, "list", "--format", "json").stdout)
+    shown = json.loads(run(db, "show", seed["speech_id"], "--format", "json").stdout)
+    assert shown["text"].startswith("Colleagues,")
+    assert "Hits: 517" not in shown["text"] and "11:40" not in shown["text"]
+    assert "\n\nI am happy to meet with you again." in shown["text"]
+    assert (shown["category"], shown["posted_by"], shown["language"]) == (
+        "Foreign Policy News",
+        "Vladimir I Poluektov",
+        "en",
+    )
+    text_view = run(db, "show", seed["speech_id"]).stdout
+    assert "Sergey Lavrov" in text_view and "Colleagues," in text_view
+
+
+def test_add_reports_each_file_and_stores_the_good_ones(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "deeper").mkdir(parents=True)
+    (folder / "1789-Washington.txt").write_text(
+        "Fellow-Citizens of the Senate and of the House of Representatives:\n\nAmong the vicissitudes "
+        "incident to life no event could have filled me with greater anxieties.",
+        encoding="utf-8",
+    )
+    (folder / "deeper" / "speech.txt").write_bytes(
+        "Date: 2019-05-01\n\nДорогие друзья, мы рады видеть вас в Москве.".encode("cp1251")
+    )
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "nodate.txt").write_text("A speech without any date in it.", encoding="utf-8")
+    done = run(db, "add", str(folder), "--format", "json", check=1)
+    reports = {Path(r["file"]).name: r for r in json.loads(done.stdout)}
+    assert set(reports) == {
+        "1789-Washington.txt",
+        "speech.txt",
+        "empty.txt",
+        "binary.txt",
+        "nodate.txt",
+    }
+    for name in ("1789-Washington.txt", "speech.txt"):
+        assert reports[name]["status"] == "added", reports[name]
+        assert len(reports[name]["speech_id"]) == 12
+    for name in ("empty.txt", "binary.txt", "nodate.txt"):
+        assert reports[name]["status"] == "rejected"
+        assert reports[name]["reason"], name
+        assert isinstance(reports[name]["warnings"], list)
+    assert "--date" in reports["nodate.txt"]["reason"]
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    assert len(rows) == 3
+    washington = next(
+        r for r in rows if r["speech_id"] == reports["1789-Washington.txt"]["speech_id"]
+    )
+    assert (washington["date"], washington["date_precision"], washington["speaker"]) == (
+        "1789",
+        "year",
+        "Washington",
+    )
+
+
+def test_add_same_text_again_is_a_duplicate(db: Path, tmp_path: Path) -> None:
+    first = tmp_path / "a.txt"
+    first.write_text("Date: 2020-02-02\n\nOne paragraph.\n\nAnother paragraph.", encoding="utf-8")
+    second = tmp_path / "copy-with-crlf.txt"
+    second.write_bytes(
+        "Date: 2020-02-02\r\n\r\nOne paragraph.\r\n\r\nAnother paragraph.".encode("utf-16")
+    )
+    added = json.loads(run(db, "add", str(first), "--format", "json").stdout)[0]
+    again = json.loads(run(db, "add", str(second), "--format", "json").stdout)[0]
+    assert again["status"] == "duplicate"
+    assert again["speech_id"] == added["speech_id"]
+    assert added["speech_id"] in again["reason"]
+
+
+def test_user_metadata_wins(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "1999-Someone.txt"
+    path.write_text("Thank you all for coming today.", encoding="utf-8")
+    report = json.loads(
+        run(
+            db,
+            "add",
+            str(path),
+            "--speaker",
+            "Jane Doe",
+            "--date",
+            "2001-09",
+            "--place",
+            "Oslo",
+            "--title",
+            '=HYPERLINK("http://x")',
+            "--format",
+            "json",
+        ).stdout  # fmt: skip
+    )[0]
+    shown = json.loads(run(db, "show", report["speech_id"], "--format", "json").stdout)
+    assert (shown["speaker"], shown["date"], shown["date_precision"], shown["place"]) == (
+        "Jane Doe",
+        "2001-09",
+        "month",
+        "Oslo",
+    )
+    listing = run(db, "list", "--format", "csv").stdout
+    row = next(
+        r for r in csv.DictReader(io.StringIO(listing)) if r["speech_id"] == report["speech_id"]
+    )
+    assert row["title"].startswith("'="), "a title must never reach a spreadsheet as a formula"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("03/04/2019", "ambiguous"), ("2999-01-01", "future"), ("next week", "date")],
+    ids=["ambiguous", "future", "unreadable"],
+)
+def test_bad_dates_are_refused(db: Path, tmp_path: Path, value: str, message: str) -> None:
+    path = tmp_path / "speech.txt"
+    path.write_text("Words of a speech.", encoding="utf-8")
+    done = run(db, "add", str(path), "--date", value, check=1)
+    assert message in done.stderr.lower() + done.stdout.lower()
+    assert len(json.loads(run(db, "list", "--format", "json").stdout)) == 1
+
+
+def test_archive_gets_a_report_per_member(db: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "speeches.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(
+            "1801-Jefferson.txt",
+            "Friends and fellow citizens, called upon to undertake the duties.",
+        )
+        zf.writestr("notes/empty.txt", "")
+    reports = json.loads(run(db, "add", str(archive), "--format", "json", check=1).stdout)
+    by_name = {r["file"].split("/")[-1]: r["status"] for r in reports}
+    assert by_name == {"1801-Jefferson.txt": "added", "empty.txt": "rejected"}
+
+
+def test_search_remove_and_errors(db: Path) -> None:
+    hits = json.loads(run(db, "search", '"consultative status" ECOSOC', "--format", "json").stdout)
+    assert len(hits) == 1 and "«" in hits[0]["snippet"]
+    speech_id = hits[0]["speech_id"]
+    assert "removed" in run(db, "remove", speech_id).stdout
+    done = run(db, "show", speech_id, check=1)
+    assert done.stderr.count("\n") == 1 and "speechtrack list" in done.stderr
+    missing = run(db, "add", "/nonexistent/file.txt", check=1)
+    assert "rejected" in missing.stdout
+
+
+def test_import_table_with_mapping(db: Path, tmp_path: Path) -> None:
+    table = tmp_path / "speeches.csv"
+    table.write_text(
+        "body,who,when,where\n"
+        '"We will support regional NGOs.",Maria Zakharova,2019-03-04,Moscow\n'
+        '"A second statement on trade.",Maria Zakharova,2020,Minsk\n'
+        '"",Nobody,2020,Nowhere\n',
+        encoding="utf-8",
+    )
+    done = run(db, "import-table", str(table), "--map", "body=text", "--map", "who=speaker",
+               "--map", "when=date", "--map", "where=place", "--format", "json", check=1)  # fmt: skip
+    statuses = [r["status"] for r in json.loads(done.stdout)]
+    assert statuses == ["added", "added", "rejected"]
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    assert {r["date"] for r in rows} == {"2018-06-15", "2019-03-04", "2020"}
+    bad = run(db, "import-table", str(table), "--map", "nosuch=text", check=1)
+    assert "nosuch" in bad.stderr

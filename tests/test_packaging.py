@@ -1,0 +1,60 @@
+"""What `pip install .` gives users: the seed and every data file inside the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (path,) = out.glob("speech_tracker-*.whl")
+    return path
+
+
+def test_wheel_carries_the_seed_and_every_package(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "corpus/data/2018-06-15-lavrov-remarks-to-russian-ngos.txt" in names
+    for package in ("corpus", "models", "dashboard", "dashboard/pages"):
+        assert f"{package}/__init__.py" in names
+    data_files = {str(p.relative_to(ROOT)) for p in (ROOT / "corpus" / "data").iterdir()}
+    assert data_files <= names
+
+
+def test_wheel_declares_the_console_script(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        entry_points = next(n for n in zf.namelist() if n.endswith("entry_points.txt"))
+        assert "speechtrack = models.cli:main" in zf.read(entry_points).decode()
+
+
+def test_seed_in_package_matches_the_shipped_transcript() -> None:
+    from corpus.seed import seed_bytes
+
+    shared = ROOT.parent / "shared" / "seed" / "2018-06-15-lavrov-remarks-to-russian-ngos.txt"
+    if not shared.exists():
+        pytest.skip("needs ../shared/seed beside the checkout")
+    assert seed_bytes() == shared.read_bytes()
