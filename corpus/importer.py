@@ -18,17 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, UnreadableFileError
+from corpus.guard import BudgetExceeded, run_guarded
 from corpus.ingest import iter_archive, read_file, sniff_format
 from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.metadata import parse_document
 from corpus.records import Document, Speech, SpeechFields
 from corpus.store import CorpusStore
-from corpus.tables import Rejected, read_table, speech_from_row
+from corpus.tables import Rejected, TableReading, read_table, speech_from_row
 
 logger = logging.getLogger(__name__)
 
 ReportStatus = Literal["added", "duplicate", "rejected"]
+
+SECONDS_PER_FILE = 10.0  # per file, and afresh for each member of an archive
+MEMORY_PER_FILE = 512 * 2**20  # bytes a reader may allocate beyond its starting size
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,21 +82,53 @@ def prepare_upload(
     overrides: SpeechFields = SpeechFields(),
     mapping: Mapping[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    isolate: bool = True,
 ) -> list[Prepared | FileReport]:
     """Read and parse one upload without storing it: a speech per file, member or table row.
+
+    With `isolate` (the default) the upload is read in a separate process under the time and
+    memory budget of `corpus.guard`, so that no file can hang or exhaust the caller.
 
     Returns:
         `Prepared` speeches to confirm and store, and rejected `FileReport`s with their reasons.
     """
+    args = (name, data, overrides, mapping, limits)
+    if not isolate:
+        return list(iter_upload(*args))
+    try:
+        return run_guarded(iter_upload, args, seconds=SECONDS_PER_FILE, memory=MEMORY_PER_FILE)
+    except BudgetExceeded as over:
+        reason = {
+            "time": f"reading it took longer than {SECONDS_PER_FILE:.0f} seconds, so it was stopped",
+            "memory": f"reading it needed more than {MEMORY_PER_FILE // 2**20} MB of memory, so it was stopped",
+        }.get(over.reason, "the reader stopped unexpectedly")
+        refusal = _rejected(
+            name,
+            f"{reason}; the file is damaged, hostile or far larger than a transcript. "
+            "Check it, or split it into smaller files.",
+        )
+        return [*over.items, refusal]
+
+
+def iter_upload(
+    name: str,
+    data: bytes,
+    overrides: SpeechFields = SpeechFields(),
+    mapping: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Prepared | FileReport]:
+    """Yield the speeches (or refusals) of one upload, in this process and without a budget."""
     try:
         kind = sniff_format(name, data)
     except CorpusError as err:
-        return [_rejected(name, err)]
+        yield _rejected(name, err)
+        return
     if kind == "table":
-        return list(_prepare_table(name, data, mapping=mapping, overrides=overrides))
-    if kind == "zip":
-        return list(_prepare_archive(name, data, overrides=overrides, limits=limits))
-    return _prepare_file(name, data, overrides=overrides, limits=limits)
+        yield from _prepare_table(name, data, mapping=mapping, overrides=overrides)
+    elif kind == "archive":
+        yield from _prepare_archive(name, data, overrides=overrides, limits=limits)
+    else:
+        yield from _prepare_file(name, data, overrides=overrides, limits=limits)
 
 
 def _prepare_file(
@@ -134,31 +170,36 @@ def _parse(document: Document, overrides: SpeechFields) -> Prepared | FileReport
 def _prepare_archive(
     name: str, data: bytes, *, overrides: SpeechFields, limits: Limits
 ) -> Iterator[Prepared | FileReport]:
+    skipped: list[UnreadableFileError] = []
+    n_members = 0
     try:
-        members = list(iter_archive(name, data, limits=limits))
+        for member_name, member_data in iter_archive(
+            name, data, limits=limits, on_skip=skipped.append
+        ):
+            yield from (_rejected(problem.source_name, problem.reason) for problem in skipped)
+            skipped.clear()
+            n_members += 1
+            yield from _prepare_member(member_name, member_data, overrides=overrides, limits=limits)
     except CorpusError as err:
         yield _rejected(name, err)
         return
-    if not members:
+    yield from (_rejected(problem.source_name, problem.reason) for problem in skipped)
+    if n_members == 0 and not skipped:
         yield _rejected(name, "the archive holds no files to read; add transcripts and try again.")
-    for member_name, member_data in members:
-        if isinstance(member_data, CorpusError):
-            yield _rejected(member_name, member_data)
-            continue
-        try:
-            kind = sniff_format(member_name, member_data)
-        except CorpusError as err:
-            yield _rejected(member_name, err)
-            continue
-        if kind == "zip":
-            yield _rejected(
-                member_name,
-                "archives inside archives are not read; unpack the inner archive and upload it on its own.",
-            )
-        elif kind == "table":
-            yield from _prepare_table(member_name, member_data, mapping=None, overrides=overrides)
-        else:
-            yield from _prepare_file(member_name, member_data, overrides=overrides, limits=limits)
+
+
+def _prepare_member(
+    name: str, data: bytes, *, overrides: SpeechFields, limits: Limits
+) -> Iterator[Prepared | FileReport]:
+    try:
+        kind = sniff_format(name, data)
+    except CorpusError as err:
+        yield _rejected(name, err)
+        return
+    if kind == "table":
+        yield from _prepare_table(name, data, mapping=None, overrides=overrides)
+    else:
+        yield from _prepare_file(name, data, overrides=overrides, limits=limits)
 
 
 def _prepare_table(
@@ -170,18 +211,24 @@ def _prepare_table(
 ) -> Iterator[Prepared | FileReport]:
     try:
         reading = read_table(name, source, mapping=mapping)
-        for row in reading.rows():
-            if isinstance(row, Rejected):
-                yield _rejected(row.source_name, row.reason)
-                continue
-            try:
-                speech = speech_from_row(row, overrides=overrides)
-            except CorpusError as err:
-                yield _rejected(row.source_name, err)
-                continue
-            yield Prepared(file=row.source_name, speech=speech, warnings=row.warnings)
+        yield from _table_rows(reading, overrides=overrides)
     except CorpusError as err:
         yield _rejected(name, err)
+
+
+def _table_rows(
+    reading: TableReading, *, overrides: SpeechFields
+) -> Iterator[Prepared | FileReport]:
+    for row in reading.rows():
+        if isinstance(row, Rejected):
+            yield _rejected(row.source_name, row.reason)
+            continue
+        try:
+            speech = speech_from_row(row, overrides=overrides)
+        except CorpusError as err:
+            yield _rejected(row.source_name, err)
+            continue
+        yield Prepared(file=row.source_name, speech=speech, warnings=row.warnings)
 
 
 def store_prepared(
@@ -304,6 +351,10 @@ def import_table_file(
     overrides: SpeechFields = SpeechFields(),
     progress: Callable[[int], None] | None = None,
 ) -> list[FileReport]:
-    """Import a table of speeches (CSV, JSON Lines, Parquet, XLSX), one report per row."""
-    items = _prepare_table(path.name, path, mapping=mapping, overrides=overrides)
-    return store_prepared(store, items, progress=progress)
+    """Import a table of speeches (CSV, JSON Lines, Parquet, XLSX), one report per row.
+
+    Raises:
+        CorpusError: the table as a whole cannot be read or mapped (nothing is stored).
+    """
+    reading = read_table(path.name, path, mapping=mapping)  # refuses a bad table before any row
+    return store_prepared(store, _table_rows(reading, overrides=overrides), progress=progress)

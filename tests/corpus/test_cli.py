@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -13,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from models.cli import main
 
 SEED_TITLE = (
     "Foreign Minister Sergey Lavrov's remarks at a meeting with representatives of Russian "
@@ -37,11 +40,24 @@ def _cli() -> list[str]:
     return [script] if script else [sys.executable, "-m", "models.cli"]
 
 
-def run(db: Path, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+def run_process(db: Path, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script in its own process, as a user at a terminal does."""
     env = {**os.environ, "SPEECHTRACK_DB": str(db)}
     done = subprocess.run(
         [*_cli(), *args], capture_output=True, text=True, env=env, timeout=300, check=False
     )
+    if check is not None:
+        assert done.returncode == check, done.stderr
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def run(db: Path, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+    """Run the command line in this process (the same entry point, without the start-up cost)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--db", str(db), *args])
+    done = subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
     if check is not None:
         assert done.returncode == check, done.stderr
     assert "Traceback" not in done.stderr
@@ -54,7 +70,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_new_database_lists_exactly_the_seed(db: Path) -> None:
-    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    rows = json.loads(run_process(db, "list", "--format", "json").stdout)
     assert len(rows) == 1
     (seed,) = rows
     assert list(seed) == LIST_FIELDS
@@ -195,7 +211,7 @@ def test_archive_gets_a_report_per_member(db: Path, tmp_path: Path) -> None:
             "Friends and fellow citizens, called upon to undertake the duties.",
         )
         zf.writestr("notes/empty.txt", "")
-    reports = json.loads(run(db, "add", str(archive), "--format", "json", check=1).stdout)
+    reports = json.loads(run_process(db, "add", str(archive), "--format", "json", check=1).stdout)
     by_name = {r["file"].split("/")[-1]: r["status"] for r in reports}
     assert by_name == {"1801-Jefferson.txt": "added", "empty.txt": "rejected"}
 
@@ -205,7 +221,7 @@ def test_search_remove_and_errors(db: Path) -> None:
     assert len(hits) == 1 and "«" in hits[0]["snippet"]
     speech_id = hits[0]["speech_id"]
     assert "removed" in run(db, "remove", speech_id).stdout
-    done = run(db, "show", speech_id, check=1)
+    done = run_process(db, "show", speech_id, check=1)
     assert done.stderr.count("\n") == 1 and "speechtrack list" in done.stderr
     missing = run(db, "add", "/nonexistent/file.txt", check=1)
     assert "rejected" in missing.stdout
