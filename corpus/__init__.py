@@ -1,5 +1,7 @@
 """Speeches in, speeches out: reading transcripts, parsing their metadata, storing them for good."""
 
+from corpus.archive import iter_archive
+from corpus.decode import decode_transcript, normalise_text
 from corpus.errors import (
     CorpusError,
     ImportTableError,
@@ -9,6 +11,8 @@ from corpus.errors import (
     TranscriptDecodeError,
     UnreadableFileError,
 )
+from corpus.ingest import read_file, sniff_format
+from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.records import (
     Document,
     SearchHit,
@@ -22,7 +26,14 @@ from corpus.records import (
 )
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "CorpusError",
+    "Limits",
+    "decode_transcript",
+    "iter_archive",
+    "normalise_text",
+    "read_file",
+    "sniff_format",
     "Document",
     "ImportTableError",
     "MetadataError",

@@ -31,9 +31,6 @@ logger = logging.getLogger(__name__)
 
 ReportStatus = Literal["added", "duplicate", "rejected"]
 
-SECONDS_PER_FILE = 10.0  # per file, and afresh for each member of an archive
-MEMORY_PER_FILE = 512 * 2**20  # bytes a reader may allocate beyond its starting size
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FileReport:
@@ -96,11 +93,13 @@ def prepare_upload(
     if not isolate:
         return list(iter_upload(*args))
     try:
-        return run_guarded(iter_upload, args, seconds=SECONDS_PER_FILE, memory=MEMORY_PER_FILE)
+        return run_guarded(
+            iter_upload, args, seconds=limits.seconds_per_file, memory=limits.max_memory_bytes
+        )
     except BudgetExceeded as over:
         reason = {
-            "time": f"reading it took longer than {SECONDS_PER_FILE:.0f} seconds, so it was stopped",
-            "memory": f"reading it needed more than {MEMORY_PER_FILE // 2**20} MB of memory, so it was stopped",
+            "time": f"reading it took longer than {limits.seconds_per_file:.0f} seconds, so it was stopped",
+            "memory": f"reading it needed more than {limits.max_memory_bytes // 2**20} MB of memory, so it was stopped",
         }.get(over.reason, "the reader stopped unexpectedly")
         refusal = _rejected(
             name,
