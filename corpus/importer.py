@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -291,17 +291,22 @@ def import_upload(
     return store_prepared(store, prepared)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield the files named, and every file below the folders named, in a stable order."""
+def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """Yield each file named, and every file below each folder named, with its short name.
+
+    The short name is what the speech records as its source: the file name for a file named
+    directly, the path from the folder's own name down for a file found inside a folder.
+    """
     for path in paths:
         if path.is_dir():
             for root, dirs, names in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for file_name in sorted(names):
                     if not file_name.startswith("."):
-                        yield Path(root) / file_name
+                        found = Path(root) / file_name
+                        yield found, str(found.relative_to(path.parent))
         else:
-            yield path
+            yield path, path.name
 
 
 def import_paths(
@@ -311,9 +316,13 @@ def import_paths(
     overrides: SpeechFields = SpeechFields(),
     limits: Limits = DEFAULT_LIMITS,
 ) -> list[FileReport]:
-    """Import files, folders (recursively) and archives; one report per file or member."""
+    """Import files, folders (recursively) and archives; one report per file or member.
+
+    Reports name each file by the path given (so users can find it); speeches record the
+    short name as their source.
+    """
     reports: list[FileReport] = []
-    for path in iter_files(paths):
+    for path, short in iter_files(paths):
         name = str(path)
         try:
             if path.is_symlink() and not path.exists():
@@ -338,7 +347,11 @@ def import_paths(
                 _rejected(name, f"the file cannot be read ({err.strerror}); check its permissions.")
             )
             continue
-        reports.extend(import_upload(store, name, data, overrides=overrides, limits=limits))
+        for report in import_upload(store, short, data, overrides=overrides, limits=limits):
+            shown = (
+                name + report.file[len(short) :] if report.file.startswith(short) else report.file
+            )
+            reports.append(replace(report, file=shown))
     return reports
 
 
