@@ -83,7 +83,9 @@ def run_guarded(
             yielded before are attached.
     """
     receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_child, args=(sender, work, args, memory), daemon=True)
+    process = _CONTEXT.Process(  # type: ignore[attr-defined]
+        target=_child, args=(sender, work, args, memory), daemon=True
+    )
     process.start()
     sender.close()
     items: list[Any] = []

@@ -53,7 +53,7 @@ store_meta = Table(
     Column("value", Text, nullable=False),
 )
 
-annotations = Table(
+annotation_table = Table(
     "annotations",
     metadata,
     Column("kind", Text, primary_key=True),

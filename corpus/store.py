@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -39,7 +39,14 @@ from sqlalchemy.pool import StaticPool
 
 from corpus.errors import SpeechNotFoundError, StoreError
 from corpus.records import SearchHit, Speech, SpeechFilter, fingerprint
-from corpus.schema import MIGRATIONS, SCHEMA_VERSION, annotations, artifacts, speeches, store_meta
+from corpus.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    annotation_table,
+    artifacts,
+    speeches,
+    store_meta,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -377,7 +384,7 @@ class CorpusStore:
                 f"Cannot change {', '.join(sorted(unknown))}; only {', '.join(sorted(allowed))}."
             )
         current = self.get(speech_id)
-        corrected = Speech(**{**_to_row(current), **changes})  # validates the new values
+        corrected = replace(current, **changes)  # type: ignore[arg-type]  # validated by Speech
 
         def work(conn: Connection) -> None:
             values = {k: v for k, v in _to_row(corrected).items() if k in allowed}
@@ -564,7 +571,7 @@ class CorpusStore:
         now = datetime.now(UTC)
 
         def work(conn: Connection) -> None:
-            insert = self._insert(annotations).values(
+            insert = self._insert(annotation_table).values(
                 kind=kind, key=key, value=payload, updated_at=now
             )
             conn.execute(
@@ -579,16 +586,16 @@ class CorpusStore:
         """Return every annotation of one kind, by key."""
         with self._read() as conn:
             rows = conn.execute(
-                select(annotations.c.key, annotations.c.value)
-                .where(annotations.c.kind == kind)
-                .order_by(annotations.c.key)
+                select(annotation_table.c.key, annotation_table.c.value)
+                .where(annotation_table.c.kind == kind)
+                .order_by(annotation_table.c.key)
             ).all()
         return {str(k): json.loads(v) for k, v in rows}
 
     def annotation_kinds(self) -> list[str]:
         """Return the kinds of annotation stored, sorted."""
         with self._read() as conn:
-            return sorted(conn.execute(select(annotations.c.kind).distinct()).scalars().all())
+            return sorted(conn.execute(select(annotation_table.c.kind).distinct()).scalars().all())
 
     def artifact_names(self) -> list[str]:
         """Return the names of the stored artifacts, sorted."""
@@ -599,7 +606,9 @@ class CorpusStore:
         """Remove one annotation (no error when there is none)."""
         self._write(
             lambda conn: conn.execute(
-                delete(annotations).where((annotations.c.kind == kind) & (annotations.c.key == key))
+                delete(annotation_table).where(
+                    (annotation_table.c.kind == kind) & (annotation_table.c.key == key)
+                )
             )
         )
 
