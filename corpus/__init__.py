@@ -1,6 +1,7 @@
 """Speeches in, speeches out: reading transcripts, parsing their metadata, storing them for good."""
 
 from corpus.archive import iter_archive
+from corpus.dates import find_date_in_text, parse_date
 from corpus.decode import decode_transcript, normalise_text
 from corpus.errors import (
     CorpusError,
@@ -13,6 +14,14 @@ from corpus.errors import (
 )
 from corpus.ingest import read_file, sniff_format
 from corpus.limits import DEFAULT_LIMITS, Limits
+from corpus.metadata import (
+    guess_language,
+    parse_document,
+    parse_filename,
+    parse_header,
+    parse_title,
+    parse_transcript,
+)
 from corpus.records import (
     Document,
     SearchHit,
@@ -30,6 +39,14 @@ __all__ = [
     "CorpusError",
     "Limits",
     "decode_transcript",
+    "find_date_in_text",
+    "guess_language",
+    "parse_date",
+    "parse_document",
+    "parse_filename",
+    "parse_header",
+    "parse_title",
+    "parse_transcript",
     "iter_archive",
     "normalise_text",
     "read_file",

@@ -50,7 +50,9 @@ class SpeechDate:
 
     def __post_init__(self) -> None:
         if self.precision not in DATE_PRECISIONS:
-            raise ValueError(f"date precision must be one of {DATE_PRECISIONS}, not {self.precision!r}")
+            raise ValueError(
+                f"date precision must be one of {DATE_PRECISIONS}, not {self.precision!r}"
+            )
         if self.precision == "month" and self.on.day != 1:
             object.__setattr__(self, "on", self.on.replace(day=1))
         if self.precision == "year" and (self.on.month, self.on.day) != (1, 1):
@@ -95,7 +97,11 @@ class SpeechFields:
 
     def known(self) -> dict[str, object]:
         """Return the fields that have a value, by name."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in ("", None)}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) not in ("", None)
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,7 +150,16 @@ class Speech:
             raise ValueError("a speech needs text")
         if self.date_precision not in DATE_PRECISIONS:
             raise ValueError(f"date precision must be one of {DATE_PRECISIONS}")
-        for name in ("title", "speaker", "role", "country", "place", "category", "posted_by", "source"):
+        for name in (
+            "title",
+            "speaker",
+            "role",
+            "country",
+            "place",
+            "category",
+            "posted_by",
+            "source",
+        ):
             object.__setattr__(self, name, getattr(self, name).strip())
         if not self.n_words:
             object.__setattr__(self, "n_words", count_words(self.text))
