@@ -26,7 +26,7 @@ from corpus.store import CorpusStore
 from models.cli_output import FORMATS, write_frame, write_json
 from models.errors import ModelError
 
-EXTENSIONS: tuple[str, ...] = ()  # modules that add subcommands: models.cli_<topic>
+EXTENSIONS: tuple[str, ...] = ("models.cli_compare",)  # modules that add subcommands
 
 LIST_COLUMNS = [
     "speech_id",

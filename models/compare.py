@@ -1,0 +1,517 @@
+"""Comparison of speeches and groups of speeches: keyness, theme shares side by side, similarity.
+
+Everything here starts from one `TermCounts`: a sparse speech-by-term count matrix built once with
+scikit-learn's `CountVectorizer`. Keyness of any two groups, the distinctive terms of one speech and
+TF-IDF similarity are then sums and products of sparse rows, so they take milliseconds even on a
+corpus of ten thousand speeches; only building the counts reads the texts.
+
+Example:
+    counts = term_counts(store.texts(SpeechFilter()))
+    keyness(counts, a=ids_2018, b=ids_2019, n=20)
+    nearest_speeches(counts, speech_ids=["3f2a9c0d1e7b"], n=5)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.special import xlogy
+from scipy.stats import chi2
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+
+from corpus.records import SpeechFilter
+from models.errors import EmptyVocabularyError, NotEnoughTextError, SelectionError
+
+__all__ = [
+    "COUNTS_ARTIFACT",
+    "KEYNESS_COLUMNS",
+    "DEFAULT_MAX_P",
+    "TermCounts",
+    "corpus_term_counts",
+    "distinctive_terms",
+    "keyness",
+    "nearest_speeches",
+    "similarity_matrix",
+    "term_counts",
+    "theme_comparison",
+]
+
+KEYNESS_COLUMNS = [
+    "term",
+    "count_a",
+    "count_b",
+    "per_10k_a",
+    "per_10k_b",
+    "g2",
+    "p_value",
+    "log_ratio",
+    "favours",
+]
+# p < 0.001, i.e. G2 >= 10.83 at one degree of freedom: the cut-off Rayson and Garside recommend for
+# comparing corpora, where thousands of terms are tested at once and p < 0.05 would flag noise.
+DEFAULT_MAX_P = 0.001
+
+# Words of two or more letters, with inner hyphens kept ("co-operation", "peace-keeping": spellings
+# change over the decades, and splitting them would credit "operation"); digits, underscores and
+# single letters are not terms.
+_TERM_PATTERN = r"(?u)\b[^\W\d_]{2,}(?:-[^\W\d_]+)*\b"
+_TERM = re.compile(_TERM_PATTERN)
+# The store artifact holding the corpus counts; raise the number when the vocabulary rules change.
+COUNTS_ARTIFACT = "compare.term_counts/2"
+_WORD_PATTERN = r"\w+(?:[-'’]\w+)*"  # the word of corpus.count_words: the per-10k denominator
+_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TermCounts:
+    """Term counts of a set of speeches.
+
+    Attributes:
+        speech_ids: the speeches, in row order.
+        terms: the vocabulary, in column order.
+        matrix: sparse counts, one row per speech and one column per term.
+        n_words: the number of words of each speech (every word, stop words included), in row order.
+    """
+
+    speech_ids: pd.Index
+    terms: np.ndarray
+    matrix: sparse.csr_matrix
+    n_words: np.ndarray
+
+    def rows(self, speech_ids: Iterable[str], *, group: str) -> np.ndarray:
+        """Return the row numbers of the given speeches, raising SelectionError for unknown ids."""
+        wanted = pd.Index(list(dict.fromkeys(speech_ids)))
+        if wanted.empty:
+            raise SelectionError(f"Group {group} has no speeches; select at least one speech.")
+        positions = self.speech_ids.get_indexer(wanted)
+        missing = wanted[positions < 0]
+        if len(missing):
+            raise SelectionError(
+                f"Speech {missing[0]!r} of group {group} is not among the counted speeches; "
+                "count the terms of a selection that includes it."
+            )
+        return positions
+
+    def to_bytes(self) -> bytes:
+        """Serialise the counts as a NumPy archive (no pickle), e.g. for `put_artifact`."""
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            speech_ids=self.speech_ids.to_numpy(dtype=str),
+            terms=self.terms.astype(str),
+            data=self.matrix.data,
+            indices=self.matrix.indices,
+            indptr=self.matrix.indptr,
+            shape=np.asarray(self.matrix.shape),
+            n_words=self.n_words,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, payload: bytes) -> TermCounts:
+        """Read counts written by `to_bytes`."""
+        with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
+            matrix = sparse.csr_matrix(
+                (arrays["data"], arrays["indices"], arrays["indptr"]),
+                shape=tuple(arrays["shape"]),
+            )
+            return cls(
+                speech_ids=pd.Index(arrays["speech_ids"].astype(object), name="speech_id"),
+                terms=arrays["terms"].astype(object),
+                matrix=matrix,
+                n_words=arrays["n_words"],
+            )
+
+
+class _Store(Protocol):
+    def texts(self, flt: SpeechFilter = ...) -> pd.Series: ...
+    def catalogue(self, flt: SpeechFilter = ...) -> pd.DataFrame: ...
+    def get_artifact(self, name: str) -> bytes | None: ...
+    def put_artifact(self, name: str, payload: bytes) -> None: ...
+
+
+def corpus_term_counts(store: _Store, *, bigrams: bool = False) -> TermCounts:
+    """Term counts of every stored speech, kept in the store until the set of speeches changes.
+
+    Counting a large corpus reads every text once (about a minute for 30 million words); with the
+    counts stored, keyness of any two selections takes well under a second. The stored counts are
+    tied to the ids of the speeches they cover (an id is a hash of the text), not to the store's
+    version, which also moves with labels and other stored results.
+
+    Args:
+        store: the corpus store.
+        bigrams: as in `term_counts`; single words and word pairs are kept apart.
+
+    Returns:
+        The counts of every stored speech, in the store's order.
+    """
+    name = f"{COUNTS_ARTIFACT}.{'bigrams' if bigrams else 'words'}"
+    catalogue = store.catalogue(SpeechFilter())
+    key = hashlib.sha256("\n".join(catalogue["speech_id"]).encode()).hexdigest().encode()
+    payload = store.get_artifact(name)
+    if payload is not None:
+        stored_key, _, body = payload.partition(b"\n")
+        if stored_key == key:
+            return TermCounts.from_bytes(body)
+    counts = term_counts(
+        store.texts(SpeechFilter()),
+        bigrams=bigrams,
+        n_words=catalogue.set_index("speech_id")["n_words"],
+    )
+    store.put_artifact(name, key + b"\n" + counts.to_bytes())
+    return counts
+
+
+def _bigram_analyzer(text: str) -> list[str]:
+    """Return the non-stop words of a text and the pairs of adjacent non-stop words."""
+    tokens = _TERM.findall(text.lower())
+    kept = [t if t not in _STOP_WORDS else None for t in tokens]
+    unigrams = [t for t in kept if t is not None]
+    bigrams = [
+        f"{first} {second}"
+        for first, second in zip(kept, kept[1:], strict=False)
+        if first is not None and second is not None
+    ]
+    return unigrams + bigrams
+
+
+def term_counts(
+    texts: pd.Series, *, bigrams: bool = False, n_words: pd.Series | None = None
+) -> TermCounts:
+    """Count the terms of every speech, English stop words removed, lower-cased.
+
+    Args:
+        texts: speech texts indexed by speech_id (as `CorpusStore.texts` returns them).
+        bigrams: also count pairs of adjacent words when neither is a stop word ("rule law" is
+            never formed from "rule of law": the pair must be adjacent in the text).
+        n_words: words per speech, indexed by speech_id (the catalogue's `n_words`); counted from
+            the texts when omitted.
+
+    Returns:
+        The counts, with speeches in the order of `texts`.
+
+    Raises:
+        NotEnoughTextError: when `texts` is empty.
+        EmptyVocabularyError: when no term is left after removing stop words.
+    """
+    if texts.empty:
+        raise NotEnoughTextError("No speech to count terms in; select at least one speech.")
+    if bigrams:
+        vectorizer = CountVectorizer(analyzer=_bigram_analyzer, dtype=np.int64)
+    else:
+        vectorizer = CountVectorizer(
+            lowercase=True,
+            token_pattern=_TERM_PATTERN,
+            stop_words=sorted(_STOP_WORDS),
+            dtype=np.int64,
+        )
+    try:
+        matrix = vectorizer.fit_transform(texts.to_numpy())
+    except (
+        ValueError
+    ) as err:  # sklearn: "empty vocabulary; perhaps the documents only contain stop words"
+        raise EmptyVocabularyError(
+            "The selected speeches contain only stop words, numbers or single letters; "
+            "select speeches with more text."
+        ) from err
+    if n_words is None:
+        words = texts.str.count(_WORD_PATTERN).to_numpy(dtype=np.int64)
+    else:
+        words = n_words.reindex(texts.index).fillna(0).to_numpy(dtype=np.int64)
+    return TermCounts(
+        speech_ids=pd.Index(texts.index, name="speech_id"),
+        terms=vectorizer.get_feature_names_out(),
+        matrix=sparse.csr_matrix(matrix),
+        n_words=words,
+    )
+
+
+def _g2(a: np.ndarray, b: np.ndarray, total_a: float, total_b: float) -> np.ndarray:
+    """Log-likelihood G2 of the 2x2 table [[a, b], [total_a - a, total_b - b]] (Dunning 1993)."""
+    total = total_a + total_b
+    row_term = a + b
+    row_rest = total - row_term
+    observed = (a, b, total_a - a, total_b - b)
+    expected = (
+        total_a * row_term / total,
+        total_b * row_term / total,
+        total_a * row_rest / total,
+        total_b * row_rest / total,
+    )
+    g2 = sum(xlogy(o, o) - xlogy(o, e) for o, e in zip(observed, expected, strict=True))
+    return np.maximum(2.0 * g2, 0.0)  # rounding can leave -1e-12 for identical rates
+
+
+def _keyness_table(
+    a: np.ndarray,
+    b: np.ndarray,
+    terms: np.ndarray,
+    *,
+    total_a: int,
+    total_b: int,
+    min_count: int,
+    max_p: float | None,
+    n: int | None,
+) -> pd.DataFrame:
+    keep = (a + b) >= min_count
+    a, b, terms = a[keep], b[keep], terms[keep]
+    rate_a = a / total_a
+    rate_b = b / total_b
+    g2 = _g2(a.astype(float), b.astype(float), float(total_a), float(total_b))
+    # Hardie's log-ratio: binary log of the ratio of relative frequencies; a zero count becomes 0.5
+    # so that a term used by one group only gets a finite, comparable effect size.
+    log_ratio = np.log2((np.where(a == 0, 0.5, a) / total_a) / (np.where(b == 0, 0.5, b) / total_b))
+    frame = pd.DataFrame(
+        {
+            "term": terms.astype(str),
+            "count_a": a.astype(np.int64),
+            "count_b": b.astype(np.int64),
+            "per_10k_a": rate_a * 10_000,
+            "per_10k_b": rate_b * 10_000,
+            "g2": g2,
+            "p_value": chi2.sf(g2, df=1),
+            "log_ratio": log_ratio,
+            "favours": np.where(rate_a > rate_b, "a", "b"),
+        }
+    )
+    frame = frame[rate_a != rate_b]
+    if max_p is not None:
+        frame = frame[frame["p_value"] < max_p]
+    frame = frame.sort_values(
+        ["favours", "g2", "term"], ascending=[True, False, True], kind="mergesort"
+    )
+    if n is not None:
+        frame = frame.groupby("favours", sort=False).head(n)
+    return frame.reset_index(drop=True)[KEYNESS_COLUMNS]
+
+
+def keyness(
+    counts: TermCounts,
+    *,
+    a: Iterable[str],
+    b: Iterable[str],
+    min_count: int = 5,
+    max_p: float | None = DEFAULT_MAX_P,
+    n: int | None = None,
+) -> pd.DataFrame:
+    """Terms that set group A apart from group B, by log-likelihood and log-ratio.
+
+    The test is Dunning's log-likelihood G2 on the 2x2 table (term, every other word) x (A, B), with
+    its p-value from the chi-squared distribution with one degree of freedom, as in quanteda's
+    `textstat_keyness(measure = "lr")` without continuity correction. Group sizes are counted in
+    words, stop words included, so `per_10k_*` reads as "times per 10,000 words spoken". The effect
+    size is Hardie's log-ratio (log2 of the ratio of relative frequencies; 1 means twice as frequent
+    in A, -1 twice as frequent in B), with a zero count replaced by 0.5.
+
+    Args:
+        counts: term counts covering both groups.
+        a: speech ids of group A.
+        b: speech ids of group B (a speech in both groups counts in both).
+        min_count: drop terms used fewer times than this by both groups together.
+        max_p: keep terms with a p-value below this; the default 0.001 (G2 >= 10.83) is Rayson and
+            Garside's threshold for corpus comparison. `None` keeps every term. There is no
+            correction for testing many terms at once: rank by g2 and read the log-ratio.
+        n: keep at most this many terms favouring each group.
+
+    Returns:
+        One row per term with columns term, count_a, count_b, per_10k_a, per_10k_b, g2, p_value,
+        log_ratio, favours ("a" or "b": the group where the term is relatively more frequent).
+        Terms favouring A come first, then those favouring B, each by descending g2. Terms exactly
+        as frequent in both groups are left out.
+
+    Raises:
+        SelectionError: when a group is empty or names a speech the counts do not cover.
+        NotEnoughTextError: when a group has no words.
+    """
+    rows_a = counts.rows(a, group="A")
+    rows_b = counts.rows(b, group="B")
+    total_a = int(counts.n_words[rows_a].sum())
+    total_b = int(counts.n_words[rows_b].sum())
+    if total_a == 0 or total_b == 0:
+        raise NotEnoughTextError("One of the groups has no words; select speeches with text.")
+    sum_a = np.asarray(counts.matrix[rows_a].sum(axis=0)).ravel()
+    sum_b = np.asarray(counts.matrix[rows_b].sum(axis=0)).ravel()
+    return _keyness_table(
+        sum_a,
+        sum_b,
+        counts.terms,
+        total_a=total_a,
+        total_b=total_b,
+        min_count=min_count,
+        max_p=max_p,
+        n=n,
+    )
+
+
+def distinctive_terms(
+    counts: TermCounts,
+    *,
+    speech_id: str,
+    min_count: int = 3,
+    max_p: float | None = DEFAULT_MAX_P,
+    n: int | None = 20,
+) -> pd.DataFrame:
+    """Terms one speech uses far more than the rest of the counted speeches.
+
+    This is `keyness` of the speech (group A) against every other counted speech (group B), keeping
+    the terms that favour A. We chose keyness over TF-IDF weights so that "distinctive" carries the
+    same meaning, units and significance test everywhere in the product, and so that the counts
+    behind each term are shown.
+
+    Returns:
+        The columns of `keyness`; every row has favours == "a".
+
+    Raises:
+        SelectionError: when the speech is not counted or is the only speech counted.
+    """
+    rows = counts.rows([speech_id], group="A")
+    rest = np.setdiff1d(np.arange(len(counts.speech_ids)), rows)
+    if rest.size == 0:
+        raise SelectionError(
+            f"Speech {speech_id!r} is the only speech counted; distinctive terms need others "
+            "to compare it with."
+        )
+    frame = keyness(
+        counts,
+        a=[speech_id],
+        b=counts.speech_ids[rest],
+        min_count=min_count,
+        max_p=max_p,
+        n=n,
+    )
+    return frame[frame["favours"] == "a"].reset_index(drop=True)
+
+
+def theme_comparison(mix: pd.DataFrame, *, a: Iterable[str], b: Iterable[str]) -> pd.DataFrame:
+    """Theme shares of two speeches or two groups side by side.
+
+    A group's share of a theme is the mean of its speeches' shares (each speech weighs the same,
+    whatever its length); a speech with no row for a theme has a share of 0 there.
+
+    Args:
+        mix: the theme mix, columns speech_id, theme, share (shares of a speech sum to 1).
+        a: speech ids of group A.
+        b: speech ids of group B.
+
+    Returns:
+        One row per theme with columns theme, share_a, share_b, difference (share_a - share_b),
+        by descending difference (themes of A first, those of B last).
+
+    Raises:
+        NotEnoughTextError: when no speech of a group appears in the mix.
+    """
+    wide = mix.pivot_table(
+        index="speech_id", columns="theme", values="share", aggfunc="sum", fill_value=0.0
+    )
+    means = {}
+    for label, ids in (("a", a), ("b", b)):
+        present = wide.index.intersection(pd.Index(list(ids)))
+        if present.empty:
+            raise NotEnoughTextError(
+                f"No speech of group {label.upper()} has theme shares; fit the theme model on a "
+                "selection that includes it."
+            )
+        means[label] = wide.loc[present].mean(axis=0)
+    frame = pd.DataFrame(
+        {
+            "theme": wide.columns.to_numpy(),
+            "share_a": means["a"].to_numpy(dtype=float),
+            "share_b": means["b"].to_numpy(dtype=float),
+        }
+    )
+    frame["difference"] = frame["share_a"] - frame["share_b"]
+    frame = frame.sort_values(["difference", "theme"], ascending=[False, True], kind="mergesort")
+    return frame.reset_index(drop=True)
+
+
+def _tfidf(counts: TermCounts) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows (sublinear term frequency, smoothed idf) from the counts."""
+    transformer = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+    return sparse.csr_matrix(transformer.fit_transform(counts.matrix))
+
+
+def similarity_matrix(
+    counts: TermCounts, *, speech_ids: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Cosine similarity between speeches on TF-IDF weights.
+
+    TF-IDF is fitted on all counted speeches (so rare words weigh the same whatever subset is
+    shown); the matrix holds the requested speeches only. It is square and dense: ask for at most a
+    few thousand speeches, or use `nearest_speeches` on a whole corpus.
+
+    Returns:
+        A square frame indexed by speech_id with one column per speech_id, values from 0 to 1 and
+        1 on the diagonal (0 for a speech with no terms).
+    """
+    weights = _tfidf(counts)
+    rows = (
+        np.arange(len(counts.speech_ids))
+        if speech_ids is None
+        else counts.rows(speech_ids, group="A")
+    )
+    chosen = weights[rows]
+    values = (chosen @ chosen.T).toarray()
+    ids = counts.speech_ids[rows]
+    return pd.DataFrame(
+        values, index=pd.Index(ids, name="speech_id"), columns=pd.Index(ids, name="neighbour_id")
+    )
+
+
+def nearest_speeches(
+    counts: TermCounts, *, speech_ids: Iterable[str] | None = None, n: int = 5
+) -> pd.DataFrame:
+    """The most similar other speeches to each given speech (cosine similarity on TF-IDF).
+
+    Args:
+        counts: term counts; neighbours are sought among all counted speeches.
+        speech_ids: the speeches to find neighbours for; all counted speeches when omitted.
+        n: neighbours per speech.
+
+    Returns:
+        Columns speech_id, neighbour_id, similarity, rank (1 = most similar); per speech by rank.
+        Ties in similarity are broken by neighbour_id.
+    """
+    weights = _tfidf(counts)
+    rows = (
+        np.arange(len(counts.speech_ids))
+        if speech_ids is None
+        else counts.rows(speech_ids, group="A")
+    )
+    ids = counts.speech_ids.to_numpy()
+    parts = []
+    for start in range(0, len(rows), 512):  # 512 dense rows at a time bounds memory on big corpora
+        block = rows[start : start + 512]
+        sims = (weights[block] @ weights.T).toarray()
+        sims[np.arange(len(block)), block] = -np.inf  # a speech is not its own neighbour
+        for i, row in enumerate(block):
+            take = min(n, len(ids) - 1)
+            top = np.argpartition(-sims[i], take - 1)[:take] if take else np.array([], int)
+            order = top[np.lexsort((ids[top].astype(str), -sims[i, top]))]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "speech_id": ids[row],
+                        "neighbour_id": ids[order],
+                        "similarity": sims[i, order],
+                        "rank": np.arange(1, len(order) + 1, dtype=np.int64),
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame(
+            {
+                "speech_id": pd.Series(dtype=str),
+                "neighbour_id": pd.Series(dtype=str),
+                "similarity": pd.Series(dtype=float),
+                "rank": pd.Series(dtype=np.int64),
+            }
+        )
+    return pd.concat(parts, ignore_index=True)
