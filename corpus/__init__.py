@@ -33,9 +33,23 @@ from corpus.records import (
     fingerprint,
     speech_id_for,
 )
+from corpus.tables import (
+    TABLE_FIELDS,
+    Rejected,
+    TableReading,
+    default_mapping,
+    read_table,
+    speech_from_row,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "TABLE_FIELDS",
+    "Rejected",
+    "TableReading",
+    "default_mapping",
+    "read_table",
+    "speech_from_row",
     "CorpusError",
     "Limits",
     "decode_transcript",

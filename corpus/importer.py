@@ -355,18 +355,12 @@ def import_paths(
     return reports
 
 
-def import_table_file(
+def import_table(
     store: CorpusStore,
-    path: Path,
+    reading: TableReading,
     *,
-    mapping: Mapping[str, str] | None = None,
     overrides: SpeechFields = SpeechFields(),
     progress: Callable[[int], None] | None = None,
 ) -> list[FileReport]:
-    """Import a table of speeches (CSV, JSON Lines, Parquet, XLSX), one report per row.
-
-    Raises:
-        CorpusError: the table as a whole cannot be read or mapped (nothing is stored).
-    """
-    reading = read_table(path.name, path, mapping=mapping)  # refuses a bad table before any row
+    """Import every row of a table of speeches opened with `read_table`; one report per row."""
     return store_prepared(store, _table_rows(reading, overrides=overrides), progress=progress)

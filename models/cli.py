@@ -18,11 +18,12 @@ from typing import TextIO
 
 from corpus.backup import export_corpus, import_corpus
 from corpus.errors import CorpusError, MetadataError
-from corpus.importer import FileReport, import_paths, import_table_file
+from corpus.importer import FileReport, import_paths, import_table
 from corpus.metadata import parse_date
 from corpus.records import SpeechFields
 from corpus.settings import Settings
 from corpus.store import CorpusStore
+from corpus.tables import read_table
 from models.cli_output import FORMATS, write_frame, write_json
 from models.errors import ModelError
 
@@ -120,21 +121,18 @@ def run_import_table(args: argparse.Namespace, store: CorpusStore, out: TextIO) 
     path = Path(args.file)
     if not path.is_file():
         raise CorpusError(f"{path}: no such file; check the path.")
+    reading = read_table(path.name, path, mapping=_parse_mapping(args.map))
+    for warning in reading.warnings:
+        print(f"speechtrack: warning: {warning}", file=sys.stderr)
     progress = None
     bar = None
     if sys.stderr.isatty() and not args.quiet:
         from tqdm import tqdm
 
-        bar = tqdm(unit=" speeches", desc=path.name, file=sys.stderr)
+        bar = tqdm(total=reading.n_rows, unit=" speeches", desc=path.name, file=sys.stderr)
         progress = bar.update
     try:
-        reports = import_table_file(
-            store,
-            path,
-            mapping=_parse_mapping(args.map),
-            overrides=_overrides(args),
-            progress=progress,
-        )
+        reports = import_table(store, reading, overrides=_overrides(args), progress=progress)
     finally:
         if bar is not None:
             bar.close()
