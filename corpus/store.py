@@ -349,30 +349,45 @@ class CorpusStore:
             ).all()
         )
         now = datetime.now(UTC)
+        fresh: dict[str, dict[str, object]] = {}  # by hash: the first of each new text
+        for speech, digest in zip(chunk, hashes, strict=True):
+            if digest not in existing and digest not in fresh:
+                fresh[digest] = _to_row(speech) | {"content_hash": digest, "added_at": now}
+        inserted: set[str] = set()
+        if fresh:
+            # one multi-row statement; rows another writer stored meanwhile are skipped, not failed
+            statement = (
+                self._insert(speeches).on_conflict_do_nothing().returning(speeches.c.content_hash)
+            )
+            inserted = set(conn.execute(statement, list(fresh.values())).scalars().all())
+        missing = set(fresh) - inserted
+        if missing:
+            existing.update(
+                conn.execute(
+                    select(speeches.c.content_hash, speeches.c.speech_id).where(
+                        speeches.c.content_hash.in_(missing)
+                    )
+                ).all()
+            )
         results: list[AddResult] = []
         for speech, digest in zip(chunk, hashes, strict=True):
-            if digest in existing:
-                results.append(AddResult("duplicate", existing[digest], existing[digest]))
-                continue
-            row = _to_row(speech) | {"content_hash": digest, "added_at": now}
-            inserted = conn.execute(
-                self._insert(speeches)
-                .values(**row)
-                .on_conflict_do_nothing()
-                .returning(speeches.c.speech_id)
-            ).first()
-            if inserted is None:  # same id or hash stored meanwhile by another writer
-                found = conn.execute(
-                    select(speeches.c.speech_id).where(
-                        (speeches.c.content_hash == digest)
-                        | (speeches.c.speech_id == speech.speech_id)
-                    )
-                ).scalar_one()
+            if digest in inserted:
+                inserted.discard(digest)  # a later copy in the same batch is a duplicate
+                existing[digest] = speech.speech_id
+                results.append(AddResult("added", speech.speech_id))
+            else:
+                found = existing.get(digest) or self._holder_of(conn, speech.speech_id)
                 results.append(AddResult("duplicate", found, found))
-                continue
-            existing[digest] = speech.speech_id
-            results.append(AddResult("added", speech.speech_id))
         return results
+
+    @staticmethod
+    def _holder_of(conn: Connection, speech_id: str) -> str:
+        # a different text whose id collides with a stored one: the stored entry holds the id
+        return str(
+            conn.execute(
+                select(speeches.c.speech_id).where(speeches.c.speech_id == speech_id)
+            ).scalar_one()
+        )
 
     def update_metadata(self, speech_id: str, **changes: object) -> Speech:
         """Correct the metadata of a stored speech (never its text); return the corrected speech."""
