@@ -27,7 +27,10 @@ from corpus.tables import read_table
 from models.cli_output import FORMATS, write_frame, write_json
 from models.errors import ModelError
 
-EXTENSIONS: tuple[str, ...] = ("models.cli_compare",)  # modules that add subcommands
+EXTENSIONS: tuple[str, ...] = (
+    "models.cli_compare",
+    "models.cli_figures",
+)  # modules that add subcommands
 
 LIST_COLUMNS = [
     "speech_id",

@@ -1,0 +1,167 @@
+"""The `figures`, `series`, `figure-fix` and `series-edit` subcommands of `speechtrack`.
+
+Example:
+    speechtrack figures --speech d1204cba6dca --format csv
+    speechtrack series --format json
+    speechtrack figure-fix d1204cba6dca:5349:5354 --qualifier about
+    speechtrack series-edit "UNESCO|count|our|ngo" --rename "Russian NGOs with UNESCO partner status"
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from corpus.records import SpeechFilter
+from corpus.store import CorpusStore
+from models.cli_output import FORMATS, write_frame
+from models.errors import ModelError
+from models.quantities import QUALIFIERS
+from models.quantity_series import series_frame, series_summary
+from models.quantity_store import (
+    confirm_series,
+    corpus_quantities,
+    correct_quantity,
+    dismiss_quantity,
+    merge_series,
+    rename_series,
+    restore_quantity,
+)
+from models.selection import SELECTION_KEYS, resolve
+
+__all__ = [
+    "FIGURES_CLI_COLUMNS",
+    "register",
+    "run_figure_fix",
+    "run_figures",
+    "run_series",
+    "run_series_edit",
+]
+
+FIGURES_CLI_COLUMNS = [
+    "speech_id",
+    "date",
+    "value",
+    "unit",
+    "qualifier",
+    "counted",
+    "scope",
+    "organisation",
+    "series",
+    "sentence",
+    "start",
+    "end",
+]
+_SELECTION_HELP = (
+    "a selection such as 'speaker:\"Sergey Lavrov\" year:2015-2018'; keys: "
+    + ", ".join(SELECTION_KEYS)
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the cited-figures subcommands to the `speechtrack` parser."""
+    p = sub.add_parser(
+        "figures", help="cited figures: value, qualifier, what is counted, organisation"
+    )
+    p.add_argument("--speech", metavar="ID", help="only this speech")
+    p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.set_defaults(handler=run_figures)
+
+    p = sub.add_parser("series", help="figures that measure the same thing, over time")
+    p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
+    p.add_argument(
+        "--points", action="store_true", help="one row per figure, with changes and disagreements"
+    )
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.set_defaults(handler=run_series)
+
+    p = sub.add_parser(
+        "figure-fix", help="correct or dismiss one cited figure (KEY is speech_id:start:end)"
+    )
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--value", type=float)
+    p.add_argument("--unit")
+    p.add_argument("--qualifier", choices=QUALIFIERS)
+    p.add_argument("--counted")
+    p.add_argument("--scope")
+    p.add_argument("--organisation")
+    p.add_argument("--series", metavar="SERIES_ID", help="move the figure to this series")
+    p.add_argument("--dismiss", action="store_true", help="this is not a figure")
+    p.add_argument("--restore", action="store_true", help="forget every correction of this figure")
+    p.set_defaults(handler=run_figure_fix)
+
+    p = sub.add_parser("series-edit", help="rename, confirm or merge a series of figures")
+    p.add_argument("series", metavar="SERIES_ID")
+    p.add_argument("--rename", metavar="NAME")
+    p.add_argument("--confirm", action="store_true")
+    p.add_argument("--unconfirm", action="store_true")
+    p.add_argument("--merge-into", metavar="SERIES_ID")
+    p.set_defaults(handler=run_series_edit)
+
+
+def _filter(store: CorpusStore, args: argparse.Namespace) -> SpeechFilter:
+    if getattr(args, "speech", None):
+        store.get(args.speech)  # raises SpeechNotFoundError with a plain message
+        return SpeechFilter(speech_ids=frozenset({args.speech}))
+    return resolve(store, args.select) if args.select else SpeechFilter()
+
+
+def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Print the cited figures of the selection, one row each; `series` is the series name."""
+    figures = corpus_quantities(store, _filter(store, args))
+    shown = figures.drop(columns=["series"]).rename(columns={"series_name": "series"})
+    write_frame(shown[FIGURES_CLI_COLUMNS], args.format, out)
+    return 0
+
+
+def run_series(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Print each series in one row (or each of its figures with --points)."""
+    points = series_frame(corpus_quantities(store, _filter(store, args)))
+    write_frame(points if args.points else series_summary(points), args.format, out)
+    return 0
+
+
+def run_figure_fix(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Store a correction of one figure; it survives re-extraction."""
+    if args.key.count(":") != 2:
+        raise ModelError(
+            f'Figure key "{args.key}" is not speech_id:start:end; copy it from `speechtrack figures`.'
+        )
+    if args.restore:
+        restore_quantity(store, args.key)
+        out.write(f"restored {args.key}\n")
+        return 0
+    if args.dismiss:
+        dismiss_quantity(store, args.key)
+        out.write(f"dismissed {args.key}\n")
+        return 0
+    correct_quantity(
+        store,
+        args.key,
+        value=args.value,
+        unit=args.unit,
+        qualifier=args.qualifier,
+        counted=args.counted,
+        scope=args.scope,
+        organisation=args.organisation,
+        series=args.series,
+    )
+    out.write(f"corrected {args.key}\n")
+    return 0
+
+
+def run_series_edit(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Rename, confirm or merge one series."""
+    if not (args.rename or args.confirm or args.unconfirm or args.merge_into):
+        raise ModelError(
+            f"Nothing to change in series {args.series}; give --rename, --confirm or --merge-into."
+        )
+    if args.rename:
+        rename_series(store, args.series, args.rename)
+    if args.confirm or args.unconfirm:
+        confirm_series(store, args.series, confirmed=args.confirm)
+    if args.merge_into:
+        merge_series(store, [args.series], into=args.merge_into)
+    out.write(f"edited series {args.series}\n")
+    return 0

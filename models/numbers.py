@@ -1,0 +1,354 @@
+"""Number expressions in speech text: digits, number words, fractions, multipliers, money and percentages.
+
+This module reads values only; deciding whether a number is a cited figure (and not a date, a year,
+an identifier or an ordinal) is the job of `models.quantities`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+_UNITS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE_ABBREVIATIONS = {"bn": 1e9, "mln": 1e6, "mn": 1e6, "tn": 1e12, "trn": 1e12}
+_FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "seventh": 7,
+    "sevenths": 7,
+    "eighth": 8,
+    "eighths": 8,
+    "ninth": 9,
+    "ninths": 9,
+    "tenth": 10,
+    "tenths": 10,
+}
+_VAGUE = {
+    "dozens": 12.0,
+    "scores": 20.0,
+    "tens": 10.0,
+    "hundreds": 100.0,
+    "thousands": 1e3,
+    "millions": 1e6,
+    "billions": 1e9,
+    "trillions": 1e12,
+}
+_MULTIPLIER_WORDS = {
+    "twofold": 2,
+    "threefold": 3,
+    "fourfold": 4,
+    "fivefold": 5,
+    "sixfold": 6,
+    "sevenfold": 7,
+    "eightfold": 8,
+    "ninefold": 9,
+    "tenfold": 10,
+    "hundredfold": 100,
+    "thousandfold": 1000,
+}
+
+# Currencies written before the number ("$", "US$ ", "EUR ") and after it ("dollars", "roubles").
+_CURRENCY_PREFIXES = (
+    (r"US\s?\$|U\.S\.\s?\$|\$|USD\s?", "USD"),
+    (r"€|EUR\s?", "EUR"),
+    (r"£|GBP\s?", "GBP"),
+    (r"₽|RUB\s?", "RUB"),
+    (r"¥|JPY\s?", "JPY"),
+    (r"CHF\s?", "CHF"),
+)
+_CURRENCY_WORDS = (
+    (r"(?:US|U\.S\.|American)\s+dollars?|dollars?|USD", "USD"),
+    (r"euros?|EUR", "EUR"),
+    (r"pounds\s+sterling|GBP", "GBP"),
+    (r"roubles?|rubles?|RUB", "RUB"),
+    (r"yuan|renminbi|RMB|CNY", "CNY"),
+    (r"yen", "JPY"),
+    (r"rupees", "INR"),
+    (r"Swiss\s+francs|francs", "CHF"),
+)
+_PERCENT = r"\s?%|\s+per\s?cent\b|\s+percent\b|\s+percentage\s+points?\b"
+
+_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
+_FIRST_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
+_WORD_NUMBER = rf"(?:{_FIRST_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_WORD}))*"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?![\d.,])|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+|\d+(?:\.\d+)?"
+_SCALE = "|".join([*_SCALES, *_SCALE_ABBREVIATIONS])
+_FRACTION_NUMERATOR = "a|one|two|three|four|five|six|seven|eight|nine"
+_SINGULAR_FRACTION = "|".join(f for f in _FRACTIONS if not f.endswith("s"))
+_PLURAL_FRACTION = "|".join(f for f in _FRACTIONS if f.endswith("s"))
+
+_CORE = re.compile(
+    rf"""
+    \b(?=[\dotfsnehdbmaOTFSNEHDBMA])  # numbers start a word with a digit or one of these letters
+    (?:(?P<vague>(?:(?:tens|hundreds|thousands)\s+of\s+(?:thousands|millions|billions)|dozens|scores|hundreds
+        |thousands|millions|billions|trillions)(?=\s+of\b))
+    |(?P<fold>(?:{_DIGITS}|{_WORD_NUMBER})-?fold\b|(?:{"|".join(_MULTIPLIER_WORDS)})\b)
+    |(?P<fraction>(?:a|one)[\s-]+(?:{_SINGULAR_FRACTION})(?=\s+of\b|\s*[.,;:!?])
+        |(?:{_FRACTION_NUMERATOR})[\s-]+(?:{_PLURAL_FRACTION})\b|half(?=\s+(?:of|the)\b|\s*[.,;:!?]))
+    |(?P<digits>(?:{_DIGITS})(?:\s*(?:thousand\s+)?(?:{_SCALE})\b)?)
+    |(?P<words>(?:half\s+a\s+dozen|half\s+dozen|a\s+(?:dozen|hundred|thousand|million|billion|trillion)
+        |{_WORD_NUMBER}(?:\s+dozen)?)
+        (?:\s+(?:{_SCALE})\b)?))
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NumberExpression:
+    """A number as written, with its value and unit, before any judgement about what it counts.
+
+    Attributes:
+        start: offset of the expression (including a currency sign before it).
+        end: offset just past the expression (including its scale word and unit).
+        number_start: offset of the number itself, without the currency sign.
+        value: the value with the scale applied (1.5 million -> 1_500_000.0).
+        unit: "count", "percent", "percentage_points", "fraction", "fold" or a currency code.
+        multiplier: the scale applied (1e6 for "million"; 1.0 when none).
+        is_vague: True for "dozens of", "thousands of" (value is the order of magnitude).
+        kind: how it was written: "digits", "words", "fraction", "fold" or "vague".
+        text: the expression as written.
+    """
+
+    start: int
+    end: int
+    number_start: int
+    value: float
+    unit: str
+    multiplier: float
+    is_vague: bool
+    kind: str
+    text: str
+
+
+def _word_value(words: str) -> tuple[float, float] | None:
+    """Return (value, scale) of number words, or None when they do not form one number."""
+    folded = re.sub(r"\s+", " ", words.lower().strip())
+    if folded.startswith("a "):
+        folded = "one " + folded[2:]
+    if folded == "dozen" or folded == "one dozen":
+        return 12.0, 1.0
+    if folded.startswith("half"):
+        return 6.0, 1.0
+    tokens = folded.replace("-", " ").split()
+    scale = 1.0
+    if tokens and tokens[-1] in _SCALE_ABBREVIATIONS:
+        scale = _SCALE_ABBREVIATIONS[tokens.pop()]
+    if tokens and tokens[-1] == "trillion":
+        tokens.pop()  # text2num stops at billions
+        scale *= 1e12
+    if tokens and tokens[-1] == "dozen":
+        tokens.pop()
+        scale *= 12
+    try:
+        value = float(text2num(" ".join(tokens), "en")) if tokens else 1.0
+    except ValueError:
+        return None
+    value *= scale
+    for token in reversed(tokens):
+        if token in ("thousand", "million", "billion", "trillion"):
+            scale *= _SCALES[token]
+            break
+    return value, scale
+
+
+def _digits_value(raw: str) -> tuple[float, float]:
+    match = re.match(rf"({_DIGITS})\s*([A-Za-z ]*)", raw)
+    if match is None:  # the pattern that found `raw` guarantees a match
+        raise ValueError(raw)
+    digits = match.group(1)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
+        digits = digits.replace(".", "")  # "27.000 tons": a full stop between thousands
+    number = float(re.sub(r"[,\u00a0\u202f\u2009]", "", digits))
+    scale = 1.0
+    for word in match.group(2).lower().split():  # "9.5 thousand million"
+        scale *= _SCALES.get(word) or _SCALE_ABBREVIATIONS.get(word) or 1.0
+    return number * scale, scale
+
+
+def _fraction_value(raw: str) -> float:
+    words = raw.lower().replace("-", " ").split()
+    if len(words) == 1:
+        return 0.5
+    numerator = 1.0 if words[0] in ("a", "one") else float(text2num(words[0], "en"))
+    return numerator / _FRACTIONS[words[-1]]
+
+
+def _fold_value(raw: str) -> float:
+    folded = raw.lower()
+    if folded in _MULTIPLIER_WORDS:
+        return float(_MULTIPLIER_WORDS[folded])
+    head = re.sub(r"-?fold$", "", folded)
+    if re.fullmatch(_DIGITS, head):
+        return _digits_value(head)[0]
+    parsed = _word_value(head)
+    return parsed[0] if parsed else float("nan")
+
+
+_PREFIX_RE = re.compile(rf"(?:{'|'.join(f'(?:{p})' for p, _ in _CURRENCY_PREFIXES)})\s?$")
+_SUFFIX_RES = [(re.compile(rf"\s+(?:of\s+)?(?:{p})\b"), code) for p, code in _CURRENCY_WORDS]
+_PERCENT_RE = re.compile(_PERCENT, re.IGNORECASE)
+
+
+def _prefix_currency(text: str, start: int) -> tuple[str, int] | None:
+    window = text[max(0, start - 6) : start]
+    match = _PREFIX_RE.search(window)
+    if match is None:
+        return None
+    for pattern, code in _CURRENCY_PREFIXES:
+        if re.fullmatch(rf"(?:{pattern})\s?", match.group()):
+            return code, start - len(match.group())
+    return None
+
+
+def _suffix_unit(text: str, end: int, *, allow_of: bool) -> tuple[str, int] | None:
+    degrees = re.match(r"\s?°\s?([CF])\b", text[end : end + 5])
+    if degrees:
+        return ("celsius" if degrees.group(1) == "C" else "fahrenheit"), end + degrees.end()
+    percent = _PERCENT_RE.match(text, end)
+    if percent:
+        unit = "percentage_points" if "point" in percent.group().lower() else "percent"
+        return unit, percent.end()
+    for pattern, code in _SUFFIX_RES:
+        match = pattern.match(text, end)
+        if match and (allow_of or not match.group().lstrip().startswith("of")):
+            return code, match.end()
+    return None
+
+
+def _parse_core(match: re.Match[str]) -> tuple[float, float, str] | None:
+    """Return (value, scale, kind) for one core match, or None when the words are not a number."""
+    raw = match.group()
+    kind = match.lastgroup or ""
+    if kind == "vague":
+        last = raw.lower().split()[-1]
+        first = raw.lower().split()[0]
+        value = _VAGUE[last] * (_VAGUE[first] if first != last else 1.0)
+        return value, 1.0, kind
+    if kind == "fold":
+        return _fold_value(raw), 1.0, kind
+    if kind == "fraction":
+        return _fraction_value(raw), 1.0, kind
+    if kind == "digits":
+        value, scale = _digits_value(raw)
+        return value, scale, kind
+    parsed = _word_value(raw)
+    if parsed is None:
+        return None
+    return parsed[0], parsed[1], kind
+
+
+_START_WORDS = (
+    *_UNITS,
+    *_TENS,
+    *(
+        f"a {word}"
+        for word in ("dozen", "hundred", "thousand", "million", "billion", "trillion", "quarter")
+    ),
+    *(f"a {word}" for word in ("third", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")),
+    *(
+        "half",
+        "dozens",
+        "scores",
+        "tens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "trillions",
+    ),
+    *("hundredfold", "thousandfold"),
+)
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _candidate_positions(text: str) -> list[int]:
+    """Return the offsets where a number may start: digit runs and number words at a word start.
+
+    Looking words up with `str.find` first keeps the full pattern off most of the text.
+    """
+    positions = [m.start() for m in _DIGIT_RUN.finditer(text)]
+    lowered = text.lower()
+    for word in _START_WORDS:
+        index = lowered.find(word)
+        while index != -1:
+            if index == 0 or not lowered[index - 1].isalnum():
+                positions.append(index)
+            index = lowered.find(word, index + 1)
+    return sorted(set(positions))
+
+
+def find_number_expressions(text: str) -> list[NumberExpression]:
+    """Find every number expression in `text`, with currency, scale and percent attached.
+
+    Args:
+        text: a sentence or a whole speech.
+
+    Returns:
+        Expressions in text order, not yet filtered: years, dates and identifiers are included.
+
+    Example:
+        >>> [(n.value, n.unit) for n in find_number_expressions("over $100 billion and 20 per cent")]
+        [(100000000000.0, 'USD'), (20.0, 'percent')]
+    """
+    found = []
+    last_end = -1
+    for position in _candidate_positions(text):
+        if position < last_end:
+            continue
+        match = _CORE.match(text, position)
+        if match is None:
+            continue
+        if match.start() > 0 and (
+            text[match.start() - 1].isalnum() or text[match.start() - 1] == "_"
+        ):
+            continue
+        if match.end() < len(text) and (text[match.end()].isalpha() or text[match.end()] == "_"):
+            continue  # "1990s", "21st", "G20s": part of a word, never a figure
+        if re.match(r"-(?:\s?(?!plus\b)[^\W\d_]|\s*\n)", text[match.end() : match.end() + 8]):
+            continue  # "two-state", "five-year", "seventy-fifth": a compound word, not a figure
+        parsed = _parse_core(match)
+        if parsed is None:
+            continue
+        last_end = match.end()
+        value, scale, kind = parsed
+        start, end, unit = match.start(), match.end(), "count"
+        if kind == "fraction":
+            unit = "fraction"
+        elif kind == "fold":
+            unit = "fold"
+        prefix = _prefix_currency(text, start) if kind in ("digits", "words") else None
+        if prefix:
+            unit, start = prefix
+        suffix = _suffix_unit(text, end, allow_of=kind == "vague") if unit == "count" else None
+        if suffix:
+            unit, end = suffix
+        found.append(
+            NumberExpression(
+                start=start,
+                end=end,
+                number_start=match.start(),
+                value=value,
+                unit=unit,
+                multiplier=scale,
+                is_vague=kind == "vague",
+                kind=kind,
+                text=text[start:end],
+            )
+        )
+    return found

@@ -1,0 +1,249 @@
+"""Cited figures of the stored corpus: cached extraction, users' corrections and series edits.
+
+The dashboard and the command line call these functions; they read and write the store only
+through its public API (speeches, annotations, artifacts).
+
+Example:
+    >>> figures = corpus_quantities(store)                  # doctest: +SKIP
+    >>> dismiss_quantity(store, figures["key"].iloc[0])      # doctest: +SKIP
+    >>> corpus_series(store).head()                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from corpus.records import SpeechFilter
+from corpus.store import CorpusStore
+from models.errors import ModelError
+from models.organisations import canonical_organisation
+from models.quantities import QUALIFIERS, QUANTITY_COLUMNS, quantities_frame
+from models.quantity_series import (
+    CORRECTION_KIND,
+    SERIES_EDIT_KIND,
+    apply_corrections,
+    assign_series,
+    series_frame,
+)
+
+EXTRACTOR_VERSION = "1"
+_FRAME_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/frame.parquet"
+_INDEX_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/speeches.json"
+
+FIGURE_COLUMNS = [
+    "speech_id",
+    "date",
+    "value",
+    "value_high",
+    "unit",
+    "qualifier",
+    "counted",
+    "scope",
+    "organisation",
+    "series",
+    "series_name",
+    "confirmed",
+    "is_vague",
+    "corrected",
+    "text",
+    "sentence",
+    "start",
+    "end",
+    "key",
+]
+
+
+def _cached_extraction(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
+    """Return the extracted figures of the selected speeches, extracting only speeches not seen yet.
+
+    The cache is shared through store artifacts; a speech is extracted again when its date changed
+    (the date is the reference date of its figures) or when the extractor version changes.
+    """
+    catalogue = store.catalogue(flt)
+    raw_index = store.get_artifact(_INDEX_ARTIFACT)
+    known: dict[str, str] = json.loads(raw_index) if raw_index else {}
+    raw_frame = store.get_artifact(_FRAME_ARTIFACT)
+    cached = (
+        pd.read_parquet(io.BytesIO(raw_frame))
+        if raw_frame
+        else pd.DataFrame(columns=QUANTITY_COLUMNS)
+    )
+    wanted = dict(zip(catalogue["speech_id"], catalogue["date_iso"], strict=True))
+    missing = [sid for sid, iso in wanted.items() if known.get(sid) != iso]
+    if missing:
+        fresh = quantities_frame(store.find(SpeechFilter(speech_ids=frozenset(missing))))
+        kept = cached[~cached["speech_id"].isin(missing)]
+        parts = [part for part in (kept, fresh) if not part.empty]
+        cached = (
+            pd.concat(parts, ignore_index=True)
+            if len(parts) > 1
+            else (parts[0] if parts else fresh)
+        )
+        known.update({sid: wanted[sid] for sid in missing})
+        buffer = io.BytesIO()
+        cached.to_parquet(buffer, index=False)
+        store.put_artifact(_FRAME_ARTIFACT, buffer.getvalue())
+        store.put_artifact(_INDEX_ARTIFACT, json.dumps(known, sort_keys=True).encode("utf-8"))
+    selected = cached[cached["speech_id"].isin(wanted)].drop(columns=["date"])
+    dates = catalogue[["speech_id", "date"]]
+    frame = selected.merge(dates, on="speech_id", how="left")[QUANTITY_COLUMNS]
+    return frame.sort_values(["date", "speech_id", "start"]).reset_index(drop=True)
+
+
+def corpus_quantities(store: CorpusStore, flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
+    """Return the cited figures of the selected speeches, corrected, each with its series.
+
+    Returns:
+        Columns `FIGURE_COLUMNS`; `key` identifies a figure for corrections.
+    """
+    frame = apply_corrections(_cached_extraction(store, flt), store.annotations(CORRECTION_KIND))
+    catalogue = store.catalogue(flt)
+    countries = dict(zip(catalogue["speech_id"], catalogue["country"].fillna(""), strict=True))
+    owners = {
+        speech_id: country or speaker
+        for speech_id, country, speaker in zip(
+            catalogue["speech_id"],
+            catalogue["country"].fillna(""),
+            catalogue["speaker"],
+            strict=True,
+        )
+    }
+    frame = assign_series(
+        frame, store.annotations(SERIES_EDIT_KIND), countries=countries, owners=owners
+    )
+    return frame[FIGURE_COLUMNS]
+
+
+def corpus_series(store: CorpusStore, flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
+    """Return every series of the selection over time (columns of `quantity_series.SERIES_COLUMNS`)."""
+    return series_frame(corpus_quantities(store, flt))
+
+
+def correct_quantity(
+    store: CorpusStore,
+    key: str,
+    *,
+    value: float | None = None,
+    value_high: float | None = None,
+    unit: str | None = None,
+    qualifier: str | None = None,
+    counted: str | None = None,
+    scope: str | None = None,
+    organisation: str | None = None,
+    series: str | None = None,
+) -> None:
+    """Store a user's correction of one figure; fields left as None keep their earlier correction.
+
+    Raises:
+        ModelError: when the qualifier is not one of `QUALIFIERS` or the value is not a number.
+    """
+    if qualifier is not None and qualifier not in QUALIFIERS:
+        raise ModelError(
+            f'Unknown qualifier "{qualifier}" for figure {key}; use one of {", ".join(QUALIFIERS)}.'
+        )
+    for name, number in (("value", value), ("value_high", value_high)):
+        if number is not None and not math.isfinite(number):
+            raise ModelError(
+                f"The {name.replace('_', ' ')} of figure {key} must be a finite number, not {number}."
+            )
+    if organisation:
+        organisation = canonical_organisation(organisation) or organisation.strip()
+    changes = {
+        "value": value,
+        "value_high": value_high,
+        "unit": unit,
+        "qualifier": qualifier,
+        "counted": counted,
+        "scope": scope,
+        "organisation": organisation,
+        "series": series,
+    }
+    current = dict(store.annotations(CORRECTION_KIND).get(key, {}))
+    current.update({k: v for k, v in changes.items() if v is not None})
+    current.pop("dismissed", None)
+    store.put_annotation(CORRECTION_KIND, key, current)
+
+
+def dismiss_quantity(store: CorpusStore, key: str) -> None:
+    """Mark one figure as not a figure; it stays dismissed after re-extraction."""
+    current = dict(store.annotations(CORRECTION_KIND).get(key, {}))
+    current["dismissed"] = True
+    store.put_annotation(CORRECTION_KIND, key, current)
+
+
+def restore_quantity(store: CorpusStore, key: str) -> None:
+    """Forget every correction of one figure, dismissal included."""
+    store.delete_annotation(CORRECTION_KIND, key)
+
+
+def _edit_series(store: CorpusStore, series_id: str, changes: dict[str, object]) -> None:
+    if not series_id:
+        raise ModelError(
+            "A series edit needs a series id; figures that count nothing belong to no series."
+        )
+    current = dict(store.annotations(SERIES_EDIT_KIND).get(series_id, {}))
+    current.update(changes)
+    store.put_annotation(SERIES_EDIT_KIND, series_id, current)
+
+
+def rename_series(store: CorpusStore, series_id: str, name: str) -> None:
+    """Give a series the name users see in place of the automatic one.
+
+    Raises:
+        ModelError: when the name is empty.
+    """
+    if not name.strip():
+        raise ModelError(f"The new name of series {series_id} is empty; type the name to show.")
+    _edit_series(store, series_id, {"name": name.strip()})
+
+
+def confirm_series(store: CorpusStore, series_id: str, *, confirmed: bool = True) -> None:
+    """Mark a series as checked by a person (or take the mark back)."""
+    _edit_series(store, series_id, {"confirmed": confirmed})
+
+
+def merge_series(store: CorpusStore, series_ids: Sequence[str], *, into: str) -> None:
+    """Merge series into one: their figures join `into` from now on, after every re-extraction.
+
+    Raises:
+        ModelError: when a series would be merged into itself.
+    """
+    for series_id in series_ids:
+        if series_id == into:
+            raise ModelError(
+                f"Series {series_id} cannot be merged into itself; pick another target."
+            )
+        _edit_series(store, series_id, {"merged_into": into})
+
+
+def split_series(store: CorpusStore, series_id: str, keys: Sequence[str], *, name: str) -> str:
+    """Move some figures of a series into a new series with its own name.
+
+    Args:
+        store: the corpus store.
+        series_id: the series the figures leave.
+        keys: the figures to move (`key` column of `corpus_quantities`).
+        name: the name of the new series.
+
+    Returns:
+        The id of the new series.
+
+    Raises:
+        ModelError: when no figure is given.
+    """
+    if not keys:
+        raise ModelError(f"Splitting series {series_id} needs at least one figure to move.")
+    existing = set(store.annotations(SERIES_EDIT_KIND))
+    number = 1
+    while f"{series_id}#{number}" in existing:
+        number += 1
+    new_id = f"{series_id}#{number}"
+    _edit_series(store, new_id, {"name": name.strip() or new_id})
+    for key in keys:
+        correct_quantity(store, key, series=new_id)
+    return new_id

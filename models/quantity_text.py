@@ -1,0 +1,356 @@
+"""The words around a number: sentences, what is not a figure, qualifiers, and what is counted."""
+
+from __future__ import annotations
+
+import re
+
+from models.numbers import NumberExpression
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st no nos e.g i.e etc vs art arts para paras p pp gen prof sr jr inc ltd co approx "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n h.e rev vol fig cf op mt govt".split()
+)
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n")
+
+
+_LOWER_START = re.compile(r"[ \t]*[a-z]")
+_BLANK_LINE = re.compile(r"[ \t\r]*\n")
+_LAST_WORD = re.compile(r"([\w.]+)\.?$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split a text into sentences and return their (start, end) offsets, leading/trailing space trimmed.
+
+    Lines always end a sentence; a full stop after a known abbreviation ("Mr.", "No.", "U.S.") or a
+    single capital initial does not.
+    """
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if match.group() == "\n":
+            line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()].rstrip()
+            blank_next = _BLANK_LINE.match(text, match.end())
+            open_end = not re.search(r"[.!?:;\"”’)]$", line)
+            lower_next = _LOWER_START.match(text, match.end())
+            if open_end and not blank_next and (len(line) >= 50 or (line and lower_next)):
+                continue  # a line wrapped inside a sentence
+        else:
+            word = _LAST_WORD.search(text[max(start, match.start() - 24) : match.start()])
+            token = word.group(1).lower().rstrip(".") if word else ""
+            if token in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1) if word else ""):
+                continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for begin, end in spans:
+        piece = text[begin:end]
+        left = len(piece) - len(piece.lstrip())
+        right = len(piece.rstrip())
+        if right > left:
+            trimmed.append((begin + left, begin + right))
+    return trimmed
+
+
+_INLINE_UNAVAILABLE = re.compile(
+    r"""
+    (?=[\d+(])                                                  # cheap first-character filter
+    (?:\+\d[\d\s().-]{6,}\d|\(\d{2,5}\)\s?\d[\d\s-]{4,}\d        # phone numbers
+    |\b\d{3}[-.]\d{3}[-.]\d{4}\b|\b\d{1,4}(?:-\d{2,4}){3,}\b|\b\d{2,4}-\d{2}-\d{2}\b   # phones, ISO dates
+    |\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b                          # 15.06.2018, 15/06/18
+    |\b\d{1,2}:\d{2}(?::\d{2})?\b                               # 11:40
+    |\b\d{1,2}(?:[.:]\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT\b|UTC\b)   # 10 a.m.
+    |\b\d{1,3}\s+General\s+Assembly\s*[-–—]\s*[\w-]+\s+session   # running heads
+    |\(\d{1,2}\)|\b\d{1,2}\)|\b\d{2}-\d{5}\b)                # list markers, document job numbers
+    """,
+    re.VERBOSE,
+)
+_LINE_UNAVAILABLE = re.compile(
+    r"""
+    ^[ \t\r]*\(?\d{1,3}[.)](?=\s)                             # "78. The delegation" paragraph numbers
+    |^[ \t\r]*(?=[^\n]*\d)[\dA-Z/.()\-–,: \t]{1,40}[ \t\r]*$      # symbol lines "A/70/PV.23 01/10/2015"
+    |^[ \t]*(?:[Pp]age\s+)?\d+(?:\s+of\s+\d+)?[ \t]*$            # page numbers on their own line
+    |^[ \t]*[-–]\s*\d+\s*[-–][ \t]*$                             # "- 5 -"
+    |^[^\n]{0,70}\b(?:January|February|March|April|May|June|July|August|September|October|November
+        |December)\b[^\n]{0,20}\s\d{1,4}[ \t]*$                # running heads "session - 7 October 1993 9"
+    """,
+    re.VERBOSE | re.MULTILINE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_LITERAL_UNAVAILABLE = (
+    re.compile(r"https?://\S+"),
+    re.compile(r"www\.\S+"),
+    re.compile(
+        r"session\s*[-–—]\s*\d{1,2}\s+[A-Z][a-z]+\s+[l1\d]\d{3}\s+\d{1,3}\b"
+    ),  # running heads
+)
+
+
+def unavailable_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans where no figure can be: addresses, phone numbers, dates, times, furniture."""
+    spans = [(m.start(), m.end()) for m in _INLINE_UNAVAILABLE.finditer(text)]
+    spans.extend((m.start(), m.end()) for m in _LINE_UNAVAILABLE.finditer(text))
+    for pattern in _LITERAL_UNAVAILABLE:  # each starts with a literal: the engine skips to it
+        spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    if "@" in text:
+        spans.extend((m.start(), m.end()) for m in _EMAIL.finditer(text))
+    return sorted(spans)
+
+
+_MONTHS = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+)
+_ID_KEYWORDS = re.compile(
+    r"""(?:\b(?:resolutions?|articles?|paragraphs?|paras?|chapters?|items?|sections?|goals?|SDGs?|nos?|
+    numbers?|protocols?|rules?|annex(?:es)?|clauses?|points?|pages?|pp?|principles?|amendments?|decisions?|
+    flights?|tables?|figures?|hits|views|tel|fax|phone|room|box|route|verses?|psalms?|volumes?|vol|
+    editions?|versions?|platforms?|gates?|terminals?|channels?|codes?|World\s+War|
+    sub-?items?|sessions?|meetings?|summits?|committees?|commissions?|files?|cases?|laws?|acts?)\.?:?
+    |№|\#)\s*(?:[\d()/,\s–-]|\band\b|\bor\b|\bto\b)*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DETERMINER = re.compile(
+    r"\b(?:the|these|those|our|your|their|its|his|her|my|both|every|each|this|that|which|whose|all)"
+    r"(?:\s+(?:first|last|next|remaining|other|same))?\s+$",
+    re.IGNORECASE,
+)
+_QUALIFIER_BEFORE = re.compile(
+    r"\b(?:only|just|merely|a\s+mere|some|about|around|approximately|nearly|almost|over|more\s+than|"
+    r"at\s+least|up\s+to|under|less\s+than|fewer\s+than|as\s+many\s+as|roughly|exactly|single)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(text: str, expr: NumberExpression, before: str, after: str) -> bool:
+    if expr.kind != "digits" or expr.unit != "count" or not re.fullmatch(r"\d{4}", expr.text):
+        return False
+    if not 1100 <= expr.value <= 2100:
+        return False
+    # "over 2000 people" is a count: a qualifier before and a lowercase noun after
+    return not (_QUALIFIER_BEFORE.search(before) and re.match(r"\s+[a-z]{3,}", after))
+
+
+_RHETORICAL = re.compile(
+    r"\s+(?:(?:main|key|basic|brief|short|simple|important|general)\s+)?(?:points|things|remarks|"
+    r"observations|comments|words|questions|ideas|thoughts|messages|lessons|examples|considerations|"
+    r"reasons)\b"
+)
+_NAME_BEFORE = re.compile(r"(\S+\s+)?\b([A-Z][a-z]+)\s+$")
+_NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
+_NOT_NAMES = frozenset(
+    "Only Some About Over Nearly Almost Just Around Under Roughly Approximately".split()
+)
+
+
+def _is_name_number(expr: NumberExpression, before: str, after: str) -> bool:
+    """Say whether a number belongs to a name: "Nord Stream 2 pipeline", "Apollo 11 mission"."""
+    if (
+        expr.kind != "digits"
+        or expr.unit != "count"
+        or not expr.text.isdigit()
+        or expr.value >= 1000
+    ):
+        return False
+    name = _NAME_BEFORE.search(before)
+    if name is None or name.group(1) is None or name.group(2) in _NOT_NAMES:
+        return False  # a capital at the start of a sentence is just the sentence's first word
+    if re.fullmatch(_MONTHS, name.group(2)):
+        return False
+    following = _NEXT_WORD.match(after)
+    return following is None or not _is_head(following.group(1))
+
+
+def is_excluded_by_context(text: str, expr: NumberExpression, sentence: tuple[int, int]) -> bool:
+    """Say whether the words around a number make it something other than a cited figure.
+
+    Args:
+        text: the whole text.
+        expr: a number expression with offsets in `text`.
+        sentence: the (start, end) offsets of its sentence.
+
+    Returns:
+        True for years, decades, dates, identifiers ("Resolution 2254", "COVID-19", "A/RES/70/1"),
+        "N years ago", compound words and idioms with "one"; False for figures.
+    """
+    before = text[max(sentence[0], expr.start - 60) : expr.start]
+    after = text[expr.end : min(sentence[1], expr.end + 60)]
+    if re.search(
+        r"(?:[A-Za-z][-+]\s?|[A-Za-z]\.|[/#№\\]|\b[A-Z]{2,6}\s|\d\+)$", before
+    ) or re.match(r"/\d|\+\d", after):
+        return True  # identifiers: COVID-19, S-400, A/RES/70/1, 2016/17, 24/7
+    if _ID_KEYWORDS.search(before) or re.match(r"\s*\((?:[IVXL]+|1\d\d\d|20\d\d)\)", after):
+        return True  # "resolution 2254", "194 (III)", "1325 (2000)": document numbers
+    alone = expr.start - sentence[0] <= 1 and re.fullmatch(r"\s*[.)]?\s*", after)
+    if re.search(r"[\"”.)\]]$", before) or alone:
+        return True  # footnote markers '"6', and numbers standing alone as a sentence
+    if _is_year(text, expr, before, after):
+        return True
+    is_day = expr.kind == "digits" and expr.unit == "count" and expr.value in range(1, 32)
+    day_range = r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?"
+    if is_day and (
+        re.search(rf"\b(?:{_MONTHS})\.?\s+$", before)
+        or re.match(rf"{day_range}\s+(?:of\s+)?(?:{_MONTHS})\b", after)
+    ):
+        return True
+    if re.search(r"\b(?:half|quarter)\s+(?:past|to)\s+$", before, re.IGNORECASE) or re.match(
+        r"\s+o['’]clock\b", after
+    ):
+        return True  # "half past ten", "ten o'clock": times of day
+    if re.match(r"\s+(?:\w+\s+)?ago\b", after):
+        return True
+    half_the = re.match(r"\s+the\s+([\w-]+)(['’]s)?", after)
+    if expr.text.lower() == "half" and half_the and not half_the.group(2):
+        if not _is_head(half_the.group(1)):
+            return True  # "half the battle": an idiom; "half the votes" stays a figure
+    if expr.kind == "fraction" and expr.text.lower() == "half":
+        if re.search(r"\b(?:the|our|their|its|this|that|a)\s+(?:\w+\s+)?$", before, re.IGNORECASE):
+            return True  # "the developed half of the world": a part, not a figure
+    if _is_name_number(expr, before, after):
+        return True
+    if expr.kind == "words" and expr.unit == "count":
+        if _RHETORICAL.match(after) and expr.value <= 10:
+            return True  # "I will make three points", "two things": the shape of a speech
+        ratio = re.match(r"\s+(?:in|out\s+of)\s+(?:\d|every|ten|five|four|three|two)", after)
+        if expr.value == 1 and not _QUALIFIER_BEFORE.search(before) and not ratio:
+            return True  # "one cannot", "one of the", "one another", "one day"
+        if _DETERMINER.search(before) and expr.multiplier == 1.0:
+            return True  # "our two countries", "the three pillars": a reference, not a figure
+        if re.match(r"\s+(?:or|to)\s+(?:one|two|three|four|five)\b", after):
+            return False
+        if re.match(r"\s+times\b", after):
+            return True  # "three times": how often, not how many
+    return False
+
+
+_QUALIFIER_PATTERNS = [
+    (
+        "up_to",
+        r"up\s+to|as\s+many\s+as|as\s+much\s+as|no\s+more\s+than|not\s+more\s+than|at\s+most|"
+        r"a\s+maximum\s+of|maximum\s+of",
+    ),
+    (
+        "under",
+        r"less\s+than|fewer\s+than|under|below|just\s+under|not\s+even|short\s+of|barely|lower\s+than",
+    ),
+    (
+        "over",
+        r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceed(?:ing|ed|s)?|surpass(?:ed|es|ing)?|topped|at\s+least|no\s+less\s+than|"
+        r"no\s+fewer\s+than|not\s+less\s+than|well\s+over|just\s+over|higher\s+than|greater\s+than|"
+        r"more\s+than\s+a|over\s+a",
+    ),
+    (
+        "about",
+        r"about|around|approximately|approx\.|nearly|almost|some|roughly|close\s+to|circa|"
+        r"an\s+estimated|estimated|more\s+or\s+less|in\s+the\s+order\s+of|on\s+the\s+order\s+of",
+    ),
+    ("only", r"only|just|merely|a\s+mere|as\s+few\s+as|as\s+little\s+as|only\s+a"),
+    ("exact", r"exactly|precisely"),
+]
+_QUALIFIER_RES = [
+    (name, re.compile(rf"\b(?:{pattern})\s*$", re.IGNORECASE))
+    for name, pattern in _QUALIFIER_PATTERNS
+]
+_QUALIFIER_AFTER = [
+    (
+        "over",
+        re.compile(r"(?:\s*\+|-plus\b|\s+or\s+more\b|\s+and\s+more\b|\s+plus\b)", re.IGNORECASE),
+    ),
+    ("about", re.compile(r"\s+or\s+so\b|-odd\b|\s+odd\b", re.IGNORECASE)),
+    ("up_to", re.compile(r"\s+or\s+(?:less|fewer)\b|\s+at\s+most\b", re.IGNORECASE)),
+]
+
+
+def qualifier_of(text: str, expr: NumberExpression, sentence: tuple[int, int]) -> str | None:
+    """Return the qualifier class said around a number ("only", "over", ...), or None when none is said."""
+    before = text[max(sentence[0], expr.start - 40) : expr.start]
+    best: tuple[int, str] | None = None
+    for name, pattern in _QUALIFIER_RES:
+        match = pattern.search(before)
+        if match and (best is None or len(match.group()) > best[0]):
+            best = (len(match.group()), name)
+    if best:
+        return best[1]
+    after = text[expr.end : min(sentence[1], expr.end + 20)]
+    for name, pattern in _QUALIFIER_AFTER:
+        if pattern.match(after):
+            return name
+    return None
+
+
+_STOPWORDS = frozenset(
+    """a an the and or but nor of in on at to for from by with without into onto as than that which who whom
+    whose where when while if because so such this these those it its is are was were be been being am have
+    has had do does did will would shall should can could may might must not no per cent percent
+    represented enjoy enjoys voted now today already still also even just only more less over about
+    during since until through towards toward around beyond despite along amid amongst throughout versus
+    higher lower greater larger smaller bigger fewer across against among between under within upon via whereas yet there here
+    we they you he she i them us him her me my our your their ago each every all both
+    """.split()
+)
+_IRREGULAR_HEADS = frozenset(
+    "people children men women staff personnel police population youth GDP refugees budget".split()
+)
+_DEMONYMS = frozenset(
+    """Russian American Chinese British French German Italian Spanish Japanese Indian Brazilian Turkish
+    Iranian Syrian Iraqi Afghan Ukrainian Belarusian Kazakh Uzbek Armenian Azerbaijani Georgian Moldovan
+    Polish Czech Hungarian Romanian Bulgarian Serbian Greek Israeli Palestinian Egyptian Saudi Libyan
+    Yemeni Lebanese Jordanian Korean Vietnamese Indonesian Pakistani Mexican Cuban Venezuelan Canadian
+    Australian African European Asian Arab Latin Nordic Baltic Western Soviet Kyrgyz Tajik Turkmen Mongolian Estonian Latvian Lithuanian Finnish
+    Swedish Norwegian Danish Dutch Belgian Swiss Austrian Portuguese Irish Nigerian Kenyan Ethiopian
+    South-African Argentine Chilean Colombian Peruvian""".split()
+)
+_POSSESSIVES = frozenset("our their its my your his her".split())
+_WORD_TOKEN = re.compile(r"\s*([A-Za-z][\w'’.-]*[\w’']|[A-Za-z])")
+
+
+def _is_head(word: str) -> bool:
+    if word in _IRREGULAR_HEADS or word.lower() in _IRREGULAR_HEADS:
+        return True
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous"))
+
+
+def counted_phrase(text: str, expr: NumberExpression, sentence_end: int) -> tuple[str, str]:
+    """Return (counted, scope) for the noun phrase that follows a number.
+
+    "70 Russian NGOs enjoy" -> ("Russian NGOs", "Russian"); "three of our NGOs" -> ("NGOs", "our");
+    "20 per cent of the population" -> ("population", ""); "$100 billion in aid" -> ("aid", "").
+    """
+    rest = text[expr.end : sentence_end]
+    scope = ""
+    lead = re.match(
+        r"\s+(?:of|in|for|on|worth\s+of)\s+(?:(the|our|their|its|all|these|those|my|your)\s+)?",
+        rest,
+    )
+    if lead and (
+        expr.unit != "count" or expr.kind in ("vague", "fraction") or rest.lstrip().startswith("of")
+    ):
+        determiner = (lead.group(1) or "").lower()
+        scope = determiner if determiner in _POSSESSIVES or determiner == "all" else ""
+        rest = rest[lead.end() :]
+        if not rest[:1].isspace():
+            rest = " " + rest
+    words: list[str] = []
+    position = 0
+    while len(words) < 6:
+        match = _WORD_TOKEN.match(rest, position)
+        if match is None or match.group(1).lower() in _STOPWORDS:
+            break
+        words.append(match.group(1).rstrip("."))
+        position = match.end()
+    heads = [i for i, word in enumerate(words) if _is_head(word)]
+    head = (
+        heads[-1] if heads else None
+    )  # the last plural: "seven United Nations peacekeeping missions"
+    if head is not None:
+        words = words[: head + 1]
+    else:
+        words = words[:3]
+        while words and re.search(r"(?:ed|ing|ly)$", words[-1]):
+            words.pop()
+    if words and (words[0] in _DEMONYMS or words[0].lower() in ("all",)):
+        scope = words[0]
+    before = text[max(0, expr.start - 12) : expr.start].lower()
+    if not scope and re.search(r"\ball\s+(?:the\s+)?$", before):
+        scope = "all"
+    return " ".join(words), scope

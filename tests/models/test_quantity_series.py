@@ -1,0 +1,234 @@
+"""Tests for series of cited figures, users' corrections and series edits, and the figures CLI."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corpus.records import SpeechFilter
+from corpus.store import CorpusStore
+from models.cli_figures import FIGURES_CLI_COLUMNS, register
+from models.errors import ModelError
+from models.quantities import quantities_frame
+from models.quantity_series import (
+    CORRECTION_KIND,
+    SERIES_COLUMNS,
+    apply_corrections,
+    assign_series,
+    normalise_counted,
+    series_frame,
+    series_summary,
+)
+from models.quantity_store import (
+    FIGURE_COLUMNS,
+    confirm_series,
+    corpus_quantities,
+    corpus_series,
+    correct_quantity,
+    dismiss_quantity,
+    merge_series,
+    rename_series,
+    restore_quantity,
+    split_series,
+)
+from tests.conftest import make_speech
+
+ECOSOC = "UN Economic and Social Council"
+SPEECHES = [
+    ("Only 70 Russian NGOs enjoy consultative status with ECOSOC.", date(2018, 6, 15), "Russia"),
+    (
+        "About 80 Russian NGOs now have consultative status with ECOSOC.",
+        date(2019, 6, 20),
+        "Russia",
+    ),
+    (
+        "Only 90 of our non-governmental organisations have consultative status with the "
+        "Economic and Social Council.",
+        date(2021, 6, 1),
+        "Russia",
+    ),
+    ("NATO has 29 members, and the Alliance keeps growing.", date(2019, 1, 10), "Norway"),
+    ("NATO has 30 members today.", date(2019, 3, 1), "Norway"),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[CorpusStore]:
+    """A real SQLite store holding speeches from several years."""
+    store = CorpusStore(f"sqlite:///{tmp_path / 'corpus.sqlite'}", seed=False)
+    for text, spoken, country in SPEECHES:
+        store.add(make_speech(text, delivered_on=spoken, country=country, speaker="Speaker"))
+    yield store
+    store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("counted", "scope", "expected"),
+    [
+        ("Russian NGOs", "Russian", "ngo"),
+        ("non-governmental organisations", "our", "ngo"),
+        ("the world's countries", "", "world country"),
+        ("member states", "", "member state"),
+        ("refugees", "", "refugee"),
+        ("", "", ""),
+    ],
+    ids=[
+        "scope-word-dropped",
+        "synonym",
+        "possessive-and-plural",
+        "member-states",
+        "plural",
+        "empty",
+    ],
+)
+def test_normalise_counted(counted: str, scope: str, expected: str) -> None:
+    assert normalise_counted(counted, scope=scope) == expected
+
+
+def test_series_join_the_same_measure_across_years(store: CorpusStore) -> None:
+    figures = corpus_quantities(store)
+    assert list(figures.columns) == FIGURE_COLUMNS
+    ngo = figures[figures["organisation"] == ECOSOC]
+    assert len(set(ngo["series"])) == 1  # "our NGOs" of a Russian speaker joins "Russian NGOs"
+    assert ngo["series_name"].iloc[0] == "Russian NGOs with ECOSOC consultative status"
+    nato = figures[figures["organisation"] == "NATO"]
+    assert len(set(nato["series"])) == 1
+    assert set(nato["series"]).isdisjoint(set(ngo["series"]))
+
+
+def test_series_flag_changes_and_disagreements(store: CorpusStore) -> None:
+    points = corpus_series(store)
+    assert list(points.columns) == SERIES_COLUMNS
+    ngo = points[points["organisation"] == ECOSOC]
+    assert ngo["value"].tolist() == [70.0, 80.0, 90.0]
+    assert ngo["qualifier"].tolist() == ["only", "about", "only"]
+    assert ngo["change"].tolist()[1:] == [10.0, 10.0]
+    assert ngo["change_pct"].round(2).tolist()[1:] == [14.29, 12.5]
+    assert ngo["is_change"].tolist() == [False, True, True]
+    assert not ngo["is_disagreement"].any()  # a year apart: a change, not a disagreement
+    nato = points[points["organisation"] == "NATO"]
+    assert nato["is_disagreement"].tolist() == [True, True]  # 29 and 30 seven weeks apart
+    summary = series_summary(points)
+    row = summary[summary["organisation"] == ECOSOC].iloc[0]
+    assert row["values"] == "2018-06-15: only 70; 2019-06-20: about 80; 2021-06-01: only 90"
+    assert (row["n_speeches"], row["n_changes"], row["n_disagreements"]) == (3, 2, 0)
+
+
+def test_corrections_survive_re_extraction(store: CorpusStore) -> None:
+    figures = corpus_quantities(store)
+    first = figures[figures["value"] == 70.0].iloc[0]
+    nato_29 = figures[figures["value"] == 29.0].iloc[0]
+    correct_quantity(store, first["key"], qualifier="about", organisation="ecosoc")
+    dismiss_quantity(store, nato_29["key"])
+    with pytest.raises(ModelError, match="Unknown qualifier"):
+        correct_quantity(store, first["key"], qualifier="roughly")
+
+    # a fresh extraction, without the cache: the corrections are laid over it again
+    fresh = quantities_frame(store.find(SpeechFilter()))
+    corrected = apply_corrections(fresh, store.annotations(CORRECTION_KIND))
+    assert 29.0 not in corrected["value"].tolist()
+    row = corrected[corrected["value"] == 70.0].iloc[0]
+    assert (row["qualifier"], row["organisation"], row["corrected"]) == ("about", ECOSOC, True)
+
+    # the extractor reads the number longer now: the correction follows the figure's start
+    longer = fresh.assign(end=fresh["end"] + 1)
+    shifted = apply_corrections(longer, store.annotations(CORRECTION_KIND))
+    assert shifted[shifted["value"] == 70.0]["qualifier"].tolist() == ["about"]
+
+    again = corpus_quantities(store)
+    assert 29.0 not in again["value"].tolist()
+    restore_quantity(store, nato_29["key"])
+    assert 29.0 in corpus_quantities(store)["value"].tolist()
+
+
+def test_rename_confirm_merge_and_split(store: CorpusStore) -> None:
+    figures = corpus_quantities(store)
+    ngo_id = figures[figures["organisation"] == ECOSOC]["series"].iloc[0]
+    nato_id = figures[figures["organisation"] == "NATO"]["series"].iloc[0]
+    rename_series(store, ngo_id, "Russian NGOs accredited to ECOSOC")
+    confirm_series(store, ngo_id)
+    figures = corpus_quantities(store)
+    ngo = figures[figures["series"] == ngo_id]
+    assert set(ngo["series_name"]) == {"Russian NGOs accredited to ECOSOC"}
+    assert ngo["confirmed"].all()
+
+    moved = ngo[ngo["value"] == 90.0]["key"].tolist()
+    new_id = split_series(store, ngo_id, moved, name="Later count")
+    figures = corpus_quantities(store)
+    assert figures[figures["series"] == new_id]["value"].tolist() == [90.0]
+    assert figures[figures["series"] == ngo_id]["value"].tolist() == [70.0, 80.0]
+
+    merge_series(store, [nato_id], into=ngo_id)
+    figures = corpus_quantities(store)
+    assert sorted(figures[figures["series"] == ngo_id]["value"]) == [29.0, 30.0, 70.0, 80.0]
+    with pytest.raises(ModelError, match="into itself"):
+        merge_series(store, [ngo_id], into=ngo_id)
+    with pytest.raises(ModelError, match="empty"):
+        rename_series(store, ngo_id, "  ")
+
+
+def test_assign_series_leaves_figures_that_count_nothing_out() -> None:
+    speech = make_speech("Exports grew by 20 per cent. We met 12 NGOs.")
+    frame = quantities_frame([speech])
+    assigned = assign_series(frame, {}, owners={speech.speech_id: "Norway"})
+    assert assigned["series"].tolist() == ["", "-|count|@Norway|ngo"]
+    assert assigned["series_name"].tolist() == ["", "NGOs (Norway)"]
+    assert series_frame(assigned)["value"].tolist() == [12.0]
+    # with nobody to scope it to, a figure with neither organisation nor scope joins no series
+    assert assign_series(frame, {})["series"].tolist() == ["", ""]
+
+
+def _run(store: CorpusStore, argv: list[str]) -> str:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    out = io.StringIO()
+    assert args.handler(args, store, out) == 0
+    return out.getvalue()
+
+
+def test_cli_figures_and_series(store: CorpusStore) -> None:
+    csv = pd.read_csv(io.StringIO(_run(store, ["figures", "--format", "csv"])))
+    assert list(csv.columns) == FIGURES_CLI_COLUMNS
+    assert len(csv) == 5
+    one = store.find(SpeechFilter())[0].speech_id
+    rows = json.loads(_run(store, ["figures", "--speech", one, "--format", "json"]))
+    assert rows[0]["date"] == "2018-06-15"
+    assert (rows[0]["value"], rows[0]["qualifier"], rows[0]["organisation"]) == (
+        70.0,
+        "only",
+        ECOSOC,
+    )
+    assert rows[0]["series"] == "Russian NGOs with ECOSOC consultative status"
+    series = json.loads(_run(store, ["series", "--format", "json"]))
+    assert {s["series_name"] for s in series} >= {"Russian NGOs with ECOSOC consultative status"}
+    points = json.loads(_run(store, ["series", "--points", "--format", "json"]))
+    assert len(points) == 5
+
+    key = rows[0]["speech_id"] + f":{rows[0]['start']}:{rows[0]['end']}"
+    assert _run(store, ["figure-fix", key, "--dismiss"]) == f"dismissed {key}\n"
+    assert len(json.loads(_run(store, ["figures", "--speech", one, "--format", "json"]))) == 0
+    with pytest.raises(ModelError, match="speech_id:start:end"):
+        _run(store, ["figure-fix", "not-a-key", "--dismiss"])
+    with pytest.raises(ModelError, match="Nothing to change"):
+        _run(store, ["series-edit", "x"])
+
+
+def test_durations_and_pronoun_scopes() -> None:
+    first = make_speech(
+        "For 70 years the OSCE has worked. Its 57 States agreed.", country="Austria"
+    )
+    second = make_speech("Its 56 States met in Vienna with the OSCE.", country="Chile")
+    frame = quantities_frame([first, second])
+    owners = {first.speech_id: "Austria", second.speech_id: "Chile"}
+    assigned = assign_series(frame, {}, countries=owners, owners=owners)
+    by_value = dict(zip(assigned["value"], assigned["series"], strict=True))
+    assert by_value[70.0] == ""  # a duration
+    assert by_value[57.0] == by_value[56.0] == "OSCE|count|-|state"  # "its" scopes nothing
