@@ -25,5 +25,7 @@ def test_a_reader_that_hangs_is_stopped_in_time() -> None:
 
 def test_a_reader_that_eats_memory_is_stopped() -> None:
     with pytest.raises(BudgetExceeded) as caught:
-        run_guarded(iter, (functools.partial(bytearray, 4 * 2**30), None), seconds=60, memory=256 * 2**20)
+        run_guarded(
+            iter, (functools.partial(bytearray, 4 * 2**30), None), seconds=60, memory=256 * 2**20
+        )
     assert caught.value.reason == "memory"
