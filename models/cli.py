@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from corpus.access import hash_password
 from corpus.backup import export_corpus, import_corpus
 from corpus.errors import CorpusError, MetadataError
 from corpus.importer import FileReport, import_paths, import_table
@@ -230,6 +231,20 @@ def run_import_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO)
     return 0
 
 
+def run_hash_password(args: argparse.Namespace, store: CorpusStore | None, out: TextIO) -> int:
+    """Print the setting value for an editor password read from the terminal or standard input."""
+    import getpass
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Editor password: ")
+        if getpass.getpass("Again: ") != password:
+            raise CorpusError("The two passwords differ; run the command again.")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    out.write(hash_password(password) + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -289,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.set_defaults(handler=run_import_corpus, new_store_seed=False)
 
+    p = sub.add_parser(
+        "hash-password",
+        help="print the SPEECHTRACK_EDITOR_PASSWORD_HASH value for an editor password",
+    )
+    p.set_defaults(handler=run_hash_password, needs_store=False)
+
     for module_name in EXTENSIONS:
         module = __import__(module_name, fromlist=["register"])
         module.register(sub)
@@ -303,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
     try:
+        if not getattr(args, "needs_store", True):
+            return int(args.handler(args, None, sys.stdout))
         settings = Settings.from_env(os.environ, db=args.db)
         # restoring a backup into a new database must not add the seed the backup may lack
         store = CorpusStore(settings.database_url, seed=getattr(args, "new_store_seed", True))
