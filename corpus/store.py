@@ -69,6 +69,7 @@ _CATALOGUE_COLUMNS = [
     "category",
     "posted_by",
     "language",
+    "added_at",
 ]
 _BATCH = 500
 _BUMP_VERSION = text(
@@ -446,9 +447,10 @@ class CorpusStore:
 
         Returns:
             A frame with columns speech_id, title, speaker, role, country, place, date (datetime64),
-            date_iso, date_precision, n_words, source, category, posted_by, language.
+            date_iso, date_precision, n_words, source, category, posted_by, language, added_at
+            (when the speech was stored, UTC).
         """
-        columns = [c for c in _SPEECH_COLUMNS if c.name != "text"]
+        columns = [c for c in _SPEECH_COLUMNS if c.name != "text"] + [speeches.c.added_at]
         query = self._filtered(select(*columns), flt).order_by(
             speeches.c.delivered_on, speeches.c.speech_id
         )
@@ -459,6 +461,7 @@ class CorpusStore:
             )
         frame = frame.rename(columns={"delivered_on": "date"})
         frame["date"] = pd.to_datetime(frame["date"])
+        frame["added_at"] = pd.to_datetime(frame["added_at"], utc=True)
         frame["date_iso"] = [
             _iso(d, p) for d, p in zip(frame["date"], frame["date_precision"], strict=True)
         ]
@@ -627,19 +630,28 @@ class CorpusStore:
             )
         )
 
-    def put_artifact(self, name: str, payload: bytes) -> None:
-        """Store a computed artifact (a fitted model, a cache) shared by every server on this database."""
+    def put_artifact(self, name: str, payload: bytes, *, changes_results: bool = False) -> None:
+        """Store a computed artifact (a fitted model, a cache) shared by every server on this database.
+
+        Args:
+            name: the artifact's name.
+            payload: its bytes.
+            changes_results: True when the artifact changes what users see (a refitted theme
+                model), so that the corpus version grows and every server redraws; caches of
+                derived values leave it False.
+        """
         now = datetime.now(UTC)
 
-        def work(conn: Connection) -> None:
+        def work(conn: Connection) -> bool:
             insert = self._insert(artifacts).values(name=name, payload=payload, updated_at=now)
             conn.execute(
                 insert.on_conflict_do_update(
                     index_elements=["name"], set_={"payload": payload, "updated_at": now}
                 )
             )
+            return changes_results
 
-        self._write(work)
+        self._write(work, changed=bool)
 
     def get_artifact(self, name: str) -> bytes | None:
         """Return a stored artifact, or None."""

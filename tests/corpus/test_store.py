@@ -31,6 +31,7 @@ CATALOGUE_COLUMNS = [
     "category",
     "posted_by",
     "language",
+    "added_at",
 ]
 
 

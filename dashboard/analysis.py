@@ -1,0 +1,149 @@
+"""What pages show about speeches, built from the cached core results in `state`.
+
+Each function returns an `Outcome`: a table, or a plain message saying why there is none yet and
+what will make it appear (too few speeches, no themes fitted...). Pages draw one or the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from corpus.records import SpeechFilter
+from dashboard import state
+from dashboard.literal import Mark
+from models.errors import ModelError
+
+FIGURE_COLUMNS = ["text", "qualifier", "value", "unit", "counted", "organisation", "sentence"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A table to show, or the message that explains its absence."""
+
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    message: str = ""
+
+
+def speech_figures(speech_id: str) -> pd.DataFrame:
+    """Return the cited figures of a speech (columns of `models.quantities.QUANTITY_COLUMNS`)."""
+    return state.speech_quantities(speech_id)
+
+
+def speech_organisations(speech_id: str) -> pd.DataFrame:
+    """Return the organisation mentions of a speech: organisation, as_written, start, end."""
+    return state.speech_organisations(speech_id)
+
+
+def marks(figures: pd.DataFrame, mentions: pd.DataFrame) -> list[Mark]:
+    """Return the highlights of the reading view: each figure and each organisation mention."""
+    out = [
+        Mark(
+            int(row.start),
+            int(row.end),
+            "figure",
+            f"{row.qualifier} {row.value:,.6g} {row.unit}"
+            + (f" · {row.counted}" if row.counted else "")
+            + (f" · {row.organisation}" if row.organisation else ""),
+        )
+        for row in figures.itertuples(index=False)
+    ]
+    out += [
+        Mark(int(row.start), int(row.end), "organisation", str(row.organisation))
+        for row in mentions.itertuples(index=False)
+    ]
+    return out
+
+
+def count_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Return mentions per organisation: organisation, n_mentions, as_written (the spellings used)."""
+    grouped = mentions.groupby("organisation", as_index=False).agg(
+        n_mentions=("start", "size"),
+        as_written=("as_written", lambda s: ", ".join(sorted(set(s)))),
+    )
+    return grouped.sort_values(
+        ["n_mentions", "organisation"], ascending=[False, True], kind="mergesort"
+    ).reset_index(drop=True)
+
+
+def _others_message(what: str, n: int) -> str:
+    return (
+        f"{what} compare this speech with the other speeches of the selection, and the selection "
+        f"holds {n} speech{'es' if n != 1 else ''}. They will appear here once the corpus (or the "
+        "filter in the sidebar) holds at least two speeches."
+    )
+
+
+def speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outcome, Outcome]:
+    """Return the distinctive terms, the theme mix and the nearest speeches of one speech.
+
+    Both compare the speech with the other speeches the filter selects.
+    """
+    others = [i for i in state.catalogue(flt)["speech_id"] if i != speech_id]
+    if not others:
+        terms = Outcome(message=_others_message("Distinctive terms", len(others) + 1))
+        nearest = Outcome(message=_others_message("Nearest speeches", len(others) + 1))
+    elif state.corpus_counts() is None:
+        terms = nearest = Outcome(message=COUNTING)
+    else:
+        terms = _distinctive(speech_id, others)
+        nearest = _nearest(speech_id, flt)
+    return terms, theme_mix_of(speech_id), nearest
+
+
+COUNTING = (
+    "The terms of every speech are being counted (about a minute and a half for thirty "
+    "million words); this part of the page fills in by itself when they are ready."
+)
+
+
+def _distinctive(speech_id: str, others: list[str]) -> Outcome:
+    try:
+        found = state.keyness_of([speech_id], others, min_count=3)
+    except ModelError as err:
+        return Outcome(message=str(err))
+    if found is None:
+        return Outcome(message=COUNTING)
+    found = found[found["favours"] == "a"].reset_index(drop=True)
+    if found.empty:
+        return Outcome(
+            message="No term is used significantly more here than in the other speeches "
+            "(p < 0.001); add speeches or widen the filter."
+        )
+    return Outcome(frame=found)
+
+
+def _nearest(speech_id: str, flt: SpeechFilter) -> Outcome:
+    catalogue = state.catalogue(flt).set_index("speech_id")
+    near = state.nearest_to(speech_id)
+    if near is None:
+        return Outcome(message=COUNTING)
+    near = near[near["neighbour_id"].isin(catalogue.index)].head(8)
+    rows = catalogue.loc[near["neighbour_id"], ["date_iso", "speaker", "title"]]
+    return Outcome(
+        frame=pd.DataFrame(
+            {
+                "rank": range(1, len(near) + 1),
+                "similarity": near["similarity"].round(3).to_numpy(),
+                "date_iso": rows["date_iso"].to_numpy(),
+                "speaker": rows["speaker"].to_numpy(),
+                "title": rows["title"].to_numpy(),
+                "speech_id": near["neighbour_id"].to_numpy(),
+            }
+        )
+    )
+
+
+def theme_mix_of(speech_id: str) -> Outcome:
+    """Return the theme mix of one speech under the current themes: topic, label, share."""
+    mix = state.theme_mix([speech_id])
+    if mix is None:
+        return Outcome(
+            message="The theme mix will appear here once themes are fitted (Themes page); "
+            "every speech is then scored with the current themes, new ones included."
+        )
+    part = mix[mix["speech_id"] == speech_id]
+    if part.empty:
+        return Outcome(message="This speech has no theme mix yet; reload the page in a moment.")
+    return Outcome(frame=part[["theme", "label", "share"]].reset_index(drop=True))

@@ -1,0 +1,432 @@
+"""Plotly figures of the dashboard: tidy frame in, `go.Figure` out, one colour per speaker and theme.
+
+Builders do no computation beyond sorting and picking columns; hover text comes from frame columns.
+Colours come from the Okabe-Ito palette through `color_for`, so a speaker or a theme keeps its
+colour on every chart. `show_figure` draws a figure with the toolbar's PNG export.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.settings import WEBGL_POINTS
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour vision.
+OKABE_ITO = (
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+NAME_COLOURS = OKABE_ITO[:6]
+OTHER_COLOUR = "#999999"
+YEAR_MS = 365.25 * 24 * 3600 * 1000
+# Speakers drawn as their own traces (with a legend entry); beyond this, one trace coloured per point.
+MAX_LEGEND_SPEAKERS = 12
+# Beyond this many speeches the time line shows their density instead of one point each.
+MAX_POINTS = 3_000
+
+
+def color_for(name: str) -> str:
+    """Return the palette colour of a speaker or term: the same name, the same colour, always.
+
+    Names use the first six colours of the palette: yellow is too faint for bars and lines on
+    white, and black stays for text and single series.
+    """
+    return NAME_COLOURS[zlib.crc32(name.encode("utf-8")) % len(NAME_COLOURS)]
+
+
+def theme_color(topic: int) -> str:
+    """Return the palette colour of a theme by its number (themes 0-7 never share a colour)."""
+    return OKABE_ITO[int(topic) % len(OKABE_ITO)]
+
+
+def _date_range(fig: go.Figure, dates: pd.Series) -> None:
+    """Give a date axis at least two years of room, so one speech is not drawn at hour scale."""
+    if dates.empty:
+        return
+    low, high = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
+    if high - low < pd.Timedelta(days=730):
+        middle = low + (high - low) / 2
+        fig.update_xaxes(range=[middle - pd.Timedelta(days=400), middle + pd.Timedelta(days=400)])
+
+
+def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
+    fig.update_layout(
+        title={"text": _hover_safe(title), "x": 0, "xanchor": "left"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        hoverlabel={"namelength": -1},
+        template="plotly_white",
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
+    """Each speech as a point on a real date axis, its length on y, coloured by speaker.
+
+    Args:
+        catalogue: columns date (datetime64), date_iso, speaker, title, n_words, speech_id.
+    """
+    frame = catalogue.sort_values(["date", "speech_id"])
+    if len(frame) > MAX_POINTS:
+        return _timeline_density(frame)
+    scatter = go.Scattergl if len(frame) > WEBGL_POINTS else go.Scatter
+    fig = go.Figure()
+    hover = "%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{y:,} words<extra></extra>"
+    speakers = frame["speaker"].drop_duplicates().tolist()
+    if len(speakers) <= MAX_LEGEND_SPEAKERS:
+        for speaker in speakers:
+            part = frame[frame["speaker"] == speaker]
+            fig.add_trace(
+                scatter(
+                    x=part["date"],
+                    y=part["n_words"],
+                    mode="markers",
+                    name=_hover_safe(speaker or "(unknown speaker)"),
+                    marker={"color": color_for(speaker), "size": 9},
+                    customdata=_texts(part, ["title", "speaker", "date_iso"]),
+                    hovertemplate=hover,
+                )
+            )
+    else:  # many speakers: one trace per colour, so a speaker keeps its colour without a legend
+        colours = frame["speaker"].map({s: color_for(s) for s in speakers})
+        for colour, part in frame.groupby(colours, sort=True):
+            fig.add_trace(
+                scatter(
+                    x=part["date"].to_numpy(),
+                    y=part["n_words"].to_numpy(),
+                    mode="markers",
+                    name="speeches",
+                    marker={"color": colour, "size": 5},
+                    customdata=_texts(part, ["title", "speaker", "date_iso"]),
+                    hovertemplate=hover,
+                    showlegend=False,
+                )
+            )
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(rangemode="tozero")
+    _date_range(fig, frame["date"])
+    return _layout(fig, title="Speeches by date and length", x_title="date", y_title="words")
+
+
+def _timeline_density(frame: pd.DataFrame) -> go.Figure:
+    """Many speeches: how many fall in each stretch of time and length, on the same date axis."""
+    fig = go.Figure(
+        go.Histogram2d(
+            x=frame["date"].to_numpy(),
+            y=frame["n_words"].to_numpy(),
+            nbinsx=min(200, max(20, frame["date"].dt.year.nunique())),
+            nbinsy=30,
+            colorscale="Blues",
+            colorbar={"title": {"text": "speeches"}},
+            hovertemplate="%{x}<br>%{y} words<br>%{z} speeches<extra></extra>",
+            name="speeches",
+        )
+    )
+    fig.update_xaxes(type="date")
+    title = f"Speeches by date and length ({len(frame):,} speeches; darker = more)"
+    return _layout(fig, title=title, x_title="date", y_title="words")
+
+
+def counts_by_year_figure(counts: pd.DataFrame) -> go.Figure:
+    """Speeches per year as bars placed on the year, stacked by speaker when there are few.
+
+    Args:
+        counts: columns year_start (datetime64, 1 January of the year), speaker, n_speeches, n_words.
+    """
+    fig = go.Figure()
+    speakers = counts["speaker"].drop_duplicates().tolist()
+    if len(speakers) <= MAX_LEGEND_SPEAKERS:
+        groups = [(s, counts[counts["speaker"] == s], color_for(s)) for s in speakers]
+    else:
+        total = counts.groupby("year_start", as_index=False)[["n_speeches", "n_words"]].sum()
+        groups = [("all speakers", total, OKABE_ITO[3])]
+    for name, part, colour in groups:
+        fig.add_trace(
+            go.Bar(
+                x=part["year_start"],
+                y=part["n_speeches"],
+                name=_hover_safe(name or "(unknown speaker)"),
+                marker_color=colour,
+                customdata=part[["n_words"]].to_numpy(),
+                hovertemplate=f"{_hover_safe(name)}<br>%{{x|%Y}}: %{{y}} speeches, "
+                "%{customdata[0]:,} words<extra></extra>",
+                width=[0.85 * YEAR_MS] * len(part),
+                offset=0.075 * YEAR_MS,
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="date")
+    _date_range(fig, counts["year_start"])
+    return _layout(fig, title="Speeches per year", x_title="year", y_title="speeches")
+
+
+def counts_by_speaker_figure(counts: pd.DataFrame, *, top: int = 20) -> go.Figure:
+    """Horizontal bars of speeches per speaker (the `top` speakers with most speeches).
+
+    Args:
+        counts: columns speaker, n_speeches, n_words.
+    """
+    frame = counts.sort_values(["n_speeches", "speaker"], ascending=[False, True]).head(top)
+    frame = frame.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["n_speeches"],
+            y=[_hover_safe(s or "(unknown speaker)") for s in frame["speaker"]],
+            orientation="h",
+            marker_color=[color_for(s) for s in frame["speaker"]],
+            customdata=frame[["n_words"]].to_numpy(),
+            hovertemplate="%{y}: %{x} speeches, %{customdata[0]:,} words<extra></extra>",
+            name="speeches",
+        )
+    )
+    title = "Speeches per speaker" if len(counts) <= top else f"Speeches per speaker (top {top})"
+    fig.update_yaxes(type="category")
+    fig.update_layout(height=max(260, 26 * len(frame) + 140), bargap=0.3)
+    return _layout(fig, title=title, x_title="speeches")
+
+
+def terms_bar_figure(frame: pd.DataFrame, *, title: str, value: str = "g2") -> go.Figure:
+    """Horizontal bars of terms by a score (distinctive terms of a speech).
+
+    Args:
+        frame: columns term, `value`, count_a, per_10k_a, per_10k_b.
+    """
+    ordered = frame.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value],
+            y=[_hover_safe(t) for t in ordered["term"]],
+            orientation="h",
+            marker_color=OKABE_ITO[4],
+            customdata=ordered[["count_a", "per_10k_a", "per_10k_b"]].to_numpy(),
+            hovertemplate="%{y}: used %{customdata[0]} times, %{customdata[1]:.1f} per 10,000 words "
+            "here vs %{customdata[2]:.1f} elsewhere<extra></extra>",
+            name=value,
+        )
+    )
+    fig.update_yaxes(type="category")
+    return _layout(fig, title=title, x_title="log-likelihood (G2)")
+
+
+def keyness_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
+    """Diverging bars: terms of A to the right, terms of B to the left, by log-ratio.
+
+    Args:
+        frame: keyness columns term, count_a, count_b, per_10k_a, per_10k_b, g2, log_ratio, favours.
+    """
+    fig = go.Figure()
+    for side, name, colour in (("a", label_a, OKABE_ITO[0]), ("b", label_b, OKABE_ITO[3])):
+        part = frame[frame["favours"] == side].sort_values("g2", ascending=True)
+        fig.add_trace(
+            go.Bar(
+                x=part["log_ratio"],
+                y=[_hover_safe(t) for t in part["term"]],
+                orientation="h",
+                name=_hover_safe(name),
+                marker_color=colour,
+                customdata=part[["per_10k_a", "per_10k_b", "g2"]].to_numpy(),
+                hovertemplate="%{y}: %{customdata[0]:.1f} vs %{customdata[1]:.1f} per 10,000 words"
+                " (G2 %{customdata[2]:.1f})<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="relative", height=max(400, 18 * len(frame) + 120))
+    fig.update_yaxes(type="category")
+    return _layout(fig, title="Terms that set them apart", x_title="log2 ratio (A vs B)")
+
+
+def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figure:
+    """Theme shares over time as stacked areas (or lines), with the speeches behind each point.
+
+    Args:
+        frame: columns period (datetime64, first day), theme (int), label, share, n_speeches.
+    """
+    fig = go.Figure()
+    for topic, part in frame.sort_values(["theme", "period"]).groupby("theme", sort=True):
+        label = str(part["label"].iloc[0])
+        fig.add_trace(
+            go.Scatter(
+                x=part["period"],
+                y=part["share"],
+                name=_hover_safe(label),
+                mode="lines" if stacked else "lines+markers",
+                stackgroup="themes" if stacked else None,
+                line={"color": theme_color(int(topic))},
+                customdata=part[["n_speeches"]].to_numpy(),
+                hovertemplate=f"{_hover_safe(label)}<br>%{{x|%Y-%m}}: %{{y:.0%}} of the words, "
+                "%{customdata[0]} speeches<extra></extra>",
+            )
+        )
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(tickformat=".0%")
+    return _layout(fig, title="Theme shares over time", x_title="period", y_title="share")
+
+
+def theme_mix_figure(frame: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of one speech's (or group's) theme shares.
+
+    Args:
+        frame: columns theme (int), label, share.
+    """
+    ordered = frame.sort_values("share")
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["share"],
+            y=[_hover_safe(str(v)) for v in ordered["label"]],
+            orientation="h",
+            marker_color=[theme_color(t) for t in ordered["theme"]],
+            hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+            name="share",
+        )
+    )
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(type="category")
+    return _layout(fig, title="Theme mix", x_title="share of the speech")
+
+
+def theme_heatmap_figure(wide: pd.DataFrame, *, labels: list[str]) -> go.Figure:
+    """A speech x theme heatmap of shares.
+
+    Args:
+        wide: one row per speech (index: a readable speech name), one column per theme.
+        labels: the theme labels, in column order.
+    """
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(),
+            x=[_hover_safe(v) for v in labels],
+            y=[_hover_safe(str(i)) for i in wide.index],
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>",
+            colorbar={"tickformat": ".0%"},
+        )
+    )
+    fig.update_layout(height=max(300, 22 * len(wide) + 160))
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title="Theme shares per speech")
+
+
+def side_by_side_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
+    """Theme shares of A and B side by side.
+
+    Args:
+        frame: columns label, share_a, share_b.
+    """
+    fig = go.Figure()
+    for column, name, colour in (
+        ("share_a", label_a, OKABE_ITO[0]),
+        ("share_b", label_b, OKABE_ITO[3]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=[_hover_safe(str(v)) for v in frame["label"]],
+                x=frame[column],
+                name=_hover_safe(name),
+                orientation="h",
+                marker_color=colour,
+                hovertemplate="%{y}: %{x:.0%}<extra>" + _hover_safe(name) + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group", height=max(350, 40 * len(frame) + 120))
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(type="category", autorange="reversed")
+    return _layout(fig, title="Theme shares side by side", x_title="share")
+
+
+def term_trend_figure(frame: pd.DataFrame) -> go.Figure:
+    """Uses of terms per 10,000 words over time, one line per term.
+
+    Args:
+        frame: columns term, period (datetime64, first day), n_speeches, n_words, n_matches,
+            per_10k.
+    """
+    fig = go.Figure()
+    for term, part in frame.sort_values("period").groupby("term", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=part["period"],
+                y=part["per_10k"],
+                name=_hover_safe(str(term)),
+                mode="lines+markers",
+                line={"color": color_for(str(term))},
+                customdata=part[["n_matches", "n_speeches"]].to_numpy(),
+                hovertemplate=f"{_hover_safe(str(term))}<br>%{{x|%Y-%m-%d}}: %{{y:.2f}} per 10,000 "
+                "words (%{customdata[0]} uses in %{customdata[1]} speeches)<extra></extra>",
+            )
+        )
+    fig.update_xaxes(type="date")
+    return _layout(fig, title="Term use over time", x_title="period", y_title="per 10,000 words")
+
+
+def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """One tracked figure over time: the qualifier in the marker, sentence and speech in the hover.
+
+    Args:
+        frame: columns date (datetime64), value, qualifier ("over", "only", "about", "" ...),
+            sentence, speech_title, speaker, changed (bool: the value differs from the last one).
+    """
+    frame = frame.sort_values("date")
+    symbols = {
+        "over": "triangle-up",
+        "under": "triangle-down",
+        "only": "circle-open",
+        "about": "diamond",
+    }
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["date"],
+            y=frame["value"],
+            mode="lines+markers+text",
+            name=_hover_safe(title),
+            line={"color": "#999999", "dash": "dot"},
+            marker={
+                "size": [16 if c else 12 for c in frame["changed"]],
+                "color": [color_for(s) for s in frame["speaker"]],
+                "symbol": [symbols.get(q, "circle") for q in frame["qualifier"]],
+                "line": {"width": [2 if c else 0 for c in frame["changed"]], "color": "#D55E00"},
+            },
+            text=[q for q in frame["qualifier"]],
+            textposition="top center",
+            customdata=_texts(frame, ["sentence", "speech_title", "speaker", "qualifier"]),
+            hovertemplate="%{x|%Y-%m-%d}: %{customdata[3]} %{y:,}<br>%{customdata[2]} · "
+            "%{customdata[1]}<br>“%{customdata[0]}”<extra></extra>",
+        )
+    )
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(rangemode="tozero")
+    _date_range(fig, frame["date"])
+    return _layout(fig, title=title, x_title="date", y_title="value")
+
+
+def _hover_safe(text: str) -> str:
+    """Escape text placed inside a Plotly hover template (no template fields, no tags)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("%{", "%\u200b{")
+    )
+
+
+def _texts(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Return hover data rows of text columns, each value made safe for Plotly's labels."""
+    safe = {c: frame[c].astype(str).map(_hover_safe) for c in columns}
+    return (
+        np.column_stack([safe[c].to_numpy(dtype=object) for c in columns])
+        if len(frame)
+        else np.empty((0, len(columns)), dtype=object)
+    )

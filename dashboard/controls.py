@@ -1,0 +1,170 @@
+"""Reusable inputs and outputs of pages: the shared filters, speech pickers, tables, error handling.
+
+The shared filters live in the sidebar, are drawn by the entry script on every page, and are bound to
+the URL (`bind="query-params"`), so that a view can be shared by its link and survives page switches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from corpus.errors import CorpusError
+from corpus.records import SpeechFilter
+from dashboard import state
+from dashboard.downloads import csv_button
+from dashboard.literal import literal
+from dashboard.summaries import speech_label
+from models.errors import ModelError
+
+MAX_PICKER_OPTIONS = 1_000
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Show a corpus or model error as a message and stop the page; anything else is a bug."""
+    try:
+        yield
+    except (CorpusError, ModelError) as err:
+        st.error(str(err), icon=":material/error:")
+        st.stop()
+
+
+def shared_filters() -> SpeechFilter:
+    """Draw the sidebar filters (speaker, place, date range, text) and return the filter.
+
+    The values are kept in the URL: ?speaker=...&place=...&from=YYYY-MM-DD&to=...&q=...
+    """
+    options = state.choices()
+    span = state.date_range()
+    with st.sidebar:
+        st.subheader("Filters")
+        speakers = st.multiselect(
+            "Speakers",
+            options["speaker"],
+            key="speaker",
+            bind="query-params",
+            placeholder="All speakers",
+        )
+        places = st.multiselect(
+            "Places", options["place"], key="place", bind="query-params", placeholder="All places"
+        )
+        low, high = span if span else (date(1900, 1, 1), date.today())
+        start = st.date_input(
+            "From", value=None, min_value=low, max_value=high, key="from", bind="query-params"
+        )
+        end = st.date_input(
+            "To", value=None, min_value=low, max_value=high, key="to", bind="query-params"
+        )
+        contains = st.text_input(
+            "Text contains",
+            key="q",
+            bind="query-params",
+            placeholder='words or "a phrase"',
+            help="Every word must occur in the speech; quote a phrase to find it as written.",
+        )
+    flt = SpeechFilter(
+        speakers=frozenset(speakers),
+        places=frozenset(places),
+        start=start if isinstance(start, date) else None,
+        end=end if isinstance(end, date) else None,
+        contains=contains.strip() or None,
+    )
+    state.set_current_filter(flt)
+    return flt
+
+
+def speech_picker(
+    catalogue: pd.DataFrame, *, key: str, label: str = "Speech", limit: int = MAX_PICKER_OPTIONS
+) -> str | None:
+    """Draw a select box of the speeches in `catalogue` (newest first); return the chosen id.
+
+    The choice is kept in the URL under `key`. Only the `limit` newest speeches are offered (plus
+    the one chosen), so a picker over a large corpus stays quick; the filters narrow it down.
+    """
+    if catalogue.empty:
+        return None
+    ordered = catalogue.sort_values(["date", "speech_id"], ascending=[False, True])
+    current = state.value(key) or state.url_value(key)
+    shown = ordered.head(limit)
+    if current in set(ordered["speech_id"]) and current not in set(shown["speech_id"]):
+        shown = pd.concat([shown, ordered[ordered["speech_id"] == current]])
+    names = {row.speech_id: speech_label(row._asdict()) for row in shown.itertuples(index=False)}
+    ids = list(names)
+    if current not in names:
+        last = state.last_speech()
+        state.set_value(key, last if last in names else ids[0])
+    chosen = st.selectbox(label, ids, format_func=names.__getitem__, key=key, bind="query-params")
+    if len(ordered) > limit:
+        st.caption(
+            f"The list offers the {limit:,} newest of {len(ordered):,} speeches; "
+            "narrow it with the filters in the sidebar."
+        )
+    return str(chosen) if chosen is not None else None
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    file_name: str,
+    caption: str = "",
+    column_config: dict | None = None,
+    column_order: list[str] | None = None,
+    height: int | Literal["auto", "stretch", "content"] = "auto",
+) -> None:
+    """Draw a table (never as Markdown or HTML) with its CSV download (all columns) under it."""
+    if caption:
+        st.caption(caption)
+    config = {
+        name: st.column_config.DateColumn(name, format="YYYY-MM-DD")
+        for name in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[name])
+    }
+    config.update(column_config or {})
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=config,
+        column_order=column_order,
+        height=height,
+        key=f"{key}_table",
+    )
+    csv_button(frame, file_name=file_name, key=f"{key}_csv")
+
+
+def show_figure(fig: go.Figure, *, key: str) -> None:
+    """Draw a Plotly figure across the page with the toolbar's PNG export."""
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+
+
+def refresh_when_ready(ready: Callable[[], bool], *, every: float = 5.0) -> None:
+    """Rerun the page once `ready()` turns true (a background job finished); check every few s."""
+
+    @st.fragment(run_every=every)
+    def _poll() -> None:
+        if ready():
+            st.rerun()
+
+    _poll()
+
+
+def heading(text: str, *, user_text: str = "") -> None:
+    """Draw a page header; any part that comes from users is made literal."""
+    st.header(text + (f": {literal(user_text)}" if user_text else ""))
+
+
+def waiting_for(feature: str, *, what: str) -> None:
+    """Say plainly that a part of the page is not available yet, and what will appear there."""
+    st.info(f"{feature} will appear here: {what}", icon=":material/hourglass_empty:")

@@ -1,0 +1,68 @@
+"""Tables of the Figures page: series points with their speeches, the filtered table of figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from models.quantity_series import series_frame, series_summary
+
+TABLE_COLUMNS = ["date", "speaker", "qualifier", "value", "value_high", "unit", "counted", "scope",
+                 "organisation", "series_name", "confirmed", "corrected", "text", "sentence",
+                 "title", "speech_id", "key"]  # fmt: skip
+
+
+def with_speeches(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Return the figures of the catalogue's speeches with each speech's title and speaker."""
+    speeches = catalogue[["speech_id", "title", "speaker"]]
+    return figures.merge(speeches, on="speech_id", how="inner")
+
+
+def series_points(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the points of every series (with title, speaker, changed) and one row per series.
+
+    Args:
+        figures: figures with series columns, title and speaker (`with_speeches`).
+
+    Returns:
+        (points, summary): points have the columns of `series_frame` plus speech_title, speaker and
+        changed (the value differs from the previous speech's, or disagrees with a close one);
+        summary is `series_summary`, by descending number of speeches.
+    """
+    points = series_frame(figures)
+    names = figures.drop_duplicates("speech_id").set_index("speech_id")
+    points = points.assign(
+        speech_title=points["speech_id"].map(names["title"]),
+        speaker=points["speech_id"].map(names["speaker"]),
+        changed=points["is_change"] | points["is_disagreement"],
+    )
+    summary = series_summary(points)
+    if not summary.empty:
+        summary = summary.sort_values(["n_speeches", "series"], ascending=[False, True])
+    columns = ["series_name", *[c for c in summary.columns if c not in ("series_name", "series")]]
+    return points, summary[[*columns, "series"]].reset_index(drop=True)
+
+
+def figure_table(
+    figures: pd.DataFrame, *, qualifiers: list[str], organisations: list[str], units: list[str]
+) -> pd.DataFrame:
+    """Return the table of figures, narrowed by qualifier, organisation and unit (empty = all)."""
+    frame = figures
+    if qualifiers:
+        frame = frame[frame["qualifier"].isin(qualifiers)]
+    if organisations:
+        frame = frame[frame["organisation"].isin(organisations)]
+    if units:
+        frame = frame[frame["unit"].isin(units)]
+    return frame[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def in_selection(
+    points: pd.DataFrame, summary: pd.DataFrame, speech_ids: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the series points of the selected speeches and the series they belong to.
+
+    The summary rows (values, changes) describe each series over the whole corpus.
+    """
+    chosen = points[points["speech_id"].isin(set(speech_ids))]
+    kept = summary[summary["series"].isin(set(chosen["series"]))]
+    return chosen.reset_index(drop=True), kept.reset_index(drop=True)

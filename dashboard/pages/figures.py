@@ -1,0 +1,102 @@
+"""Figures: every tracked series over time, the table of all cited figures, and the review tools."""
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.charts import series_figure
+from dashboard.controls import refresh_when_ready, reported_errors, show_figure, show_table
+from dashboard.downloads import about, csv_button, workbook_button
+from dashboard.figure_review import review_tools
+from dashboard.figure_tables import figure_table, in_selection
+
+MAX_CHARTS = 6
+MAX_SERIES_OPTIONS = 300
+MAX_ROWS = 2_000
+
+st.header("Figures")
+st.caption("Numbers cited in speeches, gathered into series of the same measure over time.")
+notice = state.pop_notice()
+if notice:
+    st.success(notice, icon=":material/check_circle:")
+
+with reported_errors():
+    flt = state.current_filter()
+    catalogue = state.catalogue(flt)
+    version = state.corpus_version()
+    found = state.corpus_figures()
+
+if found is None:
+    st.info("The cited figures of the corpus are being extracted; this page fills in when ready.")
+    refresh_when_ready(lambda: state.corpus_figures() is not None)
+    st.stop()
+figures = found.figures[found.figures["speech_id"].isin(set(catalogue["speech_id"]))]
+if figures.empty:
+    st.info("The selected speeches cite no figures; widen the filters or add speeches.")
+    st.stop()
+
+points, summary = in_selection(found.points, found.summary, catalogue["speech_id"])
+st.subheader(f"{len(summary):,} series")
+if len(summary):
+    if summary["n_speeches"].max() < 2:
+        st.info(
+            "Every series has figures from one speech so far; as speeches citing the same "
+            "measures are added, each series becomes a line over time with changes flagged.",
+            icon=":material/info:",
+        )
+    offered = summary.head(MAX_SERIES_OPTIONS)
+    names = dict(zip(offered["series"], offered["series_name"], strict=True))
+    picked = st.multiselect(
+        "Series to chart",
+        list(names),
+        default=list(offered["series"].head(MAX_CHARTS)),
+        format_func=names.__getitem__,
+        key="figures_series",
+        bind="query-params",
+        help=f"The {MAX_SERIES_OPTIONS} series cited in most speeches are offered.",
+    )
+    columns = st.columns(2)
+    for i, series_id in enumerate(picked):
+        with columns[i % 2]:
+            part = points[points["series"] == series_id]
+            show_figure(series_figure(part, title=names[series_id]), key=f"figures_chart_{i}")
+    show_table(
+        summary.head(MAX_ROWS),
+        key="figures_series_table",
+        file_name="figure-series.csv",
+        caption="Every series: values over time, changes and disagreements"
+        + (f" (the first {MAX_ROWS:,} of {len(summary):,})." if len(summary) > MAX_ROWS else "."),
+    )
+    if len(summary) > MAX_ROWS:
+        csv_button(
+            summary,
+            file_name="figure-series-all.csv",
+            key="figures_series_all",
+            label="CSV of every series",
+        )
+
+st.subheader("All figures")
+left, middle, right = st.columns(3)
+qualifiers = left.multiselect("Qualifier", sorted(figures["qualifier"].unique()), key="figures_q")
+organisations = middle.multiselect(
+    "Organisation", sorted(o for o in figures["organisation"].unique() if o), key="figures_org"
+)
+units = right.multiselect("Unit", sorted(figures["unit"].unique()), key="figures_unit")
+table = figure_table(figures, qualifiers=qualifiers, organisations=organisations, units=units)
+show_table(
+    table.head(MAX_ROWS),
+    key="figures_table",
+    file_name="figures.csv" if len(table) <= MAX_ROWS else "figures-first-rows.csv",
+    caption=f"The first {MAX_ROWS:,} of {len(table):,} figures." if len(table) > MAX_ROWS else "",
+)
+if len(table) > MAX_ROWS:
+    csv_button(table, file_name="figures.csv", key="figures_all", label="CSV of every figure")
+
+with st.expander("Review figures and series", icon=":material/fact_check:"):
+    review_tools(table, summary.head(MAX_SERIES_OPTIONS))
+
+workbook_button(
+    {"series": summary, "series points": points, "figures": table},
+    about_rows=about(page="Figures", flt=flt, version=version),
+    file_name="figures.xlsx",
+    key="figures_workbook",
+)

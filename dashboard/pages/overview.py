@@ -1,0 +1,104 @@
+"""Overview: the corpus at a glance, within the sidebar filters."""
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.controls import reported_errors, show_figure, show_table
+from dashboard.downloads import about, csv_button, workbook_button
+from dashboard.settings import APP_TITLE
+from dashboard.summaries import OVERVIEW_COLUMNS
+
+MAX_ROWS = 300
+
+st.title(APP_TITLE)
+st.caption("The corpus at a glance. The filters in the sidebar apply to every page.")
+
+with reported_errors():
+    flt = state.current_filter()
+    catalogue = state.catalogue(flt)
+    total = len(state.catalogue())
+    version = state.corpus_version()
+
+if catalogue.empty:
+    if total:
+        st.warning(
+            f"No speech matches the filters (the corpus holds {total:,}); "
+            "clear a filter in the sidebar to see more."
+        )
+    else:
+        st.info("The corpus is empty: add transcripts on the Upload page.")
+    st.stop()
+
+first, last = catalogue["date_iso"].iloc[0], catalogue["date_iso"].iloc[-1]
+cols = st.columns(4)
+cols[0].metric("Speeches", f"{len(catalogue):,}", help=f"{total:,} in the whole corpus")
+cols[1].metric("Speakers", f"{catalogue['speaker'].nunique():,}")
+cols[2].metric("Words", f"{int(catalogue['n_words'].sum()):,}")
+cols[3].metric("Dates", first if first == last else f"{first} to {last}")
+
+if len(catalogue) == 1:
+    st.info(
+        "Only one speech so far. As speeches are added (Upload page), this page shows them on a "
+        "time line, counts them by year and speaker, and lists the latest additions.",
+        icon=":material/info:",
+    )
+
+summary = state.overview(flt)
+by_year, by_speaker, latest = summary["by_year"], summary["by_speaker"], summary["latest"]
+show_figure(summary["timeline"], key="overview_timeline")
+left, right = st.columns(2)
+with left:
+    show_figure(summary["year_figure"], key="overview_by_year")
+with right:
+    show_figure(summary["speaker_figure"], key="overview_by_speaker")
+
+st.subheader("Latest additions")
+show_table(latest, key="overview_latest", file_name="latest-speeches.csv")
+
+st.subheader("Speeches")
+listing = catalogue[OVERVIEW_COLUMNS]
+shown = listing.iloc[::-1].head(MAX_ROWS)
+st.caption(
+    "Select a row to open the speech in the reading view."
+    + (
+        f" The table lists the {MAX_ROWS:,} latest of {len(listing):,} speeches; the CSV has all."
+        if len(listing) > MAX_ROWS
+        else ""
+    )
+)
+event = st.dataframe(
+    shown,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="overview_speeches",
+    height=min(600, 38 + 35 * len(shown)),
+)
+picked = event.selection.rows if event is not None else []
+if picked:
+    speech_id = str(shown.iloc[picked[0]]["speech_id"])
+    state.set_last_speech(speech_id)
+    st.page_link(
+        "dashboard/pages/speech.py",
+        label="Open the selected speech",
+        icon=":material/article:",
+        query_params={"speech": speech_id},
+    )
+
+c1, c2 = st.columns(2)
+with c1:
+    csv_button(
+        listing, file_name="speeches.csv", key="overview_speeches_csv", label="CSV of speeches"
+    )
+with c2:
+    workbook_button(
+        {
+            "speeches": listing,
+            "by year": by_year,
+            "by speaker": by_speaker,
+            "latest additions": latest,
+        },
+        about_rows=about(page="Overview", flt=flt, version=version),
+        file_name="overview.xlsx",
+        key="overview_workbook",
+    )

@@ -1,0 +1,120 @@
+"""Upload: several transcripts or tables at once, metadata confirmed before anything is stored."""
+
+import streamlit as st
+
+from corpus.importer import prepare_upload, store_prepared
+from corpus.records import DATE_PRECISIONS, SpeechFilter
+from dashboard import state
+from dashboard.controls import reported_errors, show_table
+from dashboard.downloads import about, workbook_button
+from dashboard.settings import PROGRESS_ROWS
+from dashboard.upload_flow import (
+    PREPARED_COLUMNS,
+    apply_corrections,
+    prepared_frame,
+    refused,
+    reports_frame,
+    summary,
+)
+
+st.header("Upload")
+st.caption(
+    "Transcripts (txt, html, docx, pdf), zip archives of them, and tables of speeches "
+    "(csv, tsv, jsonl, parquet, xlsx). Nothing is stored until you confirm the metadata."
+)
+
+files = st.file_uploader(
+    "Transcripts, archives or tables", accept_multiple_files=True, key="upload_files"
+)
+
+signature = tuple((f.file_id, f.name, f.size) for f in files or [])
+pending = state.upload_items()
+if pending is not None and pending[0] != signature:
+    state.set_upload_reports(None)  # another set of files: the last report is done with
+
+reports = state.upload_reports()
+if reports:
+    st.success(f"Upload stored: {summary(reports)}", icon=":material/check_circle:")
+    report_table = reports_frame(reports)
+    show_table(report_table, key="upload_report", file_name="upload-report.csv")
+    workbook_button(
+        {"upload report": report_table},
+        about_rows=about(page="Upload", flt=SpeechFilter(), version=state.corpus_version()),
+        file_name="upload-report.xlsx",
+        key="upload_workbook",
+        label="Excel workbook of the report",
+    )
+
+if not files:
+    state.set_upload_items(None)
+    st.info("Choose one or more files above; their metadata will be shown here for checking.")
+    st.stop()
+
+if pending is None or pending[0] != signature:
+    items = []
+    bar = st.progress(0.0, text="Reading files...") if len(files) > 1 else None
+    for i, uploaded in enumerate(files):
+        with st.spinner(f"Reading {uploaded.name}..."):
+            items.extend(prepare_upload(uploaded.name, uploaded.getvalue()))
+        if bar is not None:
+            bar.progress((i + 1) / len(files), text=f"Read {i + 1} of {len(files)} files")
+    if bar is not None:
+        bar.empty()
+    state.set_upload_items([signature, items, False])
+    pending = state.upload_items() or [signature, items, False]
+_, items, done = pending
+
+if done:
+    st.stop()
+
+bad = refused(items)
+if bad:
+    st.warning(f"{len(bad)} file(s) cannot be stored; the reasons are below.")
+    show_table(reports_frame(bad), key="upload_refused", file_name="refused-files.csv")
+
+table = prepared_frame(items)
+if table.empty:
+    st.stop()
+
+st.subheader(f"Check the metadata of {len(table)} speech(es)")
+st.caption("Correct any cell, untick a row to leave that speech out, then store.")
+edited = st.data_editor(
+    table,
+    hide_index=True,
+    num_rows="fixed",
+    disabled=["file", "words", "warnings"],
+    column_order=PREPARED_COLUMNS,
+    column_config={
+        "store": st.column_config.CheckboxColumn("store", width="small"),
+        "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", required=True),
+        "precision": st.column_config.SelectboxColumn(
+            "known to the", options=list(DATE_PRECISIONS), required=True
+        ),
+        "words": st.column_config.NumberColumn("words", format="%d"),
+        "title": st.column_config.TextColumn("title", required=True, width="large"),
+    },
+    key="upload_editor",
+)
+
+n_chosen = int(edited["store"].sum())
+if st.button(
+    f"Store {n_chosen} speech(es)", type="primary", disabled=n_chosen == 0, key="upload_store"
+):
+    to_store, problems = apply_corrections(items, edited)
+    if problems:
+        for problem in problems:
+            st.error(problem)
+        st.stop()
+    with reported_errors():
+        bar = st.progress(0.0, text="Storing...") if n_chosen > PROGRESS_ROWS else None
+        done_count = [0]
+
+        def advance(n: int) -> None:
+            done_count[0] += n
+            if bar is not None:
+                bar.progress(min(1.0, done_count[0] / len(to_store)), text="Storing...")
+
+        result = store_prepared(state.get_store(), to_store, progress=advance)
+    state.set_upload_items([signature, items, True])
+    state.set_upload_reports(result)
+    st.rerun()

@@ -1,0 +1,36 @@
+"""Settings of the dashboard: where the corpus lives and the limits of uploads, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from corpus.settings import Settings
+
+# A table upload with more rows than this shows a progress bar while its speeches are stored.
+PROGRESS_ROWS = 50
+# The most speeches a chart draws as single points before it switches to WebGL markers.
+WEBGL_POINTS = 1_000
+APP_TITLE = "Speech tracker"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DashboardSettings:
+    """What the dashboard needs to know about its deployment.
+
+    Attributes:
+        database_url: the SQLAlchemy URL of the corpus (SPEECHTRACK_DB; an SQLite file by default).
+        editor_password_hash: when set, uploads and corrections ask for the editor password.
+    """
+
+    database_url: str
+    editor_password_hash: str = ""
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> DashboardSettings:
+    """Read the settings from the environment (SPEECHTRACK_DB and friends)."""
+    core = Settings.from_env(os.environ if environ is None else environ)
+    return DashboardSettings(
+        database_url=core.database_url, editor_password_hash=core.editor_password_hash
+    )

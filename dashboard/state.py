@@ -1,0 +1,556 @@
+"""The dashboard's memory: the store, cached tables keyed on the corpus version, and session state.
+
+This is the only module that touches `st.session_state`, `st.cache_data` and `st.cache_resource`.
+Every cached value is keyed on the database URL and the corpus version (`store.version()`), so an
+upload or a correction makes the next run read fresh tables, and nothing else is thrown away.
+Large values (texts, term counts, fitted models) are kept with `cache_resource` and are read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from corpus.importer import prepare_upload
+from corpus.records import Speech, SpeechFilter
+from corpus.store import CorpusStore
+from dashboard.background import BackgroundJob, CorpusFigures, count_corpus, extract_figures
+from dashboard.charts import (
+    counts_by_speaker_figure,
+    counts_by_year_figure,
+    speeches_timeline_figure,
+)
+from dashboard.settings import load_settings
+from dashboard.summaries import counts_by_speaker, counts_by_year, latest_speeches
+from models.compare import TermCounts, keyness, nearest_speeches
+from models.organisations import find_organisations
+from models.quantities import quantities_frame
+from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND
+from models.stats import concordance, stored_speech_stats
+from models.stats import term_trend as trend_of_terms
+from models.topic_store import ThemeModelState, current_themes, set_label, stored_themes
+
+_FILTER = "shared_filter"
+_UPLOAD_ITEMS = "upload_prepared"
+_UPLOAD_REPORTS = "upload_reports"
+_LAST_SPEECH = "last_speech_id"
+_NOTICE = "notice"
+_REFIT = "refit_report"
+
+# Corpora up to this many words are counted while the page waits; larger ones in the background.
+SYNC_WORDS = 2_000_000
+T = TypeVar("T")
+MAX_CONCORDANCE = 2_000
+NEAREST_POOL = 50  # neighbours sought in the corpus; those inside the filter are shown
+KEYNESS_TERMS = 25  # terms shown on each side of a comparison
+
+FilterKey = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, str, str, tuple[str, ...]]
+
+
+# -- the store and its version -----------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str) -> CorpusStore:
+    return CorpusStore(url)
+
+
+def get_store() -> CorpusStore:
+    """Return the store of this deployment (one per database URL, shared by every session)."""
+    return _store_for(load_settings().database_url)
+
+
+def corpus_version() -> int:
+    """Return the current corpus version (one quick query)."""
+    return get_store().version()
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusKey:
+    """What a cached value depends on: the database and its version."""
+
+    url: str
+    version: int
+
+
+def corpus_key() -> CorpusKey:
+    """Return the key of the corpus as it is now."""
+    store = get_store()
+    return CorpusKey(store.url, store.version())
+
+
+_WARM_UP = b"Remarks at a warm-up, Geneva, 3 March 2024\n\nA short text read once at start.\n"
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Start the upload readers' worker process in the background, once per server.
+
+    Uploads are read in a guarded child process; starting its fork server imports the readers,
+    which takes seconds. Doing it when the server starts keeps that wait off the first upload.
+    """
+    thread = threading.Thread(
+        target=prepare_upload, args=("warm-up.txt", _WARM_UP), name="reader-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+# -- filters -------------------------------------------------------------------------------
+
+
+def filter_key(flt: SpeechFilter) -> FilterKey:
+    """Return a hashable, order-free key of a filter."""
+    return (
+        tuple(sorted(flt.speakers)),
+        tuple(sorted(flt.places)),
+        tuple(sorted(flt.countries)),
+        flt.start.isoformat() if flt.start else "",
+        flt.end.isoformat() if flt.end else "",
+        flt.contains or "",
+        tuple(sorted(flt.speech_ids)),
+    )
+
+
+def filter_from_key(key: FilterKey) -> SpeechFilter:
+    """Rebuild a filter from `filter_key` output."""
+    speakers, places, countries, start, end, contains, ids = key
+    return SpeechFilter(
+        speakers=frozenset(speakers),
+        places=frozenset(places),
+        countries=frozenset(countries),
+        start=date.fromisoformat(start) if start else None,
+        end=date.fromisoformat(end) if end else None,
+        contains=contains or None,
+        speech_ids=frozenset(ids),
+    )
+
+
+def speech_filter_of(speech_ids: list[str]) -> SpeechFilter:
+    """Return the filter that selects exactly the given speeches."""
+    return SpeechFilter(speech_ids=frozenset(speech_ids))
+
+
+def set_current_filter(flt: SpeechFilter) -> None:
+    """Remember the filter of the sidebar for the page that runs next."""
+    st.session_state[_FILTER] = flt
+
+
+def current_filter() -> SpeechFilter:
+    """Return the filter chosen in the sidebar (everything when none was chosen)."""
+    value = st.session_state.get(_FILTER)
+    return value if isinstance(value, SpeechFilter) else SpeechFilter()
+
+
+# -- cached tables ---------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _catalogue(url: str, version: int, key: FilterKey) -> pd.DataFrame:
+    return _store_for(url).catalogue(filter_from_key(key))
+
+
+def catalogue(flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
+    """Return the metadata of the selected speeches (a copy; cached per corpus version)."""
+    key = corpus_key()
+    return _catalogue(key.url, key.version, filter_key(flt))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _selection(url: str, version: int, key: FilterKey) -> str:
+    """Return a digest of the speeches a filter selects (texts change only when it does)."""
+    ids = _catalogue(url, version, key)["speech_id"]
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _texts_of(url: str, selection: str, _key: FilterKey) -> pd.Series:
+    return _store_for(url).texts(filter_from_key(_key))
+
+
+def _texts(url: str, version: int, key: FilterKey) -> pd.Series:
+    return _texts_of(url, _selection(url, version, key), key)
+
+
+def texts(flt: SpeechFilter = SpeechFilter()) -> pd.Series:
+    """Return the texts of the selected speeches indexed by speech_id (shared: do not modify).
+
+    Kept per set of selected speeches: a new label or figure correction does not reread them.
+    """
+    key = corpus_key()
+    return _texts(key.url, key.version, filter_key(flt))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _overview(url: str, version: int, key: FilterKey) -> dict[str, Any]:
+    frame = _catalogue(url, version, key)
+    by_year, by_speaker = counts_by_year(frame), counts_by_speaker(frame)
+    return {
+        "by_year": by_year,
+        "by_speaker": by_speaker,
+        "latest": latest_speeches(frame, n=10),
+        "timeline": speeches_timeline_figure(frame),
+        "year_figure": counts_by_year_figure(by_year),
+        "speaker_figure": counts_by_speaker_figure(by_speaker),
+    }
+
+
+def overview(flt: SpeechFilter) -> dict[str, Any]:
+    """Return the overview's tables and figures of the selected speeches (shared: read-only).
+
+    Keys: by_year, by_speaker, latest (frames) and timeline, year_figure, speaker_figure.
+    """
+    key = corpus_key()
+    return _overview(key.url, key.version, filter_key(flt))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _choices(url: str, version: int) -> dict[str, list[str]]:
+    store = _store_for(url)
+    return {"speaker": store.speakers(), "place": store.places(), "country": store.countries()}
+
+
+def choices() -> dict[str, list[str]]:
+    """Return the speakers, places and countries of the corpus, sorted."""
+    key = corpus_key()
+    return _choices(key.url, key.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _date_range(url: str, version: int) -> tuple[date, date] | None:
+    found = _store_for(url).date_range()
+    return None if found is None else (found[0].date(), found[1].date())
+
+
+def date_range() -> tuple[date, date] | None:
+    """Return the first and last delivery dates of the corpus, or None when it is empty."""
+    key = corpus_key()
+    return _date_range(key.url, key.version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _speech(url: str, version: int, speech_id: str) -> Speech:
+    return _store_for(url).get(speech_id)
+
+
+def speech(speech_id: str) -> Speech:
+    """Return one speech (raises SpeechNotFoundError)."""
+    key = corpus_key()
+    return _speech(key.url, key.version, speech_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _speech_set(url: str, version: int) -> tuple[str, int]:
+    """Return a digest of the stored speech ids and their number of words."""
+    frame = _catalogue(url, version, filter_key(SpeechFilter()))
+    digest = hashlib.sha256("\n".join(sorted(frame["speech_id"])).encode()).hexdigest()[:16]
+    return digest, int(frame["n_words"].sum())
+
+
+@dataclass
+class _Ready:
+    """A job whose result is already known (small corpora are computed at once)."""
+
+    value: Any
+
+    def done(self) -> bool:
+        return True
+
+    def result(self) -> Any:
+        return self.value
+
+    def cancel(self) -> None:
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def _jobs() -> dict[tuple[str, str, str], BackgroundJob | _Ready]:
+    return {}
+
+
+def _in_background(
+    name: str, url: str, key: str, work: Callable[[str], T], *, wait: bool
+) -> T | None:
+    """Run `work(url)` once per (name, url, key); return its result when it is ready.
+
+    With `wait` (small corpora) the work runs here and now; otherwise in a background process,
+    and None is returned while it runs. A newer key stops the older job of the same name.
+    """
+    jobs = _jobs()
+    job = jobs.get((name, url, key))
+    if job is None:
+        for old in [k for k in jobs if k[:2] == (name, url)]:
+            jobs.pop(old).cancel()
+        job = _Ready(work(url)) if wait else BackgroundJob(work, url)
+        jobs[(name, url, key)] = job
+    return job.result() if job.done() else None
+
+
+def corpus_counts() -> TermCounts | None:
+    """Return the term counts of every stored speech, or None while they are being counted.
+
+    Counting reads every text (about 100 s for 30 million words), so on a large corpus it runs
+    in the background, once per set of speeches (a metadata correction does not recount), and
+    pages say that the terms are on their way. Small corpora are counted at once.
+    """
+    key = corpus_key()
+    digest, n_words = _speech_set(key.url, key.version)
+    return _in_background("counts", key.url, digest, count_corpus, wait=n_words <= SYNC_WORDS)
+
+
+def _ids_digest(ids: tuple[str, ...]) -> str:
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _nearest(url: str, digest: str, speech_id: str, _counts: TermCounts) -> pd.DataFrame:
+    return nearest_speeches(_counts, speech_ids=[speech_id], n=NEAREST_POOL)
+
+
+def nearest_to(speech_id: str) -> pd.DataFrame | None:
+    """Return the NEAREST_POOL most similar speeches of the corpus, or None while counting."""
+    counts = corpus_counts()
+    if counts is None:
+        return None
+    key = corpus_key()
+    digest, _ = _speech_set(key.url, key.version)
+    return _nearest(key.url, digest, speech_id, counts)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _keyness(
+    url: str, digest: str, a_key: str, b_key: str, a: tuple[str, ...], b: tuple[str, ...],
+    min_count: int, _counts: TermCounts,
+) -> pd.DataFrame:  # fmt: skip
+    return keyness(_counts, a=a, b=b, min_count=min_count, n=KEYNESS_TERMS)
+
+
+def keyness_of(a: list[str], b: list[str], *, min_count: int = 5) -> pd.DataFrame | None:
+    """Return the terms that set speeches A apart from B, or None while counting.
+
+    Raises:
+        ModelError: when a group is empty or has no words.
+    """
+    counts = corpus_counts()
+    if counts is None:
+        return None
+    key = corpus_key()
+    digest, _ = _speech_set(key.url, key.version)
+    ta, tb = tuple(sorted(a)), tuple(sorted(b))
+    return _keyness(key.url, digest, _ids_digest(ta), _ids_digest(tb), ta, tb, min_count, counts)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _figures_key(url: str, version: int) -> tuple[str, int]:
+    """Return what the figures depend on: speeches, their dates and countries, and corrections."""
+    store = _store_for(url)
+    frame = _catalogue(url, version, filter_key(SpeechFilter()))
+    parts = [
+        "\n".join(frame["speech_id"] + frame["date_iso"] + frame["country"].fillna("")),
+        json.dumps(store.annotations(CORRECTION_KIND), sort_keys=True, default=str),
+        json.dumps(store.annotations(SERIES_EDIT_KIND), sort_keys=True, default=str),
+    ]
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+    return digest, int(frame["n_words"].sum())
+
+
+def corpus_figures() -> CorpusFigures | None:
+    """Return every cited figure of the corpus, corrected and in series, or None while extracting.
+
+    Extraction is kept in the store per speech, so only new speeches are read; the first
+    extraction of a large corpus runs in the background. Recomputed when speeches, their dates
+    or the users' corrections change (not when themes or labels do).
+    """
+    key = corpus_key()
+    digest, n_words = _figures_key(key.url, key.version)
+    return _in_background("figures", key.url, digest, extract_figures, wait=n_words <= SYNC_WORDS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _stats(url: str, digest: str, speech_ids: tuple[str, ...]) -> pd.DataFrame:
+    return stored_speech_stats(_store_for(url), list(speech_ids))
+
+
+def speech_statistics(speech_ids: list[str]) -> pd.DataFrame:
+    """Return the text statistics of speeches (kept in the store once measured)."""
+    ids = tuple(sorted(speech_ids))
+    digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+    return _stats(get_store().url, digest, ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _term_trend(
+    url: str, version: int, key: FilterKey, terms: tuple[str, ...], period: str
+) -> pd.DataFrame:
+    return trend_of_terms(
+        _texts(url, version, key),
+        catalogue=_catalogue(url, version, key),
+        terms=terms,
+        period=period,
+    )
+
+
+def term_trend(flt: SpeechFilter, *, terms: tuple[str, ...], period: str) -> pd.DataFrame:
+    """Return the uses of terms per 10,000 words by period in the selected speeches."""
+    key = corpus_key()
+    return _term_trend(key.url, key.version, filter_key(flt), terms, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _concordance(url: str, version: int, key: FilterKey, term: str, width: int) -> pd.DataFrame:
+    return concordance(
+        _texts(url, version, key),
+        catalogue=_catalogue(url, version, key),
+        term=term,
+        width=width,
+        limit=MAX_CONCORDANCE,
+    )
+
+
+def concordance_lines(flt: SpeechFilter, *, term: str, width: int) -> pd.DataFrame:
+    """Return the uses of a term in context in the selected speeches (at most MAX_CONCORDANCE)."""
+    key = corpus_key()
+    return _concordance(key.url, key.version, filter_key(flt), term, width)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _speech_quantities(url: str, version: int, speech_id: str) -> pd.DataFrame:
+    return quantities_frame([_store_for(url).get(speech_id)])
+
+
+def speech_quantities(speech_id: str) -> pd.DataFrame:
+    """Return the cited figures of one speech, columns `QUANTITY_COLUMNS`."""
+    key = corpus_key()
+    return _speech_quantities(key.url, key.version, speech_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _speech_organisations(url: str, version: int, speech_id: str) -> pd.DataFrame:
+    mentions = find_organisations(_store_for(url).get(speech_id).text)
+    return pd.DataFrame(
+        [(m.entity, m.surface, m.start, m.end) for m in mentions],
+        columns=["organisation", "as_written", "start", "end"],
+    )
+
+
+def speech_organisations(speech_id: str) -> pd.DataFrame:
+    """Return the organisation mentions of one speech: organisation, as_written, start, end."""
+    key = corpus_key()
+    return _speech_organisations(key.url, key.version, speech_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _themes(url: str, version: int) -> ThemeModelState | None:
+    return stored_themes(_store_for(url))
+
+
+def themes() -> ThemeModelState | None:
+    """Return the current themes with the mix of every speech, or None when none are fitted.
+
+    Never fits: new speeches are scored with the stored model (shared: do not modify).
+    """
+    key = corpus_key()
+    return _themes(key.url, key.version)
+
+
+def fit_themes(*, n_topics: int | None = None, refit: bool = False) -> ThemeModelState:
+    """Fit (or refit) the themes now; only ever called from a button."""
+    return current_themes(get_store(), n_topics=n_topics, refit=refit)
+
+
+def set_theme_label(theme: int, label: str) -> None:
+    """Store a user's label of a theme (an empty label goes back to the top terms)."""
+    set_label(get_store(), theme, label)
+
+
+def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:
+    """Return the theme mix of speeches (speech_id, theme, label, share), or None without themes."""
+    found = themes()
+    if found is None:
+        return None
+    wide = found.mix.reindex([i for i in speech_ids if i in found.mix.index])
+    long = (
+        wide.rename_axis(index="speech_id")
+        .reset_index()
+        .melt(id_vars="speech_id", var_name="theme", value_name="share")
+    )
+    long["theme"] = long["theme"].astype(int)
+    long["label"] = long["theme"].map(found.labels)
+    return long[["speech_id", "theme", "label", "share"]]
+
+
+# -- session memory of pages -----------------------------------------------------------------
+
+
+def set_last_speech(speech_id: str) -> None:
+    """Remember the speech last read, so the reading view opens on it again."""
+    st.session_state[_LAST_SPEECH] = speech_id
+
+
+def last_speech() -> str | None:
+    """Return the speech last read in this session, if any."""
+    value = st.session_state.get(_LAST_SPEECH)
+    return value if isinstance(value, str) else None
+
+
+def set_upload_items(items: list | None) -> None:
+    """Keep the prepared speeches of an upload until the user stores them."""
+    st.session_state[_UPLOAD_ITEMS] = items
+
+
+def upload_items() -> list | None:
+    """Return the prepared speeches waiting for confirmation, if any."""
+    return st.session_state.get(_UPLOAD_ITEMS)
+
+
+def set_upload_reports(reports: list | None) -> None:
+    """Keep the report of the last stored upload to show it after the rerun."""
+    st.session_state[_UPLOAD_REPORTS] = reports
+
+
+def upload_reports() -> list | None:
+    """Return the report of the last stored upload, if any."""
+    return st.session_state.get(_UPLOAD_REPORTS)
+
+
+def set_refit_report(report: pd.DataFrame | None) -> None:
+    """Keep the table of what the last refit changed."""
+    st.session_state[_REFIT] = report
+
+
+def refit_report() -> pd.DataFrame | None:
+    """Return the table of what the last refit in this session changed, if any."""
+    return st.session_state.get(_REFIT)
+
+
+def set_notice(message: str | None) -> None:
+    """Keep a one-line success message to show once after the next rerun."""
+    st.session_state[_NOTICE] = message
+
+
+def pop_notice() -> str | None:
+    """Return the pending success message and forget it."""
+    return st.session_state.pop(_NOTICE, None)
+
+
+def value(key: str, default: object = None) -> object:
+    """Return the current value of a widget by its key (for widgets drawn on another page)."""
+    return st.session_state.get(key, default)
+
+
+def url_value(key: str) -> str | None:
+    """Return a value given in the page's URL (?key=value), if any."""
+    return st.query_params.get(key)
+
+
+def set_value(key: str, new: object) -> None:
+    """Set a widget's value before it is drawn (e.g. to pick a speech from a table)."""
+    st.session_state[key] = new

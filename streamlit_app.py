@@ -1,0 +1,33 @@
+"""Speech tracker: the dashboard's entry point (`streamlit run streamlit_app.py`).
+
+Everything sits under the main guard: upload readers and background jobs run in worker processes,
+which import this file again as `__mp_main__`; there it must do nothing and import nothing heavy.
+"""
+
+if __name__ == "__main__":
+    import streamlit as st
+
+    from dashboard import state
+    from dashboard.controls import reported_errors, shared_filters
+    from dashboard.settings import APP_TITLE
+
+    st.set_page_config(
+        page_title=APP_TITLE, page_icon=":material/record_voice_over:", layout="wide"
+    )
+    page = st.navigation(
+        [
+            st.Page("dashboard/pages/overview.py", title="Overview", icon=":material/dashboard:"),
+            st.Page("dashboard/pages/speech.py", title="Speech", icon=":material/article:"),
+            st.Page("dashboard/pages/themes.py", title="Themes", icon=":material/category:"),
+            st.Page(
+                "dashboard/pages/compare.py", title="Compare", icon=":material/compare_arrows:"
+            ),
+            st.Page("dashboard/pages/figures.py", title="Figures", icon=":material/query_stats:"),
+            st.Page("dashboard/pages/terms.py", title="Terms", icon=":material/manage_search:"),
+            st.Page("dashboard/pages/upload.py", title="Upload", icon=":material/upload_file:"),
+        ]
+    )
+    state.warm_up()
+    with reported_errors():
+        shared_filters()
+    page.run()

@@ -1,0 +1,142 @@
+"""Chart builders: real date axes, one colour per speaker and theme, hover text from the frame."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.charts import (
+    NAME_COLOURS,
+    OKABE_ITO,
+    color_for,
+    counts_by_year_figure,
+    keyness_figure,
+    series_figure,
+    speeches_timeline_figure,
+    theme_color,
+    theme_shares_figure,
+)
+from dashboard.summaries import counts_by_year
+
+
+def _catalogue() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "speech_id": ["a1", "b2", "c3"],
+            "title": ["First <b>", "Second", "Third"],
+            "speaker": ["Sergey Lavrov", "Sergey Lavrov", "Antonio Guterres"],
+            "date": pd.to_datetime(["2018-06-15", "1995-01-01", "2020-03-01"]),
+            "date_iso": ["2018-06-15", "1995", "2020-03-01"],
+            "date_precision": ["day", "year", "day"],
+            "n_words": [1421, 3000, 800],
+        }
+    )
+
+
+def test_colours_are_stable_and_from_the_palette() -> None:
+    assert color_for("Sergey Lavrov") == color_for("Sergey Lavrov")
+    assert {color_for(f"speaker {i}") for i in range(50)} <= set(NAME_COLOURS)
+    assert [theme_color(t) for t in range(8)] == list(OKABE_ITO)
+
+
+def test_timeline_is_a_real_date_axis_with_one_trace_per_speaker() -> None:
+    figure = speeches_timeline_figure(_catalogue())
+    fig = figure.to_dict()
+    assert fig["layout"]["xaxis"]["type"] == "date"
+    by_name = {t.name: t for t in figure.data}
+    assert set(by_name) == {"Sergey Lavrov", "Antonio Guterres"}
+    lavrov = by_name["Sergey Lavrov"]
+    # the year-precision speech sits at its year, not at an ordinal position
+    assert [pd.Timestamp(x) for x in lavrov.x] == [
+        pd.Timestamp("1995-01-01"),
+        pd.Timestamp("2018-06-15"),
+    ]
+    assert list(lavrov.y) == [3000, 1421]
+    assert lavrov.marker.color == color_for("Sergey Lavrov")
+    # hover text is escaped so titles cannot add markup
+    assert lavrov.customdata[1][0] == "First &lt;b&gt;"
+
+
+def test_counts_by_year_places_bars_on_their_year() -> None:
+    counts = counts_by_year(_catalogue())
+    assert list(counts.columns) == ["year", "year_start", "speaker", "n_speeches", "n_words"]
+    figure = counts_by_year_figure(counts)
+    assert figure.to_dict()["layout"]["barmode"] == "stack"
+    assert figure.layout.xaxis.type == "date"
+    lavrov = next(t for t in figure.data if t.name == "Sergey Lavrov")
+    assert [pd.Timestamp(x).year for x in lavrov.x] == [1995, 2018]
+    assert list(lavrov.y) == [1, 1]
+
+
+def test_theme_shares_carry_the_number_of_speeches() -> None:
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2018-01-01", "2019-01-01", "2018-01-01", "2019-01-01"]),
+            "theme": [0, 0, 1, 1],
+            "label": ["ngo · status", "ngo · status", "security", "security"],
+            "share": [0.7, 0.4, 0.3, 0.6],
+            "n_speeches": [3, 5, 3, 5],
+        }
+    )
+    fig = theme_shares_figure(frame)
+    assert [t.name for t in fig.data] == ["ngo · status", "security"]
+    assert fig.data[1].line.color == theme_color(1)
+    assert fig.data[0].stackgroup == "themes"
+    assert [row[0] for row in fig.data[0].customdata] == [3, 5]
+    assert "speeches" in fig.data[0].hovertemplate
+
+
+def test_keyness_puts_a_and_b_on_either_side() -> None:
+    frame = pd.DataFrame(
+        {
+            "term": ["ngo", "sanctions"],
+            "count_a": [10, 1],
+            "count_b": [1, 12],
+            "per_10k_a": [20.0, 1.0],
+            "per_10k_b": [1.0, 25.0],
+            "g2": [15.0, 18.0],
+            "p_value": [0.0001, 0.0001],
+            "log_ratio": [4.3, -4.6],
+            "favours": ["a", "b"],
+        }
+    )
+    a, b = keyness_figure(frame, label_a="2018", label_b="2019").data
+    assert (a.name, list(a.y), list(a.x)) == ("2018", ["ngo"], [4.3])
+    assert (b.name, list(b.y), list(b.x)) == ("2019", ["sanctions"], [-4.6])
+
+
+def test_series_shows_the_qualifier_and_flags_changes() -> None:
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2018-06-15", "2019-05-20"]),
+            "value": [70.0, 80.0],
+            "qualifier": ["only", "over"],
+            "sentence": ["Only 70 NGOs.", "Over 80 NGOs."],
+            "speech_title": ["A", "B"],
+            "speaker": ["Sergey Lavrov", "Sergey Lavrov"],
+            "changed": [False, True],
+        }
+    )
+    trace = series_figure(frame, title="Russian NGOs (ECOSOC)").data[0]
+    assert list(trace.text) == ["only", "over"]
+    assert list(trace.marker.symbol) == ["circle-open", "triangle-up"]
+    assert list(trace.marker.line.width) == [0, 2]
+    assert trace.customdata[1][0] == "Over 80 NGOs."
+
+
+def test_a_large_corpus_is_drawn_as_a_density_on_the_date_axis() -> None:
+    many = pd.DataFrame(
+        {
+            "speech_id": [f"s{i}" for i in range(3_500)],
+            "title": ["t"] * 3_500,
+            "speaker": [f"country {i % 190}" for i in range(3_500)],
+            "date": pd.to_datetime([f"{1946 + i % 79}-01-01" for i in range(3_500)]),
+            "date_iso": [str(1946 + i % 79) for i in range(3_500)],
+            "date_precision": ["year"] * 3_500,
+            "n_words": [1_000 + i for i in range(3_500)],
+        }
+    )
+    fig = speeches_timeline_figure(many)
+    assert fig.layout.xaxis.type == "date"
+    (trace,) = fig.data
+    assert trace.type == "histogram2d" and len(trace.x) == 3_500
+    assert "3,500 speeches" in fig.layout.title.text

@@ -1,0 +1,75 @@
+"""Every page in-process (AppTest) on the seed, and the upload flow end to end without a browser."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = ["overview", "speech", "themes", "compare", "figures", "terms", "upload"]
+
+
+def _texts(at: AppTest) -> str:
+    parts = [
+        e.value for kind in ("info", "warning", "caption", "markdown") for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_every_page_runs_on_the_seed_and_says_what_will_appear(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Speech tracker"
+    assert app.metric[0].value == "1"
+    for name in PAGES:
+        app.switch_page(f"dashboard/pages/{name}.py").run()
+        assert not app.exception, (name, [e.value for e in app.exception])
+        assert not app.error, (name, [e.value for e in app.error])
+    app.switch_page("dashboard/pages/speech.py").run()
+    assert "holds at least two speeches" in _texts(app)
+
+
+def test_upload_confirm_store_and_see_it_everywhere(
+    app: AppTest, hostile: str, warm_reader: None
+) -> None:
+    app.switch_page("dashboard/pages/upload.py").run()
+    app.file_uploader(key="upload_files").set_value(
+        [
+            ("hostile.txt", hostile.encode(), "text/plain"),
+            ("picture.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png"),
+        ]
+    ).run()
+    assert not app.exception
+    refused = app.dataframe[0].value
+    assert list(refused["file"]) == ["picture.png"], list(refused["reason"])
+    assert refused["reason"].iloc[0]
+    editor = app.dataframe[1].value
+    assert list(editor["file"]) == ["hostile.txt"], "the metadata is shown for correction"
+    assert editor["title"].iloc[0].startswith("Remarks by Jane Doe at the <script>")
+    assert editor["place"].iloc[0] == "Geneva"
+    assert app.button(key="upload_store").label == "Store 1 speech(es)"
+    app.button(key="upload_store").click().run()
+    assert not app.exception
+    report = app.dataframe[0].value
+    assert list(report["status"]) == ["rejected", "added"]
+    assert report["title"].iloc[1].startswith("Remarks by Jane Doe")
+    new_id = report["speech_id"].iloc[1]
+
+    app.switch_page("dashboard/pages/overview.py").run()
+    assert app.metric[0].value == "2"
+    app.query_params["speech"] = new_id
+    app.switch_page("dashboard/pages/speech.py").run()
+    assert not app.exception
+    assert app.selectbox(key="speech").value == new_id
+    subheaders = [s.value for s in app.subheader]
+    # the title is shown literally: every Markdown special is escaped
+    assert any(r"\<script\>" in s for s in subheaders)
+
+
+@pytest.mark.parametrize("speaker", ["Sergey Lavrov"])
+def test_filters_come_from_the_url(app: AppTest, speaker: str) -> None:
+    app.query_params["speaker"] = speaker
+    app.query_params["q"] = "nonexistentwordxyz"
+    app.run()
+    assert not app.exception
+    assert app.multiselect(key="speaker").value == [speaker]
+    assert "No speech matches the filters" in app.warning[0].value

@@ -1,0 +1,119 @@
+"""Tables behind the pages: upload corrections and reports, overview counts, downloads."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from corpus.importer import FileReport, Prepared
+from corpus.records import Speech, SpeechFilter, speech_id_for
+from dashboard.downloads import about, describe_filter
+from dashboard.summaries import counts_by_speaker, latest_speeches
+from dashboard.upload_flow import (
+    PREPARED_COLUMNS,
+    REPORT_COLUMNS,
+    apply_corrections,
+    prepared_frame,
+    reports_frame,
+    summary,
+)
+from models.export import to_csv_bytes, to_excel_bytes
+
+
+def _prepared(text: str, title: str) -> Prepared:
+    speech = Speech(
+        speech_id=speech_id_for(text),
+        title=title,
+        speaker="Jane Doe",
+        delivered_on=date(2024, 3, 3),
+        text=text,
+    )
+    return Prepared(file=f"{title}.txt", speech=speech, warnings=("no place found",))
+
+
+def test_corrections_are_laid_over_the_parsed_metadata() -> None:
+    items = [
+        _prepared("One speech about water.", "one"),
+        FileReport(file="bad.png", status="rejected", reason="an image, not a transcript"),
+        _prepared("Another speech about peace.", "two"),
+    ]
+    table = prepared_frame(items)
+    assert list(table.columns) == PREPARED_COLUMNS
+    assert list(table["file"]) == ["one.txt", "two.txt"]
+    edited = table.copy()
+    edited.loc[0, ["speaker", "place", "date", "precision"]] = [
+        "John Roe",
+        "Oslo",
+        date(2023, 1, 1),
+        "year",
+    ]
+    edited.loc[1, "store"] = False
+    to_store, problems = apply_corrections(items, edited)
+    assert problems == []
+    stored = [i for i in to_store if isinstance(i, Prepared)]
+    assert len(stored) == 1 and len(to_store) == 2  # the refused file stays for the report
+    speech = stored[0].speech
+    assert (speech.speaker, speech.place, speech.delivered_on, speech.date_precision) == (
+        "John Roe", "Oslo", date(2023, 1, 1), "year",
+    )  # fmt: skip
+    assert speech.speech_id == items[0].speech.speech_id  # the id follows the text, not metadata
+
+
+def test_an_emptied_title_is_reported_not_stored() -> None:
+    items = [_prepared("One speech about water.", "one")]
+    edited = prepared_frame(items).assign(title="  ")
+    to_store, problems = apply_corrections(items, edited)
+    assert to_store == [] and problems == [
+        "one.txt: the title is empty; type a title or untick the row."
+    ]
+
+
+def test_report_and_summary() -> None:
+    reports = [
+        FileReport(file="a.txt", status="added", speech_id="abc", title="A"),
+        FileReport(file="b.txt", status="duplicate", speech_id="abc", reason="already stored"),
+        FileReport(file="c.png", status="rejected", reason="an image"),
+    ]
+    frame = reports_frame(reports)
+    assert list(frame.columns) == REPORT_COLUMNS
+    assert list(frame["status"]) == ["added", "duplicate", "rejected"]
+    assert summary(reports) == "1 added, 1 already stored, 1 refused."
+
+
+def test_overview_counts_and_latest() -> None:
+    catalogue = pd.DataFrame(
+        {
+            "speech_id": ["a", "b", "c"],
+            "title": ["A", "B", "C"],
+            "speaker": ["X", "Y", "X"],
+            "place": ["", "", ""],
+            "country": ["", "", ""],
+            "date": pd.to_datetime(["2018-01-01", "2019-05-05", "2020-02-02"]),
+            "date_iso": ["2018", "2019-05-05", "2020-02-02"],
+            "n_words": [10, 20, 30],
+        }
+    )
+    by_speaker = counts_by_speaker(catalogue)
+    assert by_speaker.to_dict("records")[0] == {
+        "speaker": "X", "n_speeches": 2, "n_words": 40, "first": "2018", "last": "2020-02-02",
+    }  # fmt: skip
+    assert list(latest_speeches(catalogue, n=2)["speech_id"]) == ["c", "b"]
+    added = catalogue.assign(added_at=pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02"]))
+    assert list(latest_speeches(added, n=2)["speech_id"]) == ["a", "c"]
+
+
+def test_downloads_are_formula_safe_and_say_what_they_hold() -> None:
+    flt = SpeechFilter(speakers=frozenset({"B", "A"}), start=date(2018, 1, 1), contains="water")
+    assert describe_filter(flt) == "speakers: A, B; from 2018-01-01; text: water"
+    assert describe_filter(SpeechFilter()) == "all speeches"
+    frame = pd.DataFrame({"title": ['=HYPERLINK("http://x")', "@SUM(1)"], "n": [1, 2]})
+    assert b"'=HYPERLINK" in to_csv_bytes(frame)
+    rows = about(page="Overview", flt=flt, version=7)
+    book = load_workbook(io.BytesIO(to_excel_bytes({"speeches": frame}, about=rows)))
+    assert book.sheetnames == ["About", "speeches"]
+    assert book["About"]["B4"].value == "7"
+    assert book["speeches"]["A2"].data_type == "s"
+    assert book["speeches"]["A2"].value.startswith("'=")
