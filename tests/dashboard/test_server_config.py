@@ -1,0 +1,21 @@
+"""The dashboard server's own settings agree with the readers' limits and keep protections on."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from corpus.limits import DEFAULT_LIMITS
+
+CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+
+
+def test_upload_limit_matches_the_readers() -> None:
+    server = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["server"]
+    assert server["maxUploadSize"] * 2**20 == DEFAULT_LIMITS.max_file_bytes
+
+
+def test_xsrf_protection_is_not_switched_off() -> None:
+    server = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["server"]
+    assert server.get("enableXsrfProtection", True) is True
+    assert server.get("enableCORS", True) is True
