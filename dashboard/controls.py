@@ -168,3 +168,25 @@ def heading(text: str, *, user_text: str = "") -> None:
 def waiting_for(feature: str, *, what: str) -> None:
     """Say plainly that a part of the page is not available yet, and what will appear there."""
     st.info(f"{feature} will appear here: {what}", icon=":material/hourglass_empty:")
+
+
+def editor_gate(action: str, *, key: str) -> bool:
+    """Return True when the session may edit; otherwise ask for the editor password.
+
+    Viewers of a deployment shared read-only can read and download everything; `action` names
+    what the password unlocks ("upload speeches", "correct the metadata").
+    """
+    if state.is_editor():
+        return True
+    st.info(
+        f"This corpus is shared read-only. Enter the editor password to {action}.",
+        icon=":material/lock:",
+    )
+    with st.form(key=f"{key}_unlock", clear_on_submit=True):
+        password = st.text_input("Editor password", type="password", key=f"{key}_password")
+        if st.form_submit_button("Unlock editing"):
+            with reported_errors():
+                if state.unlock_editing(password):
+                    st.rerun()
+                st.error("That is not the editor password.")
+    return False

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from corpus.access import check_password
 from corpus.importer import prepare_upload
 from corpus.records import Speech, SpeechFilter
 from corpus.store import CorpusStore
@@ -554,3 +555,24 @@ def url_value(key: str) -> str | None:
 def set_value(key: str, new: object) -> None:
     """Set a widget's value before it is drawn (e.g. to pick a speech from a table)."""
     st.session_state[key] = new
+
+
+_EDITOR = "editor_unlocked"
+
+
+def editor_password_hash() -> str:
+    """Return the editor password hash of this deployment ("" when anyone may edit)."""
+    return load_settings().editor_password_hash
+
+
+def is_editor() -> bool:
+    """Return True when this session may upload, edit, relabel and refit."""
+    return not editor_password_hash() or bool(st.session_state.get(_EDITOR))
+
+
+def unlock_editing(password: str) -> bool:
+    """Check the editor password (hashed, constant time); remember success for this session."""
+    ok = check_password(password, editor_password_hash())
+    if ok:
+        st.session_state[_EDITOR] = True
+    return ok

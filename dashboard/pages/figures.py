@@ -4,7 +4,13 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import series_figure
-from dashboard.controls import refresh_when_ready, reported_errors, show_figure, show_table
+from dashboard.controls import (
+    editor_gate,
+    refresh_when_ready,
+    reported_errors,
+    show_figure,
+    show_table,
+)
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.figure_review import review_tools
 from dashboard.figure_tables import figure_table, in_selection
@@ -92,7 +98,8 @@ if len(table) > MAX_ROWS:
     csv_button(table, file_name="figures.csv", key="figures_all", label="CSV of every figure")
 
 with st.expander("Review figures and series", icon=":material/fact_check:"):
-    review_tools(table, summary.head(MAX_SERIES_OPTIONS))
+    if editor_gate("review figures and series", key="figures_gate"):
+        review_tools(table, summary.head(MAX_SERIES_OPTIONS))
 
 workbook_button(
     {"series": summary, "series points": points, "figures": table},

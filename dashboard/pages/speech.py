@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import analysis, state
 from dashboard.charts import terms_bar_figure, theme_mix_figure
 from dashboard.controls import (
+    editor_gate,
     refresh_when_ready,
     reported_errors,
     show_figure,
@@ -65,7 +66,8 @@ with reading:
 with side:
     show_table(facts, key="speech_facts", file_name=f"speech-{speech_id}-metadata.csv")
     with st.expander("Correct the metadata", icon=":material/edit:"):
-        metadata_form(speech, key="speech_edit")
+        if editor_gate("correct the metadata", key="speech_gate"):
+            metadata_form(speech, key="speech_edit")
 
     st.markdown("**Cited figures**")
     if figures.empty:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import theme_heatmap_figure, theme_shares_figure
-from dashboard.controls import reported_errors, show_figure, show_table
+from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.summaries import speech_label
 from dashboard.theme_tables import label_changes, refit_changes, shares_over_time
@@ -32,7 +32,9 @@ if found is None:
         "theme map.",
         icon=":material/info:",
     )
-    if st.button("Fit themes now", type="primary", key="themes_fit"):
+    if editor_gate("fit themes", key="themes_fit_gate") and st.button(
+        "Fit themes now", type="primary", key="themes_fit"
+    ):
         with st.spinner("Fitting themes..."), reported_errors():
             fitted = state.fit_themes()
         state.set_notice(f"Fitted {len(fitted.theme_ids)} themes.")
@@ -54,7 +56,9 @@ edited = st.data_editor(
 )
 csv_button(table, file_name="themes.csv", key="themes_csv", label="CSV of themes")
 changes = label_changes(table, edited, user_labelled=found.user_labelled)
-if st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="themes_save_labels"):
+if changes and not state.is_editor():
+    editor_gate("save theme labels", key="themes_label_gate")
+elif st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="themes_save_labels"):
     with reported_errors():
         for theme, label in changes.items():
             state.set_theme_label(theme, label)
@@ -106,7 +110,9 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
     n_topics = st.number_input(
         "Number of themes", 2, 40, value=len(found.theme_ids), key="themes_n"
     )
-    if st.button("Refit now", key="themes_refit"):
+    if editor_gate("refit the themes", key="themes_refit_gate") and st.button(
+        "Refit now", key="themes_refit"
+    ):
         before = table
         with st.spinner("Refitting themes..."), reported_errors():
             refitted = state.fit_themes(n_topics=int(n_topics), refit=True)

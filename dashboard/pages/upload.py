@@ -5,7 +5,7 @@ import streamlit as st
 from corpus.importer import prepare_upload, store_prepared
 from corpus.records import DATE_PRECISIONS, SpeechFilter
 from dashboard import state
-from dashboard.controls import reported_errors, show_table
+from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
 from dashboard.settings import PROGRESS_ROWS
 from dashboard.upload_flow import (
@@ -22,6 +22,9 @@ st.caption(
     "Transcripts (txt, html, docx, pdf), zip archives of them, and tables of speeches "
     "(csv, tsv, jsonl, parquet, xlsx). Nothing is stored until you confirm the metadata."
 )
+
+if not editor_gate("upload speeches", key="upload_gate"):
+    st.stop()
 
 files = st.file_uploader(
     "Transcripts, archives or tables", accept_multiple_files=True, key="upload_files"

@@ -1,0 +1,45 @@
+"""A deployment shared read-only: viewers read and download, editing needs the editor password."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corpus.access import hash_password
+
+PASSWORD = "newsroom editors only"
+
+
+@pytest.fixture
+def locked(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SPEECHTRACK_EDITOR_PASSWORD_HASH", hash_password(PASSWORD))
+    return app
+
+
+def test_viewers_cannot_upload_until_they_give_the_password(locked: AppTest) -> None:
+    locked.switch_page("dashboard/pages/upload.py").run()
+    assert not locked.exception
+    assert not locked.get("file_uploader"), "no upload widget for viewers"
+    assert any("read-only" in i.value for i in locked.info)
+    # a form's fields are sent with its submit button, in the same run
+    locked.text_input(key="upload_gate_password").input("wrong password")
+    locked.button[0].click().run()
+    assert any("not the editor password" in e.value for e in locked.error)
+    assert not locked.get("file_uploader")
+    locked.text_input(key="upload_gate_password").input(PASSWORD)
+    locked.button[0].click().run()
+    assert not locked.exception
+    assert locked.get("file_uploader"), "the editor sees the upload widget"
+
+
+def test_viewers_still_read_every_page(locked: AppTest) -> None:
+    locked.run()
+    for name in ("overview", "speech", "themes", "figures"):
+        locked.switch_page(f"dashboard/pages/{name}.py").run()
+        assert not locked.exception, name
+        assert not locked.error, name
+
+
+def test_without_a_password_setting_everyone_edits(app: AppTest) -> None:
+    app.switch_page("dashboard/pages/upload.py").run()
+    assert app.get("file_uploader")
