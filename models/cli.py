@@ -29,6 +29,7 @@ from models.cli_output import FORMATS, write_frame, write_json
 from models.errors import ModelError
 
 EXTENSIONS: tuple[str, ...] = (
+    "models.cli_themes",
     "models.cli_compare",
     "models.cli_figures",
 )  # modules that add subcommands

@@ -1,0 +1,297 @@
+"""Benchmark of themes: our TopicModel against a bare TfidfVectorizer + NMF script, and topic quality.
+
+Run: nice python bench/bench_topics.py            (all steps; about 25 minutes on 2 cores)
+     nice python bench/bench_topics.py --quick    (1,000 UN speeches and SOTU only)
+     nice python bench/bench_topics.py --skip-quality   (speed and memory only)
+
+Each step runs in its own subprocess, so that its time and peak memory (resident set of the
+step's process plus its worker processes, from resource.getrusage) are its own. Texts are read
+from the JSON Lines files before the clock starts. The bare script gets the same passages as
+ours (both split the texts with `split_passages` inside the clock) and the number of themes ours
+chose, so the ratio compares the engines; "ours" includes the automatic choice of that number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
+UNGDC = SHARED / "corpora" / "ungdc" / "ungdc_1946-2024.jsonl.gz"
+SOTU = SHARED / "corpora" / "us-sotu" / "sotu_1790-2021.jsonl.gz"
+
+
+def load(corpus: str, n: int | None) -> pd.DataFrame:
+    """Return speeches (speech_id, year, text) of a corpus; `n` of them drawn with a fixed seed."""
+    path = UNGDC if corpus == "ungdc" else SOTU
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        n_lines = sum(1 for _ in f)
+    keep = set(range(n_lines))
+    if n is not None and n < n_lines:
+        keep = set(np.random.default_rng(0).choice(n_lines, n, replace=False).tolist())
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i in keep:
+                record = json.loads(line)
+                year = int(record.get("year", 0) or 0)
+                rows.append((str(record.get("id", i)), year, record["text"]))
+    return pd.DataFrame(rows, columns=["speech_id", "year", "text"])
+
+
+# -- steps (each runs in a child process) ---------------------------------------------------
+
+
+def _texts(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(frame["text"].to_numpy(), index=pd.Index(frame["speech_id"], name="speech_id"))
+
+
+def step_ours_fit(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    from models.topics import TopicModel
+
+    texts = _texts(frame)
+    start = time.perf_counter()
+    model = TopicModel(n_topics=k)
+    mix = model.fit_transform(texts)
+    seconds = time.perf_counter() - start
+    (work / "ours.npz").write_bytes(model.to_bytes())
+    np.save(work / "ours_mix.npy", mix)
+    return {
+        "seconds": seconds,
+        "k": model.n_topics_,
+        "n_passages": model.n_passages_,
+        "labels": model.default_labels(),
+    }
+
+
+def step_bare_fit(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    import joblib
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from models.topics import TopicModel
+    from models.vectorize import split_passages
+
+    start = time.perf_counter()
+    passages = [p for text in frame["text"] for p in split_passages(text)]
+    # the same term lengths as ours (two-word terms up to a million words)
+    n_words = sum(len(p.split()) for p in passages)
+    ngram_range = TopicModel().ngram_range_for(n_words)
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5, ngram_range=ngram_range
+    )
+    tfidf = vectorizer.fit_transform(passages)
+    nmf = NMF(n_components=k or 10, init="nndsvd", random_state=0)  # scikit-learn's defaults
+    nmf.fit_transform(tfidf)
+    seconds = time.perf_counter() - start
+    joblib.dump((vectorizer, nmf), work / "bare.joblib")
+    return {"seconds": seconds, "k": nmf.n_components_, "n_passages": len(passages)}
+
+
+def step_ours_score(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    from models.topics import TopicModel
+
+    model = TopicModel.from_bytes((work / "ours.npz").read_bytes())
+    one = _texts(frame.iloc[:1])
+    model.transform(one)  # first call loads code paths; the user's next speech is the one timed
+    start = time.perf_counter()
+    model.transform(_texts(frame.iloc[1:2]))
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_bare_score(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    import joblib
+
+    from models.vectorize import split_passages
+
+    vectorizer, nmf = joblib.load(work / "bare.joblib")
+    nmf.transform(vectorizer.transform(split_passages(frame["text"].iloc[0])))
+    start = time.perf_counter()
+    nmf.transform(vectorizer.transform(split_passages(frame["text"].iloc[1])))
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_ours_over_time(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    from models.topic_store import themes_over_time
+
+    mix = np.load(work / "ours_mix.npy")
+    wide = pd.DataFrame(mix, index=pd.Index(frame["speech_id"], name="speech_id"))
+    long = wide.reset_index().melt(id_vars="speech_id", var_name="theme", value_name="share")
+    catalogue = pd.DataFrame(
+        {"speech_id": frame["speech_id"], "date": pd.to_datetime(frame["year"].astype(str))}
+    )
+    start = time.perf_counter()
+    themes_over_time(catalogue, long, period="year")
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_bare_over_time(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    mix = np.load(work / "ours_mix.npy")
+    start = time.perf_counter()
+    wide = pd.DataFrame(mix).assign(year=frame["year"].to_numpy())
+    wide.groupby("year").agg(["mean", "size"])
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_quality(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    """Coherence and stability across 5 seeds: our NMF (as fitted, and from random starts) vs LDA."""
+    from sklearn.decomposition import LatentDirichletAllocation
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from models.topic_quality import fit_nmf, npmi_coherence, stability
+    from models.topics import TopicModel
+    from models.vectorize import count_terms, document_frequency_bounds, prune_terms, to_passages
+
+    passages = to_passages(_texts(frame))
+    raw, terms = count_terms(passages.texts, ngram_range=(1, 1))
+    low, high = document_frequency_bounds(len(passages))
+    counts, terms = prune_terms(raw, terms, low=low, high=high)
+    if counts.shape[0] > QUALITY_PASSAGES:
+        rows = np.random.default_rng(0).choice(counts.shape[0], QUALITY_PASSAGES, replace=False)
+        counts = counts[np.sort(rows)]
+    k = k or TopicModel().fit(_texts(frame)).n_topics_
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    fits: dict[str, list[np.ndarray]] = {"ours (nndsvd)": [], "ours, random starts": [], "lda": []}
+    for seed in range(5):
+        fits["ours (nndsvd)"].append(fit_nmf(tfidf, n_topics=k, random_state=seed)[1])
+        fits["ours, random starts"].append(
+            fit_nmf(tfidf, n_topics=k, random_state=seed, init="random")[1]
+        )
+        lda = LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=1)
+        lda.fit(counts)
+        fits["lda"].append(lda.components_)
+    out = {}
+    for name, comps in fits.items():
+        coherence = float(np.mean([npmi_coherence(counts, c).mean() for c in comps]))
+        stab = float(np.mean([stability(comps[0], [c]) for c in comps[1:]]))
+        out[name] = {"coherence": coherence, "stability": stab}
+    return {"seconds": 0.0, "k": k, "n_passages": counts.shape[0], "quality": out}
+
+
+QUALITY_PASSAGES = 6000
+STEPS = {
+    name[5:]: fn for name, fn in globals().items() if name.startswith("step_") and callable(fn)
+}
+
+
+def run_child(args: argparse.Namespace) -> None:
+    frame = load(args.corpus, args.n)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = STEPS[args.step](frame, Path(args.work), args.k)
+    try:
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=True)  # so the workers' peak memory is counted
+    except ImportError:
+        pass
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["peak_mb"] = (own + children) / 1024
+    result["texts_mb"] = base / 1024  # the process after reading the texts, before the step
+    print("RESULT " + json.dumps(result))
+
+
+def run_step(step: str, corpus: str, n: int | None, work: Path, k: int | None) -> dict:
+    command = [sys.executable, __file__, "--child", step, "--corpus", corpus, "--work", str(work)]
+    if n is not None:
+        command += ["--n", str(n)]
+    if k is not None:
+        command += ["--k", str(k)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise RuntimeError(f"step {step} failed:\n{done.stderr[-3000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the full UN corpus")
+    parser.add_argument("--skip-quality", action="store_true", help="speed and memory only")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", default="ungdc", help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--k", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        args.step = args.child
+        run_child(args)
+        return
+    if not UNGDC.exists() or not SOTU.exists():
+        sys.exit(f"The corpora are missing: expected {UNGDC} and {SOTU}.")
+    plans = [("ungdc", 1000, "UN 1,000"), ("us-sotu", None, "SOTU 233")]
+    if not args.quick:
+        plans.append(("ungdc", None, "UN 10,924"))
+    rows = []
+    quality_rows = []
+    labels: dict[str, list[str]] = {}
+    for corpus, n, name in plans:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            ours = run_step("ours_fit", corpus, n, work, None)
+            k = int(ours["k"])
+            labels[name] = ours["labels"]
+            bare = run_step("bare_fit", corpus, n, work, k)
+            pairs = [("fit themes (auto k)", ours, bare)]
+            pairs.append(("fit themes (k given)", run_step("ours_fit", corpus, n, work, k), bare))
+            for label, step in (("score 1 speech", "score"), ("themes over time", "over_time")):
+                pairs.append(
+                    (
+                        label,
+                        run_step(f"ours_{step}", corpus, n, work, k),
+                        run_step(f"bare_{step}", corpus, n, work, k),
+                    )
+                )
+            for label, o, b in pairs:
+                rows.append(
+                    {
+                        "corpus": name,
+                        "step": label,
+                        "k": k,
+                        "passages": ours["n_passages"],
+                        "ours_s": o["seconds"],
+                        "bare_s": b["seconds"],
+                        "ratio": o["seconds"] / max(b["seconds"], 1e-9),
+                        "ours_peak_mb": o["peak_mb"],
+                        "bare_peak_mb": b["peak_mb"],
+                    }
+                )
+            if not args.skip_quality and (n is not None or corpus == "us-sotu"):
+                quality = run_step("quality", corpus, n, work, k)
+                for model, q in quality["quality"].items():
+                    quality_rows.append(
+                        {
+                            "corpus": name,
+                            "k": k,
+                            "passages": quality["n_passages"],
+                            "model": model,
+                            **q,
+                        }
+                    )
+        print(f"done: {name}", file=sys.stderr, flush=True)
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print("Speed and peak memory (each step in its own process; ratio = ours / bare)")
+        print(pd.DataFrame(rows).round(3).to_string(index=False))
+        print()
+        print("Topic quality (NPMI of top 10 terms over passages; stability = mean best-match")
+        print("cosine of topics across 5 seeds), same k, same passages")
+        print(pd.DataFrame(quality_rows).round(3).to_string(index=False))
+    for name, names in labels.items():
+        print(f"\nThemes of {name} (top 3 terms): " + "; ".join(names))
+
+
+if __name__ == "__main__":
+    main()

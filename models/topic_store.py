@@ -1,0 +1,451 @@
+"""Themes kept in the database: the fitted model, each speech's mix, stable theme numbers and labels.
+
+The dashboard and the command line both call these functions, so a page never refits on load
+and two servers on one database see the same themes. Theme numbers are small integers that
+stay with a meaning: a new speech is scored with the current model (no refit); a refit, asked
+for or automatic once the corpus holds 25% more words than at the last fit (about 25% more
+passages), keeps the number of themes and matches new themes to old ones by their term
+vectors (Hungarian matching on cosine similarity), so numbers and user labels carry over.
+
+Example:
+    >>> state = current_themes(store)
+    >>> state.themes()                      # theme, label, terms
+    >>> set_label(store, 2, "Eurasian integration")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corpus import SpeechFilter
+from corpus.store import CorpusStore
+from models.errors import ModelError, UnknownThemeError
+from models.topic_quality import match_topics
+from models.topics import TopicModel
+from models.vectorize import PassageCounts
+
+LABEL_KIND = "theme_label"
+MODEL_ARTIFACT = "themes/model"
+MIX_ARTIFACT = "themes/mix"
+FIT_ID_ARTIFACT = "themes/fit_id"
+COUNTS_ARTIFACT = (
+    "themes/passage_counts"  # term counts per passage, so refits tokenise new speeches only
+)
+REFIT_GROWTH = 0.25
+SAME_THEME = 0.5  # cosine similarity of term vectors above which a refitted theme keeps its meaning
+PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThemeModelState:
+    """The current themes of a corpus and the theme mix of every stored speech.
+
+    Attributes:
+        model: the fitted model (treat it as read-only).
+        theme_ids: the theme number of each model component, in component order.
+        fit_id: changes with every fit; equal on every server reading the same database.
+        mix: shares per speech, indexed by speech_id, one column per theme number.
+        labels: the label of each theme number (a user's label wins over the top terms).
+        user_labelled: theme numbers whose label a user set.
+        n_words_at_fit: words of the corpus the model was fitted on.
+        n_changed: themes whose meaning changed at the refit that made this model (None
+            after a first fit).
+        dropped_labels: user labels removed at that refit because their theme changed.
+        fitted_now: whether this call fitted the model.
+    """
+
+    model: TopicModel
+    theme_ids: tuple[int, ...]
+    fit_id: str
+    mix: pd.DataFrame
+    labels: dict[int, str]
+    user_labelled: frozenset[int] = frozenset()
+    n_words_at_fit: int = 0
+    n_changed: int | None = None
+    dropped_labels: dict[int, str] = field(default_factory=dict)
+    fitted_now: bool = False
+
+    def top_terms(self, n: int = 10) -> pd.DataFrame:
+        """Return each theme's heaviest terms: columns theme, rank, term, weight."""
+        terms = self.model.top_terms(n=n)
+        ids = np.asarray(self.theme_ids)
+        out = terms.assign(theme=ids[terms["topic"].to_numpy()])
+        return out[["theme", "rank", "term", "weight"]].sort_values(
+            ["theme", "rank"], ignore_index=True
+        )
+
+    def themes(self, n_terms: int = 10) -> pd.DataFrame:
+        """Return one row per theme: columns theme, label, terms (top terms joined by ", ")."""
+        terms = self.top_terms(n=n_terms).groupby("theme")["term"].agg(", ".join)
+        rows = [(t, self.labels[t], terms.get(t, "")) for t in sorted(self.theme_ids)]
+        return pd.DataFrame(rows, columns=["theme", "label", "terms"])
+
+    def mix_long(self) -> pd.DataFrame:
+        """Return the mix as a tidy frame: columns speech_id, theme, share."""
+        wide = self.mix.rename_axis(index="speech_id").reset_index()
+        long = wide.melt(id_vars="speech_id", var_name="theme", value_name="share")
+        long["theme"] = long["theme"].astype(np.int64)
+        return long.sort_values(["speech_id", "theme"], ignore_index=True)
+
+
+def current_themes(
+    store: CorpusStore, *, n_topics: int | None = None, refit: bool = False
+) -> ThemeModelState:
+    """Return the stored themes, fitting, refitting or scoring new speeches only when needed.
+
+    Args:
+        store: the corpus.
+        n_topics: the number of themes; None keeps the current number (chosen from the
+            data at the first fit). A number different from the current one refits.
+        refit: refit now even if the corpus has not grown past the threshold.
+
+    Returns:
+        The themes and the mix of every stored speech.
+
+    Raises:
+        NotEnoughTextError: when the corpus is too small for themes.
+    """
+    saved = _load_model(store)
+    catalogue = store.catalogue(SpeechFilter())
+    n_words = int(catalogue["n_words"].sum())
+    if saved is None:
+        return _fit(store, n_topics=n_topics, n_words=n_words, previous=None)
+    model, theme_ids, info = saved
+    grown = n_words >= (1 + REFIT_GROWTH) * info["n_words_at_fit"]
+    if refit or grown or (n_topics is not None and n_topics != model.n_topics_):
+        return _fit(store, n_topics=n_topics, n_words=n_words, previous=saved)
+    mix = _sync_mix(store, model, theme_ids, info["fit_id"], list(catalogue["speech_id"]))
+    return _state(store, model, theme_ids, info, mix)
+
+
+def stored_themes(store: CorpusStore) -> ThemeModelState | None:
+    """Return the stored themes without ever fitting (None when none are fitted yet).
+
+    New speeches are scored with the stored model and removed ones dropped from the mix,
+    even when the corpus has grown past the refit threshold: pages call this on load.
+    """
+    saved = _load_model(store)
+    if saved is None:
+        return None
+    model, theme_ids, info = saved
+    ids = list(store.catalogue(SpeechFilter())["speech_id"])
+    mix = _sync_mix(store, model, theme_ids, info["fit_id"], ids)
+    return _state(store, model, theme_ids, info, mix)
+
+
+def theme_mix(store: CorpusStore, flt: SpeechFilter | None = None) -> pd.DataFrame:
+    """Return the theme mix of the speeches a filter selects: columns speech_id, theme, share.
+
+    Uses the stored themes (fitting only when none are stored), never refits on its own.
+    """
+    state = stored_themes(store) or current_themes(store)
+    ids = store.catalogue(flt or SpeechFilter())["speech_id"]
+    long = state.mix_long()
+    return long[long["speech_id"].isin(ids)].reset_index(drop=True)
+
+
+def score_new(store: CorpusStore, speech_ids: list[str]) -> pd.DataFrame:
+    """Score speeches with the current model at once (no refit) and store their mix.
+
+    Returns:
+        Columns speech_id, theme, share for the given speeches.
+    """
+    saved = _load_model(store)
+    if saved is None:
+        state = current_themes(store)
+        long = state.mix_long()
+        return long[long["speech_id"].isin(speech_ids)].reset_index(drop=True)
+    model, theme_ids, info = saved
+    mix = _load_mix(store, info["fit_id"], theme_ids)
+    texts = store.texts(SpeechFilter(speech_ids=frozenset(speech_ids)))
+    scored = _score(model, theme_ids, texts)
+    mix = pd.concat([mix.drop(index=scored.index, errors="ignore"), scored])
+    _save_mix(store, info["fit_id"], mix)
+    state = _state(store, model, theme_ids, info, scored)
+    return state.mix_long()
+
+
+def set_label(store: CorpusStore, theme: int, label: str) -> None:
+    """Give a theme a user's label (an empty label goes back to the top terms).
+
+    Raises:
+        UnknownThemeError: when no theme has that number.
+    """
+    saved = _load_model(store)
+    ids = saved[1] if saved is not None else ()
+    if theme not in ids:
+        known = ", ".join(str(i) for i in sorted(ids)) or "none yet"
+        raise UnknownThemeError(
+            f"No theme has the number {theme}; the themes are {known}. "
+            "Run `speechtrack themes` to list them."
+        )
+    if label.strip():
+        store.put_annotation(LABEL_KIND, str(theme), {"label": label.strip()})
+    else:
+        store.delete_annotation(LABEL_KIND, str(theme))
+
+
+def themes_over_time(
+    catalogue: pd.DataFrame, mix: pd.DataFrame, *, period: str = "year"
+) -> pd.DataFrame:
+    """Return theme shares by period with the number of speeches behind each point.
+
+    Filter speeches upstream (`store.catalogue(flt)`); speeches without a mix are left out.
+    A speech dated only to the year falls in the first month or quarter of its year.
+
+    Args:
+        catalogue: speeches with columns speech_id and date (datetime64).
+        mix: the tidy mix, columns speech_id, theme, share.
+        period: "year", "quarter" or "month".
+
+    Returns:
+        Columns period (datetime64, the first day), theme, share (mean over the period's
+        speeches), n_speeches; sorted by period and theme.
+    """
+    if period not in PERIODS:
+        raise ModelError(f"Unknown period {period!r}; use one of {', '.join(PERIODS)}.")
+    dated = catalogue[["speech_id", "date"]].dropna()
+    joined = mix.merge(dated, on="speech_id", how="inner")
+    starts = joined["date"].dt.to_period(PERIODS[period]).dt.start_time
+    joined = joined.assign(period=starts.astype("datetime64[ns]"))
+    out = joined.groupby(["period", "theme"], as_index=False).agg(
+        share=("share", "mean"), n_speeches=("speech_id", "nunique")
+    )
+    return out[["period", "theme", "share", "n_speeches"]].sort_values(
+        ["period", "theme"], ignore_index=True
+    )
+
+
+# -- fitting and matching ---------------------------------------------------------------
+
+
+def _fit(
+    store: CorpusStore,
+    *,
+    n_topics: int | None,
+    n_words: int,
+    previous: tuple[TopicModel, tuple[int, ...], dict[str, Any]] | None,
+) -> ThemeModelState:
+    if previous is None:
+        model = TopicModel(n_topics=n_topics)
+    else:
+        params = previous[0].get_params()
+        model = TopicModel(**{**params, "n_topics": n_topics or previous[0].n_topics_})
+    speech_ids = pd.Index(store.catalogue(SpeechFilter())["speech_id"], name="speech_id")
+    counts = _current_counts(store, model, speech_ids, n_words=n_words)
+    weights = model.fit_counts(counts, speech_ids)
+    if previous is None:
+        theme_ids: tuple[int, ...] = tuple(range(model.n_topics_))
+        n_changed, dropped = None, {}
+    else:
+        theme_ids, changed = _match_ids(previous[0], previous[1], model)
+        n_changed = len(changed)
+        dropped = _drop_labels(store, changed | (set(previous[1]) - set(theme_ids)))
+    payload = model.to_bytes()
+    info: dict[str, Any] = {
+        "fit_id": hashlib.sha256(payload).hexdigest()[:16],
+        "n_words_at_fit": n_words,
+        "n_changed": n_changed,
+        "dropped_labels": {str(k): v for k, v in dropped.items()},
+    }
+    _save_model(store, payload, theme_ids, info)
+    mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
+    _save_mix(store, str(info["fit_id"]), mix)
+    return _state(store, model, theme_ids, info, mix, fitted_now=True)
+
+
+def _current_counts(
+    store: CorpusStore, model: TopicModel, speech_ids: pd.Index, *, n_words: int
+) -> PassageCounts:
+    """Return the passage counts of the corpus, tokenising only speeches not counted before."""
+    settings = (model.ngram_range_for(n_words), model.min_passage_words, model.max_passage_words)
+    payload = store.get_artifact(COUNTS_ARTIFACT)
+    cached = PassageCounts.from_bytes(payload) if payload is not None else None
+    if cached is None or cached.settings() != settings:
+        counts = model.count(store.texts(SpeechFilter()))
+    else:
+        wanted = set(speech_ids)
+        counted = set(cached.speech_ids)
+        counts = cached.without(counted - wanted)
+        missing = wanted - counted
+        if missing:
+            texts = store.texts(SpeechFilter(speech_ids=frozenset(missing)))
+            # passages in corpus order, so that the same corpus gives the same fit
+            counts = counts.combined(model.count(texts)).ordered(list(speech_ids))
+        elif counted <= wanted:
+            return counts
+    store.put_artifact(COUNTS_ARTIFACT, counts.to_bytes())
+    return counts
+
+
+def _match_ids(
+    old: TopicModel, old_ids: tuple[int, ...], new: TopicModel
+) -> tuple[tuple[int, ...], set[int]]:
+    """Give each new theme the number of its matched old theme; return the numbers that changed."""
+    terms = np.union1d(old.terms_.astype(str), new.terms_.astype(str))
+    old_vectors = _on_terms(old, terms)
+    new_vectors = _on_terms(new, terms)
+    rows, cols, sims = match_topics(old_vectors, new_vectors)
+    ids: list[int | None] = [None] * new.n_topics_
+    changed: set[int] = set()
+    for r, c, sim in zip(rows, cols, sims, strict=True):
+        ids[c] = old_ids[r]
+        if sim < SAME_THEME:
+            changed.add(old_ids[r])
+    free = (i for i in range(len(old_ids) + new.n_topics_) if i not in set(old_ids))
+    for c, value in enumerate(ids):
+        if value is None:
+            fresh = next(free)
+            ids[c] = fresh
+            changed.add(fresh)
+    return tuple(int(i) for i in ids if i is not None), changed
+
+
+def _on_terms(model: TopicModel, terms: np.ndarray) -> np.ndarray:
+    out = np.zeros((model.n_topics_, len(terms)))
+    out[:, np.searchsorted(terms, model.terms_.astype(str))] = model.components_
+    return out
+
+
+def _drop_labels(store: CorpusStore, themes: set[int]) -> dict[int, str]:
+    labels = store.annotations(LABEL_KIND)
+    dropped = {}
+    for theme in sorted(themes):
+        if str(theme) in labels:
+            dropped[theme] = str(labels[str(theme)].get("label", ""))
+            store.delete_annotation(LABEL_KIND, str(theme))
+    return dropped
+
+
+def _score(model: TopicModel, theme_ids: tuple[int, ...], texts: pd.Series) -> pd.DataFrame:
+    if texts.empty:
+        return pd.DataFrame(
+            columns=list(theme_ids), index=pd.Index([], name="speech_id"), dtype=float
+        )
+    values = model.transform(texts)
+    return pd.DataFrame(values, index=texts.index.rename("speech_id"), columns=list(theme_ids))
+
+
+def _sync_mix(
+    store: CorpusStore,
+    model: TopicModel,
+    theme_ids: tuple[int, ...],
+    fit_id: str,
+    speech_ids: list[str],
+) -> pd.DataFrame:
+    """Bring the stored mix in line with the corpus: score new speeches, drop removed ones."""
+    mix = _load_mix(store, fit_id, theme_ids)
+    missing = sorted(set(speech_ids) - set(mix.index))
+    removed = set(mix.index) - set(speech_ids)
+    if not missing and not removed:
+        return mix.loc[speech_ids]
+    if missing:
+        texts = store.texts(SpeechFilter(speech_ids=frozenset(missing)))
+        mix = pd.concat([mix, _score(model, theme_ids, texts)])
+    mix = mix.loc[[i for i in speech_ids if i in mix.index]]
+    _save_mix(store, fit_id, mix)
+    return mix
+
+
+def _state(
+    store: CorpusStore,
+    model: TopicModel,
+    theme_ids: tuple[int, ...],
+    info: dict[str, Any],
+    mix: pd.DataFrame,
+    *,
+    fitted_now: bool = False,
+) -> ThemeModelState:
+    annotations = store.annotations(LABEL_KIND)
+    defaults = dict(zip(theme_ids, model.default_labels(), strict=True))
+    user = {t: str(annotations[str(t)]["label"]) for t in theme_ids if str(t) in annotations}
+    n_changed = info.get("n_changed")
+    return ThemeModelState(
+        model=model,
+        theme_ids=theme_ids,
+        fit_id=str(info["fit_id"]),
+        mix=mix,
+        labels={**defaults, **user},
+        user_labelled=frozenset(user),
+        n_words_at_fit=int(info["n_words_at_fit"]),
+        n_changed=None if n_changed is None else int(n_changed),
+        dropped_labels={int(k): str(v) for k, v in (info.get("dropped_labels") or {}).items()},
+        fitted_now=fitted_now,
+    )
+
+
+# -- artifacts (npz and JSON, no pickle) ---------------------------------------------------
+
+
+def _save_model(
+    store: CorpusStore, payload: bytes, theme_ids: tuple[int, ...], info: dict[str, Any]
+) -> None:
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        model=np.frombuffer(payload, dtype=np.uint8),
+        theme_ids=np.asarray(theme_ids, dtype=np.int64),
+        info=np.asarray(json.dumps(info)),
+    )
+    store.put_artifact(MODEL_ARTIFACT, buffer.getvalue())
+    # a new fit changes what every page and server shows: grow the corpus version
+    store.put_artifact(FIT_ID_ARTIFACT, str(info["fit_id"]).encode(), changes_results=True)
+
+
+def _load_model(
+    store: CorpusStore,
+) -> tuple[TopicModel, tuple[int, ...], dict[str, Any]] | None:
+    payload = store.get_artifact(MODEL_ARTIFACT)
+    if payload is None:
+        return None
+    with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
+        model = TopicModel.from_bytes(arrays["model"].tobytes())
+        theme_ids = tuple(int(i) for i in arrays["theme_ids"])
+        info = json.loads(str(arrays["info"]))
+    return model, theme_ids, info
+
+
+def _save_mix(store: CorpusStore, fit_id: str, mix: pd.DataFrame) -> None:
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        fit_id=np.asarray(fit_id),
+        speech_ids=np.asarray(mix.index, dtype=str),
+        values=mix.to_numpy(dtype=np.float32),
+    )
+    store.put_artifact(MIX_ARTIFACT, buffer.getvalue(), changes_results=True)
+
+
+def _load_mix(store: CorpusStore, fit_id: str, theme_ids: tuple[int, ...]) -> pd.DataFrame:
+    """Return the stored mix of this fit (an empty frame if it belongs to another fit)."""
+    payload = store.get_artifact(MIX_ARTIFACT)
+    empty = pd.DataFrame(columns=list(theme_ids), index=pd.Index([], name="speech_id"), dtype=float)
+    if payload is None:
+        return empty
+    with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
+        if str(arrays["fit_id"]) != fit_id:
+            return empty
+        index = pd.Index(arrays["speech_ids"].astype(object), name="speech_id")
+        return pd.DataFrame(
+            arrays["values"].astype(np.float64), index=index, columns=list(theme_ids)
+        )
+
+
+__all__ = [
+    "LABEL_KIND",
+    "REFIT_GROWTH",
+    "ThemeModelState",
+    "current_themes",
+    "score_new",
+    "set_label",
+    "stored_themes",
+    "theme_mix",
+    "themes_over_time",
+]

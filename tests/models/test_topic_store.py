@@ -1,0 +1,259 @@
+"""Themes kept in a real SQLite database: persistence, stable numbers, labels, refits, the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corpus.store import CorpusStore
+from models.cli_themes import register
+from models.errors import ModelError, UnknownThemeError
+from models.topic_store import (
+    ThemeModelState,
+    current_themes,
+    score_new,
+    set_label,
+    stored_themes,
+    theme_mix,
+    themes_over_time,
+)
+from tests.models.conftest import SUBJECTS, SyntheticCorpus, synthetic_speech
+
+
+@pytest.fixture
+def store(tmp_path: Path, speeches: SyntheticCorpus) -> Iterator[CorpusStore]:
+    """A store on an SQLite file holding the synthetic speeches (not the seed)."""
+    store = CorpusStore(f"sqlite:///{tmp_path / 'corpus.sqlite'}", seed=False)
+    store.add_many(speeches.records)
+    yield store
+    store.dispose()
+
+
+def _theme_of(state: ThemeModelState, subject: str) -> int:
+    """The number of the theme whose top five terms are words of `subject`."""
+    terms = state.top_terms(n=5)
+    for theme, group in terms.groupby("theme"):
+        if set(group["term"]) <= set(SUBJECTS.get(subject, ())) | _extra(subject):
+            return int(theme)
+    raise AssertionError(f"no theme about {subject}: {terms.to_dict('list')}")
+
+
+def _extra(subject: str) -> set[str]:
+    from tests.models.conftest import EXTRA_SUBJECT
+
+    return set(EXTRA_SUBJECT.get(subject, ()))
+
+
+def test_themes_are_fitted_once_and_shared_through_the_database(
+    store: CorpusStore, tmp_path: Path
+) -> None:
+    first = current_themes(store, n_topics=3)
+    assert first.fitted_now and first.n_changed is None
+    assert first.theme_ids == (0, 1, 2)
+    other_server = CorpusStore(f"sqlite:///{tmp_path / 'corpus.sqlite'}", seed=False)
+    again = current_themes(other_server)
+    other_server.dispose()
+    assert not again.fitted_now
+    assert again.fit_id == first.fit_id
+    pd.testing.assert_frame_equal(again.themes(), first.themes())
+    pd.testing.assert_frame_equal(again.mix_long(), first.mix_long(), atol=1e-6)
+
+
+def test_read_outs_have_exact_columns(store: CorpusStore, speeches: SyntheticCorpus) -> None:
+    state = current_themes(store, n_topics=3)
+    assert list(state.themes().columns) == ["theme", "label", "terms"]
+    assert list(state.top_terms(n=3).columns) == ["theme", "rank", "term", "weight"]
+    mix = state.mix_long()
+    assert list(mix.columns) == ["speech_id", "theme", "share"]
+    assert len(mix) == 3 * len(speeches.records)
+    assert mix.groupby("speech_id")["share"].sum().round(6).eq(1.0).all()
+
+
+def test_a_new_speech_is_scored_at_once_without_a_refit(store: CorpusStore) -> None:
+    state = current_themes(store, n_topics=3)
+    new = synthetic_speech("taxes", "fishing", seed=101)
+    store.add(new)
+    scored = score_new(store, [new.speech_id])
+    assert list(scored.columns) == ["speech_id", "theme", "share"]
+    assert set(scored["speech_id"]) == {new.speech_id}
+    top = scored.loc[scored["share"].idxmax(), "theme"]
+    assert top == _theme_of(state, "taxes")
+    later = current_themes(store)
+    assert not later.fitted_now and later.fit_id == state.fit_id
+    assert new.speech_id in later.mix.index
+
+
+def test_stored_themes_never_fit_but_score_new_and_drop_removed_speeches(
+    store: CorpusStore, speeches: SyntheticCorpus
+) -> None:
+    assert stored_themes(store) is None
+    state = current_themes(store, n_topics=3)
+    new = synthetic_speech("fishing", "football", seed=102)
+    store.add(new)
+    store.remove(speeches.records[0].speech_id)
+    synced = stored_themes(store)
+    assert synced is not None and synced.fit_id == state.fit_id
+    assert new.speech_id in synced.mix.index
+    assert speeches.records[0].speech_id not in synced.mix.index
+
+
+def test_a_refit_keeps_theme_numbers_and_labels(store: CorpusStore) -> None:
+    state = current_themes(store, n_topics=3)
+    fishing = _theme_of(state, "fishing")
+    set_label(store, fishing, "Fisheries")
+    store.add_many([synthetic_speech("football", "fishing", seed=s) for s in (201, 202)])
+    refitted = current_themes(store, refit=True)
+    assert refitted.fitted_now and refitted.fit_id != state.fit_id
+    assert refitted.n_changed == 0
+    assert len(refitted.theme_ids) == 3
+    for subject in ("fishing", "taxes", "football"):
+        assert _theme_of(refitted, subject) == _theme_of(state, subject)
+    assert refitted.labels[fishing] == "Fisheries"
+    assert refitted.user_labelled == {fishing}
+
+
+def test_a_refit_reports_a_theme_that_changed_and_drops_its_label(
+    store: CorpusStore, speeches: SyntheticCorpus
+) -> None:
+    state = current_themes(store, n_topics=3)
+    football = _theme_of(state, "football")
+    set_label(store, football, "Sport")
+    for record in speeches.records:
+        if speeches.main_subject[record.speech_id] == "football":
+            store.remove(record.speech_id)
+    store.add_many([synthetic_speech("astronomy", "fishing", seed=300 + i) for i in range(6)])
+    refitted = current_themes(store, refit=True)
+    assert refitted.n_changed == 1
+    assert sorted(refitted.theme_ids) == [0, 1, 2]
+    assert _theme_of(refitted, "astronomy") == football
+    assert refitted.dropped_labels == {football: "Sport"}
+    assert football not in refitted.user_labelled
+
+
+def test_a_refit_tokenises_only_new_speeches_and_matches_a_fresh_fit(
+    store: CorpusStore,
+) -> None:
+    from models.topics import TopicModel
+    from models.vectorize import PassageCounts
+
+    current_themes(store, n_topics=3)
+    store.add_many([synthetic_speech("taxes", "football", seed=s) for s in (501, 502)])
+    refitted = current_themes(store, refit=True)
+    payload = store.get_artifact("themes/passage_counts")
+    assert payload is not None
+    counts = PassageCounts.from_bytes(payload)
+    texts = store.texts()
+    fresh_model = TopicModel(n_topics=3)
+    fresh = fresh_model.count(texts)
+    assert list(counts.speech_ids) == list(fresh.speech_ids)
+    assert list(counts.terms) == list(fresh.terms)
+    assert (counts.matrix != fresh.matrix).nnz == 0
+    fresh_model.fit(texts)
+    ours = refitted.top_terms(n=5).groupby("theme")["term"].apply(frozenset)
+    theirs = fresh_model.top_terms(n=5).groupby("topic")["term"].apply(frozenset)
+    assert set(ours) == set(theirs)
+
+
+def test_growth_past_the_threshold_refits_with_the_same_number_of_themes(
+    store: CorpusStore,
+) -> None:
+    state = current_themes(store, n_topics=3)
+    store.add(synthetic_speech("taxes", "football", seed=400))
+    assert not current_themes(store).fitted_now  # one speech: scored, not refitted
+    store.add_many([synthetic_speech("fishing", "taxes", seed=401 + i) for i in range(6)])
+    grown = current_themes(store)
+    assert grown.fitted_now and grown.fit_id != state.fit_id
+    assert len(grown.theme_ids) == 3 and grown.n_changed == 0
+
+
+def test_asking_for_another_number_of_themes_refits(store: CorpusStore) -> None:
+    current_themes(store, n_topics=3)
+    four = current_themes(store, n_topics=4)
+    assert four.fitted_now and sorted(four.theme_ids) == [0, 1, 2, 3]
+    assert four.n_changed == 1  # the fourth theme is new
+
+
+def test_labels_of_unknown_themes_are_refused_and_empty_labels_restore_terms(
+    store: CorpusStore,
+) -> None:
+    with pytest.raises(UnknownThemeError, match="No theme has the number 0; the themes are none"):
+        set_label(store, 0, "Anything")
+    state = current_themes(store, n_topics=3)
+    with pytest.raises(
+        UnknownThemeError, match="No theme has the number 7; the themes are 0, 1, 2"
+    ):
+        set_label(store, 7, "Anything")
+    set_label(store, 1, "Mine")
+    assert current_themes(store).labels[1] == "Mine"
+    set_label(store, 1, "  ")
+    assert current_themes(store).labels[1] == state.labels[1]
+
+
+def test_theme_mix_follows_the_filter(store: CorpusStore, speeches: SyntheticCorpus) -> None:
+    from corpus.records import SpeechFilter
+
+    current_themes(store, n_topics=3)
+    mix = theme_mix(store, SpeechFilter(speakers=frozenset({"Anna Berg"})))
+    assert list(mix.columns) == ["speech_id", "theme", "share"]
+    anna = set(speeches.catalogue.loc[speeches.catalogue["speaker"] == "Anna Berg", "speech_id"])
+    assert set(mix["speech_id"]) == anna
+
+
+def test_themes_over_time_counts_the_speeches_behind_each_point(
+    speeches: SyntheticCorpus,
+) -> None:
+    ids = speeches.catalogue["speech_id"]
+    mix = pd.DataFrame(
+        {
+            "speech_id": list(ids) * 2,
+            "theme": [0] * len(ids) + [1] * len(ids),
+            "share": [0.75] * len(ids) + [0.25] * len(ids),
+        }
+    )
+    yearly = themes_over_time(speeches.catalogue, mix, period="year")
+    assert list(yearly.columns) == ["period", "theme", "share", "n_speeches"]
+    assert yearly["period"].dt.year.tolist() == [2019, 2019, 2020, 2020, 2021, 2021]
+    assert yearly["n_speeches"].tolist() == [6] * 6
+    assert yearly["share"].tolist() == [0.75, 0.25] * 3
+    quarterly = themes_over_time(speeches.catalogue, mix, period="quarter")
+    assert quarterly["n_speeches"].sum() == 2 * len(ids)
+    assert (quarterly["period"].dt.month.isin([1, 4, 7, 10])).all()
+    one_speaker = speeches.catalogue[speeches.catalogue["speaker"] == "Carl Dunn"]
+    assert themes_over_time(one_speaker, mix)["n_speeches"].tolist() == [3] * 6
+    with pytest.raises(ModelError, match="Unknown period 'week'"):
+        themes_over_time(speeches.catalogue, mix, period="week")
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def _run(store: CorpusStore, *argv: str) -> str:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    out = io.StringIO()
+    assert args.handler(args, store, out) == 0
+    return out.getvalue()
+
+
+def test_cli_themes_json_label_and_text(store: CorpusStore, speeches: SyntheticCorpus) -> None:
+    data = json.loads(_run(store, "themes", "--topics", "3", "--format", "json"))
+    assert set(data) == {"themes", "mix", "n_changed"}
+    assert [t["theme"] for t in data["themes"]] == [0, 1, 2]
+    assert set(data["themes"][0]) == {"theme", "label", "terms"}
+    assert len(data["themes"][0]["terms"]) == 10
+    assert set(data["mix"][0]) == {"speech_id", "theme", "share"}
+    assert len(data["mix"]) == 3 * len(speeches.records)
+    assert _run(store, "label", "2", "Football") == 'Theme 2 is now labelled "Football".\n'
+    text = _run(store, "themes")
+    assert "Football" in text and text.splitlines()[0].split() == ["theme", "label", "terms"]
+    csv = _run(store, "themes", "--format", "csv")
+    assert csv.splitlines()[0] == "theme,label,terms"
+    refit = _run(store, "themes", "--refit")
+    assert "Refitted: 0 of 3 themes changed meaning." in refit
