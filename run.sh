@@ -30,23 +30,28 @@ system_packages() {
   fi
 }
 
+stop_postgres() {
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$PGDATA_DIR"
+}
+
 start_postgres() {
   # A throwaway PostgreSQL cluster on loopback, stopped when this script ends.
   [ -n "${SPEECHTRACK_TEST_PG_URL:-}" ] && return 0
-  local bin
-  bin=$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n 1) || return 0
-  [ -x "$bin/postgres" ] || return 0
+  PG_BIN=$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n 1) || return 0
+  [ -x "$PG_BIN/postgres" ] || return 0
   PGDATA_DIR=$(mktemp -d /tmp/speechtrack-pg.XXXXXX)
-  local port run=()
+  local port
   port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  PG_AS=()
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres "$PGDATA_DIR"
-    run=(runuser -u postgres --)
+    PG_AS=(runuser -u postgres --)
   fi
-  "${run[@]}" "$bin/initdb" -D "$PGDATA_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
-  "${run[@]}" "$bin/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" -w \
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PGDATA_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" -w \
     -o "-p $port -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-  trap '"${run[@]}" "$bin/pg_ctl" -D "$PGDATA_DIR/data" -m fast stop >/dev/null 2>&1 || true' EXIT
+  trap stop_postgres EXIT
   export SPEECHTRACK_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
   echo "PostgreSQL test server on 127.0.0.1:$port"
 }
@@ -62,6 +67,7 @@ case "${1:-}" in
     venv
     python -m pip install -q -e ".[dev]"
     start_postgres
+    ruff format --check . && ruff check . && mypy corpus models dashboard streamlit_app.py
     python -m pytest -q "${@:2}"
     ;;
   *)
