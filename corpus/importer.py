@@ -178,27 +178,14 @@ def _prepare_archive(
             yield from (_rejected(problem.source_name, problem.reason) for problem in skipped)
             skipped.clear()
             n_members += 1
-            yield from _prepare_member(member_name, member_data, overrides=overrides, limits=limits)
+            # iter_archive already refused archives inside the archive
+            yield from iter_upload(member_name, member_data, overrides, None, limits)
     except CorpusError as err:
         yield _rejected(name, err)
         return
     yield from (_rejected(problem.source_name, problem.reason) for problem in skipped)
     if n_members == 0 and not skipped:
         yield _rejected(name, "the archive holds no files to read; add transcripts and try again.")
-
-
-def _prepare_member(
-    name: str, data: bytes, *, overrides: SpeechFields, limits: Limits
-) -> Iterator[Prepared | FileReport]:
-    try:
-        kind = sniff_format(name, data)
-    except CorpusError as err:
-        yield _rejected(name, err)
-        return
-    if kind == "table":
-        yield from _prepare_table(name, data, mapping=None, overrides=overrides)
-    else:
-        yield from _prepare_file(name, data, overrides=overrides, limits=limits)
 
 
 def _prepare_table(
