@@ -210,6 +210,11 @@ class CorpusStore:
             return StoreError(
                 f"The disk holding {where} is full; nothing was stored. Free some space."
             )
+        if "disk i/o error" in message:
+            return StoreError(
+                f"Writing to the database {where} failed (the disk may be full, failing or "
+                "limited); nothing was stored. Free some space or check the disk, then try again."
+            )
         if "not a database" in message or "malformed" in message:
             return StoreError(
                 f"The database {where} is damaged or not a speech-tracker database; "
