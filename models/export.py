@@ -27,11 +27,13 @@ def safe_cell(value: object) -> object:
     """Return a value that a spreadsheet will show as written, never run.
 
     Text that starts with a formula character gets a leading apostrophe; numbers, dates and
-    booleans pass unchanged; characters that spreadsheet writers refuse are dropped.
+    booleans pass unchanged; characters that spreadsheet writers refuse are dropped, and line
+    breaks are written as "\n".
     """
     if not isinstance(value, str):
         return value
-    cleaned = _ILLEGAL_XML.sub("", value)
+    # line breaks become "\n", which CSV writers quote; a lone "\r" could split a row
+    cleaned = _ILLEGAL_XML.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     if cleaned.lstrip(" ").startswith(_FORMULA_START):
         return "'" + cleaned
     return cleaned
