@@ -4,8 +4,11 @@ Run: nice python bench/bench_topics.py            (all steps; about 25 minutes o
      nice python bench/bench_topics.py --quick    (1,000 UN speeches and SOTU only)
      nice python bench/bench_topics.py --skip-quality   (speed and memory only)
 
-Each step runs in its own subprocess, so that its time and peak memory (resident set of the
-step's process plus its worker processes, from resource.getrusage) are its own. Texts are read
+Each step runs in its own subprocess, so that its time and peak memory are its own. Peak memory
+is sampled every 0.1 s as the resident set of the step's process and all its worker processes
+together (from /proc), which counts shared library pages once per process and so errs high.
+Adding the getrusage peaks of parent and children instead would count the parent's pages twice:
+a worker started by fork begins with the parent's resident set. Texts are read
 from the JSON Lines files before the clock starts. The bare script gets the same passages as
 ours (both split the texts with `split_passages` inside the clock) and the number of themes ours
 chose, so the ratio compares the engines; "ours" includes the automatic choice of that number.
@@ -186,19 +189,56 @@ STEPS = {
 }
 
 
+def _tree_rss() -> int:
+    """Return the resident bytes of this process and all its descendants (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [os.getpid()]
+    while stack:
+        pid = stack.pop()
+        stack.extend(parents.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                total += next(
+                    (int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:")), 0
+                )
+        except OSError:
+            pass
+    return total
+
+
 def run_child(args: argparse.Namespace) -> None:
+    import threading
+
     frame = load(args.corpus, args.n)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = [_tree_rss()]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _tree_rss())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     result = STEPS[args.step](frame, Path(args.work), args.k)
     try:
         from joblib.externals.loky import get_reusable_executor
 
-        get_reusable_executor().shutdown(wait=True)  # so the workers' peak memory is counted
+        get_reusable_executor().shutdown(wait=True)
     except ImportError:
         pass
+    done.set()
+    sampler.join()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result["peak_mb"] = (own + children) / 1024
+    result["peak_mb"] = max(peak[0] / 2**20, own / 1024)
     result["texts_mb"] = base / 1024  # the process after reading the texts, before the step
     print("RESULT " + json.dumps(result))
 
