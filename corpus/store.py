@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -38,7 +38,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from sqlalchemy.pool import StaticPool
 
 from corpus.errors import SpeechNotFoundError, StoreError
-from corpus.records import SearchHit, Speech, SpeechFilter, fingerprint
+from corpus.records import SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
 from corpus.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -685,30 +685,12 @@ def _is_locked(err: SQLAlchemyError) -> bool:
 
 
 def _iso(value: pd.Timestamp, precision: str) -> str:
-    if precision == "year":
-        return f"{value.year:04d}"
-    if precision == "month":
-        return f"{value.year:04d}-{value.month:02d}"
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    return SpeechDate(value.date(), precision).iso()  # type: ignore[arg-type]
 
 
 def _to_row(speech: Speech) -> dict[str, object]:
-    return {
-        "speech_id": speech.speech_id,
-        "title": speech.title,
-        "speaker": speech.speaker,
-        "role": speech.role,
-        "country": speech.country,
-        "place": speech.place,
-        "delivered_on": speech.delivered_on,
-        "date_precision": speech.date_precision,
-        "category": speech.category,
-        "posted_by": speech.posted_by,
-        "source": speech.source,
-        "language": speech.language,
-        "n_words": speech.n_words,
-        "text": speech.text,
-    }
+    # the speeches table has one column per field of Speech
+    return {f.name: getattr(speech, f.name) for f in fields(Speech)}
 
 
 def _from_row(row) -> Speech:  # type: ignore[no-untyped-def]
