@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -460,16 +460,16 @@ class CorpusStore:
             speeches.c.delivered_on, speeches.c.speech_id
         )
         with self._read() as conn:
-            frame = pd.DataFrame(
-                [dict(row._mapping) for row in conn.execute(query)],
-                columns=[c.name for c in columns],
-            )
+            rows = conn.execute(query).all()
+        names = [c.name for c in columns]
+        frame = pd.DataFrame(
+            dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {},
+            columns=names,
+        )
         frame = frame.rename(columns={"delivered_on": "date"})
         frame["date"] = pd.to_datetime(frame["date"])
         frame["added_at"] = pd.to_datetime(frame["added_at"], utc=True)
-        frame["date_iso"] = [
-            _iso(d, p) for d, p in zip(frame["date"], frame["date_precision"], strict=True)
-        ]
+        frame["date_iso"] = _iso_dates(frame["date"], frame["date_precision"])
         return frame[_CATALOGUE_COLUMNS].reset_index(drop=True)
 
     def texts(self, flt: SpeechFilter = SpeechFilter()) -> pd.Series:
@@ -579,7 +579,7 @@ class CorpusStore:
                 speech_id=r.speech_id,
                 title=r.title,
                 speaker=r.speaker,
-                date_iso=_iso(pd.Timestamp(r.delivered_on), r.date_precision),
+                date_iso=SpeechDate(_as_date(r.delivered_on), r.date_precision).iso(),
                 snippet=" ".join(str(r.snippet).split()),
                 rank=float(r.rank),
             )
@@ -684,8 +684,16 @@ def _is_locked(err: SQLAlchemyError) -> bool:
     )
 
 
-def _iso(value: pd.Timestamp, precision: str) -> str:
-    return SpeechDate(value.date(), precision).iso()  # type: ignore[arg-type]
+def _as_date(value: object) -> date:
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+def _iso_dates(dates: pd.Series, precisions: pd.Series) -> pd.Series:
+    """Return each date as ISO text as precise as it is known (as `SpeechDate.iso`), vectorised."""
+    day = dates.dt.strftime("%Y-%m-%d")
+    return day.where(
+        precisions == "day", day.str.slice(0, 7).where(precisions == "month", day.str.slice(0, 4))
+    ).astype(object)
 
 
 def _to_row(speech: Speech) -> dict[str, object]:
