@@ -121,16 +121,28 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
 
 
 def _timeline_density(frame: pd.DataFrame) -> go.Figure:
-    """Many speeches: how many fall in each stretch of time and length, on the same date axis."""
+    """Many speeches: how many fall in each stretch of time and length, on the same date axis.
+
+    The counts are binned here, so the browser draws a small grid instead of binning every speech.
+    """
+    seconds = frame["date"].to_numpy(dtype="datetime64[s]").astype(np.int64)
+    words = frame["n_words"].to_numpy(dtype=np.float64)
+    n_x = min(200, max(20, frame["date"].dt.year.nunique()))
+    span = (seconds.min(), max(seconds.max(), seconds.min() + 86_400))
+    counts, x_edges, y_edges = np.histogram2d(
+        seconds, words, bins=(n_x, 30), range=(span, (0.0, max(words.max(), 1.0)))
+    )
+    x_mid = ((x_edges[:-1] + x_edges[1:]) / 2).astype(np.int64).astype("datetime64[s]")
+    y_mid = (y_edges[:-1] + y_edges[1:]) / 2
     fig = go.Figure(
-        go.Histogram2d(
-            x=frame["date"].to_numpy(),
-            y=frame["n_words"].to_numpy(),
-            nbinsx=min(200, max(20, frame["date"].dt.year.nunique())),
-            nbinsy=30,
+        go.Heatmap(
+            x=pd.to_datetime(x_mid),
+            y=np.round(y_mid),
+            z=np.where(counts.T > 0, counts.T, np.nan),
             colorscale="Blues",
             colorbar={"title": {"text": "speeches"}},
-            hovertemplate="%{x}<br>%{y} words<br>%{z} speeches<extra></extra>",
+            hovertemplate="around %{x|%Y-%m}<br>about %{y:,.0f} words<br>%{z} speeches"
+            "<extra></extra>",
             name="speeches",
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard.charts import (
@@ -138,5 +139,7 @@ def test_a_large_corpus_is_drawn_as_a_density_on_the_date_axis() -> None:
     fig = speeches_timeline_figure(many)
     assert fig.layout.xaxis.type == "date"
     (trace,) = fig.data
-    assert trace.type == "histogram2d" and len(trace.x) == 3_500
+    assert trace.type == "heatmap"
+    assert np.nansum(np.asarray(trace.z, dtype=float)) == 3_500  # every speech in one cell
+    assert len(trace.x) == 79  # one column per year of the 79 years
     assert "3,500 speeches" in fig.layout.title.text
