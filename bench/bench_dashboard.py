@@ -30,7 +30,6 @@ SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
 UNGDC = SHARED / "corpora" / "ungdc" / "ungdc_1946-2024.jsonl.gz"
 RESULTS = ROOT / "bench" / "results"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
 
 
 def ungdc_speeches() -> Iterator[object]:
@@ -86,14 +85,40 @@ def timed(action: Callable[[], None]) -> float:
     return elapsed
 
 
+# Counts the app's script runs that have finished, from the state attribute Streamlit keeps on the
+# app element; a run too short to be seen "running" by polling is still counted.
+_RUN_COUNTER = """() => {
+  if (window.__runsDone === undefined) {
+    window.__runsDone = 0;
+    let last = null;
+    const look = () => {
+      const app = document.querySelector('[data-testid="stApp"]');
+      const now = app ? app.getAttribute("data-test-script-state") : null;
+      if (last === "running" && now !== "running") window.__runsDone += 1;
+      last = now;
+    };
+    new MutationObserver(look).observe(document.body, {
+      subtree: true, childList: true, attributes: true,
+      attributeFilter: ["data-test-script-state"],
+    });
+    look();
+  }
+  return window.__runsDone;
+}"""
+
+
 def wait_run(page, after: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
     """Do `after`, then wait until the script run it starts has finished and charts are drawn."""
+    done = None if page.url == "about:blank" else page.evaluate(_RUN_COUNTER)
     after()
-    try:
-        page.locator(RUNNING).wait_for(timeout=2_000)
-    except Exception:  # noqa: BLE001 - the run may finish before we look
-        pass
-    page.locator(IDLE).wait_for()
+    if done is None:
+        page.locator(IDLE).wait_for()
+    else:
+        try:
+            page.wait_for_function(f"window.__runsDone > {done}", polling="raf", timeout=30_000)
+        except Exception:  # noqa: BLE001 - say so rather than report a wrong time
+            print("  (no finished script run seen within 30 s)", flush=True)
+        page.locator(IDLE).wait_for()
     charts = page.get_by_test_id("stPlotlyChart")
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for()
@@ -145,11 +170,22 @@ def main() -> int:
     return 0
 
 
+HEADINGS = {"Overview": "Speech tracker"}
+
+
 def nav(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Switch page through the sidebar navigation, as a user does (same session)."""
-    wait_run(
-        page, lambda: page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
-    )
+    """Switch page through the sidebar navigation, as a user does (same session).
+
+    Done when the new page's heading is shown, its script run has finished, no element of the
+    page before is left and every chart is drawn.
+    """
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    page.get_by_role("heading", name=HEADINGS.get(name, name), exact=True).first.wait_for()
+    page.locator(IDLE).wait_for()
+    page.locator('[data-stale="true"]').first.wait_for(state="detached")
+    charts = page.get_by_test_id("stPlotlyChart")
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for()
 
 
 PAGES = ("Speech", "Themes", "Compare", "Figures", "Terms", "Upload", "Overview")
