@@ -78,8 +78,14 @@ def _others_message(what: str, n: int) -> str:
 def speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outcome, Outcome]:
     """Return the distinctive terms, the theme mix and the nearest speeches of one speech.
 
-    Both compare the speech with the other speeches the filter selects.
+    Both compare the speech with the other speeches the filter selects. Kept until the corpus
+    changes.
     """
+    key = (speech_id, state.filter_key(flt), *state.background_ready())
+    return state.memo("speech", key, lambda: _speech_comparisons(speech_id, flt))
+
+
+def _speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outcome, Outcome]:
     others = [i for i in state.catalogue(flt)["speech_id"] if i != speech_id]
     if not others:
         terms = Outcome(message=_others_message("Distinctive terms", len(others) + 1))

@@ -71,7 +71,12 @@ def side(name: str, flt: SpeechFilter) -> Side:
 
 
 def compare(a: Side, b: Side) -> Comparison:
-    """Build every table of the comparison of A with B."""
+    """Return every table of the comparison of A with B (kept until the corpus changes)."""
+    key = (a.name, b.name, state.filter_key(a.flt), state.filter_key(b.flt))
+    return state.memo("compare", key + state.background_ready(), lambda: _compare(a, b))
+
+
+def _compare(a: Side, b: Side) -> Comparison:
     cat = {s.name: state.catalogue(s.flt) for s in (a, b)}
     summary = pd.DataFrame(
         {

@@ -82,11 +82,7 @@ def review_tools(table: pd.DataFrame, summary: pd.DataFrame) -> None:
             source = st.selectbox(
                 "Series", list(series), format_func=series.__getitem__, key="review_split_from"
             )
-            members = {
-                k: v
-                for k, v in figures.items()
-                if k in set(table.loc[table["series_name"] == series[source], "key"])
-            }
+            members = _figure_name(table[table["series_name"] == series[source]].head(MAX_FIGURES))
             moved = st.multiselect(
                 "Figures to move",
                 list(members),

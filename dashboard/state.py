@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from corpus.access import check_password
@@ -27,8 +28,10 @@ from dashboard.background import BackgroundJob, CorpusFigures, count_corpus, ext
 from dashboard.charts import (
     counts_by_speaker_figure,
     counts_by_year_figure,
+    series_figure,
     speeches_timeline_figure,
 )
+from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
 from dashboard.summaries import counts_by_speaker, counts_by_year, latest_speeches
 from models.compare import TermCounts, keyness, nearest_speeches
@@ -328,10 +331,11 @@ def nearest_to(speech_id: str) -> pd.DataFrame | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _keyness(
-    url: str, digest: str, a_key: str, b_key: str, a: tuple[str, ...], b: tuple[str, ...],
-    min_count: int, _counts: TermCounts,
+    url: str, digest: str, a_key: str, b_key: str, min_count: int,
+    _a: tuple[str, ...], _b: tuple[str, ...], _counts: TermCounts,
 ) -> pd.DataFrame:  # fmt: skip
-    return keyness(_counts, a=a, b=b, min_count=min_count, n=KEYNESS_TERMS)
+    # the groups are keyed by their digests: hashing ten thousand ids on every run costs more
+    return keyness(_counts, a=_a, b=_b, min_count=min_count, n=KEYNESS_TERMS)
 
 
 def keyness_of(a: list[str], b: list[str], *, min_count: int = 5) -> pd.DataFrame | None:
@@ -346,7 +350,7 @@ def keyness_of(a: list[str], b: list[str], *, min_count: int = 5) -> pd.DataFram
     key = corpus_key()
     digest, _ = _speech_set(key.url, key.version)
     ta, tb = tuple(sorted(a)), tuple(sorted(b))
-    return _keyness(key.url, digest, _ids_digest(ta), _ids_digest(tb), ta, tb, min_count, counts)
+    return _keyness(key.url, digest, _ids_digest(ta), _ids_digest(tb), min_count, ta, tb, counts)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -373,6 +377,66 @@ def corpus_figures() -> CorpusFigures | None:
     key = corpus_key()
     digest, n_words = _figures_key(key.url, key.version)
     return _in_background("figures", key.url, digest, extract_figures, wait=n_words <= SYNC_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresView:
+    """The cited figures of the speeches a filter selects, laid out for the Figures page.
+
+    Attributes:
+        figures: the figures of the selected speeches (columns as `CorpusFigures.figures`).
+        points: the series points of the selected speeches.
+        summary: the series those points belong to, by descending number of speeches.
+        by_series: the points of each series, by series id.
+    """
+
+    figures: pd.DataFrame
+    points: pd.DataFrame
+    summary: pd.DataFrame
+    by_series: dict[str, pd.DataFrame]
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _figures_view(
+    url: str, version: int, digest: str, key: FilterKey, _found: CorpusFigures
+) -> FiguresView:
+    ids = _catalogue(url, version, key)["speech_id"]
+    wanted = set(ids)
+    figures = _found.figures[_found.figures["speech_id"].isin(wanted)].reset_index(drop=True)
+    points, summary = in_selection(_found.points, _found.summary, ids)
+    by_series = {str(name): part for name, part in points.groupby("series", sort=False)}
+    return FiguresView(figures, points, summary, by_series)
+
+
+def figures_view(flt: SpeechFilter) -> FiguresView | None:
+    """Return the figures and series of the selected speeches, or None while extracting.
+
+    Kept per filter and per state of the figures, so that redrawing the page costs no pandas work.
+    """
+    found = corpus_figures()
+    if found is None:
+        return None
+    key = corpus_key()
+    digest, _ = _figures_key(key.url, key.version)
+    return _figures_view(key.url, key.version, digest, filter_key(flt), found)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _series_chart(
+    url: str, version: int, key: FilterKey, series_id: str, title: str, _part: pd.DataFrame
+) -> go.Figure:
+    return series_figure(_part, title=title)
+
+
+def series_chart(flt: SpeechFilter, series_id: str, *, title: str) -> go.Figure | None:
+    """Return the chart of one series within the selection (shared: read-only), if it has points."""
+    view = figures_view(flt)
+    if view is None or series_id not in view.by_series:
+        return None
+    key = corpus_key()
+    return _series_chart(
+        key.url, key.version, filter_key(flt), series_id, title, view.by_series[series_id]
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -486,6 +550,30 @@ def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:
     long["theme"] = long["theme"].astype(int)
     long["label"] = long["theme"].map(found.labels)
     return long[["speech_id", "theme", "label", "share"]]
+
+
+# -- results of whole page parts -----------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _memo(url: str, version: int, name: str, key: tuple, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def memo(name: str, key: tuple, build: Callable[[], T]) -> T:
+    """Return `build()`, kept per corpus version and `key` (shared by sessions: read-only).
+
+    For the parts of a page made of several cached results (a comparison, a speech's neighbours):
+    redrawing them then costs nothing. `key` must name everything the result depends on besides
+    the corpus version, including whether background results it uses were ready.
+    """
+    key_now = corpus_key()
+    return _memo(key_now.url, key_now.version, name, key, build)
+
+
+def background_ready() -> tuple[bool, bool]:
+    """Return whether the corpus term counts and the corpus figures are ready."""
+    return corpus_counts() is not None, corpus_figures() is not None
 
 
 # -- session memory of pages -----------------------------------------------------------------

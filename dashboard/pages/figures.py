@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import state
-from dashboard.charts import series_figure
 from dashboard.controls import (
     editor_gate,
     refresh_when_ready,
@@ -13,7 +12,7 @@ from dashboard.controls import (
 )
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.figure_review import review_tools
-from dashboard.figure_tables import figure_table, in_selection
+from dashboard.figure_tables import figure_table
 
 MAX_CHARTS = 6
 MAX_SERIES_OPTIONS = 300
@@ -27,20 +26,18 @@ if notice:
 
 with reported_errors():
     flt = state.current_filter()
-    catalogue = state.catalogue(flt)
     version = state.corpus_version()
-    found = state.corpus_figures()
+    view = state.figures_view(flt)
 
-if found is None:
+if view is None:
     st.info("The cited figures of the corpus are being extracted; this page fills in when ready.")
     refresh_when_ready(lambda: state.corpus_figures() is not None)
     st.stop()
-figures = found.figures[found.figures["speech_id"].isin(set(catalogue["speech_id"]))]
+figures, points, summary = view.figures, view.points, view.summary
 if figures.empty:
     st.info("The selected speeches cite no figures; widen the filters or add speeches.")
     st.stop()
 
-points, summary = in_selection(found.points, found.summary, catalogue["speech_id"])
 st.subheader(f"{len(summary):,} series")
 if len(summary):
     if summary["n_speeches"].max() < 2:
@@ -63,8 +60,9 @@ if len(summary):
     columns = st.columns(2)
     for i, series_id in enumerate(picked):
         with columns[i % 2]:
-            part = points[points["series"] == series_id]
-            show_figure(series_figure(part, title=names[series_id]), key=f"figures_chart_{i}")
+            chart = state.series_chart(flt, series_id, title=names[series_id])
+            if chart is not None:
+                show_figure(chart, key=f"figures_chart_{i}")
     show_table(
         summary.head(MAX_ROWS),
         key="figures_series_table",
