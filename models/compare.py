@@ -42,6 +42,7 @@ __all__ = [
     "similarity_matrix",
     "term_counts",
     "theme_comparison",
+    "update_term_counts",
 ]
 
 KEYNESS_COLUMNS = [
@@ -139,12 +140,13 @@ class _Store(Protocol):
 
 
 def corpus_term_counts(store: _Store, *, bigrams: bool = False) -> TermCounts:
-    """Term counts of every stored speech, kept in the store until the set of speeches changes.
+    """Term counts of every stored speech, kept in the store and brought up to date as it grows.
 
     Counting a large corpus reads every text once (about a minute for 30 million words); with the
     counts stored, keyness of any two selections takes well under a second. The stored counts are
     tied to the ids of the speeches they cover (an id is a hash of the text), not to the store's
-    version, which also moves with labels and other stored results.
+    version, which also moves with labels and other stored results. When speeches were added or
+    removed since, only the added ones are read (`update_term_counts`).
 
     Args:
         store: the corpus store.
@@ -157,17 +159,99 @@ def corpus_term_counts(store: _Store, *, bigrams: bool = False) -> TermCounts:
     catalogue = store.catalogue(SpeechFilter())
     key = hashlib.sha256("\n".join(catalogue["speech_id"]).encode()).hexdigest().encode()
     payload = store.get_artifact(name)
+    stored = None
     if payload is not None:
         stored_key, _, body = payload.partition(b"\n")
+        stored = TermCounts.from_bytes(body)
         if stored_key == key:
-            return TermCounts.from_bytes(body)
-    counts = term_counts(
-        store.texts(SpeechFilter()),
-        bigrams=bigrams,
-        n_words=catalogue.set_index("speech_id")["n_words"],
-    )
+            return stored
+    words = catalogue.set_index("speech_id")["n_words"]
+    if stored is not None and len(stored.speech_ids):
+        new = catalogue.loc[~catalogue["speech_id"].isin(stored.speech_ids), "speech_id"]
+        texts = store.texts(SpeechFilter(speech_ids=frozenset(new))) if len(new) else None
+        counts = update_term_counts(
+            stored, texts, order=pd.Index(catalogue["speech_id"]), n_words=words, bigrams=bigrams
+        )
+    else:
+        counts = term_counts(store.texts(SpeechFilter()), bigrams=bigrams, n_words=words)
     store.put_artifact(name, key + b"\n" + counts.to_bytes())
     return counts
+
+
+def update_term_counts(
+    counts: TermCounts,
+    texts: pd.Series | None,
+    *,
+    order: pd.Index,
+    n_words: pd.Series | None = None,
+    bigrams: bool = False,
+) -> TermCounts:
+    """Return the counts of the speeches `order`, counting only those not in `counts` yet.
+
+    The result equals `term_counts` over all of them (same terms, same rows), but only the new
+    texts are read: adding a speech to a corpus of thirty million words takes milliseconds.
+
+    Args:
+        counts: counts made by `term_counts` (or by this function) with the same `bigrams`.
+        texts: the texts of the speeches of `order` missing from `counts`, indexed by speech_id
+            (None or empty when none is missing).
+        order: the speeches wanted, in the order of the rows of the result; those of `counts`
+            not in it are dropped.
+        n_words: words per new speech, as in `term_counts`.
+        bigrams: as in `term_counts`.
+
+    Raises:
+        SelectionError: when a speech of `order` is neither counted nor given in `texts`.
+    """
+    parts = [(counts.speech_ids, counts.terms, counts.matrix, counts.n_words)]
+    if texts is not None:
+        texts = texts[~texts.index.isin(counts.speech_ids)]
+    if texts is not None and not texts.empty:
+        try:
+            fresh = term_counts(texts, bigrams=bigrams, n_words=n_words)
+        except EmptyVocabularyError:  # the new speeches add rows but no term
+            fresh = TermCounts(
+                speech_ids=pd.Index(texts.index, name="speech_id"),
+                terms=np.asarray([], dtype=object),
+                matrix=sparse.csr_matrix((len(texts), 0), dtype=np.int64),
+                n_words=(
+                    n_words.reindex(texts.index).fillna(0).to_numpy(dtype=np.int64)
+                    if n_words is not None
+                    else texts.str.count(_WORD_PATTERN).to_numpy(dtype=np.int64)
+                ),
+            )
+        parts.append((fresh.speech_ids, fresh.terms, fresh.matrix, fresh.n_words))
+    terms = np.unique(np.concatenate([p[1].astype(str) for p in parts])).astype(object)
+    matrices = []
+    for _, part_terms, matrix, _ in parts:
+        columns = np.searchsorted(terms, part_terms.astype(str)).astype(matrix.indices.dtype)
+        matrices.append(
+            sparse.csr_matrix(
+                (matrix.data, columns[matrix.indices], matrix.indptr),
+                shape=(matrix.shape[0], len(terms)),
+            )
+        )
+    stacked = sparse.vstack(matrices, format="csr")
+    ids = pd.Index(np.concatenate([p[0].to_numpy(dtype=object) for p in parts]))
+    rows = ids.get_indexer(order)
+    if (rows < 0).any():
+        missing = order[rows < 0][0]
+        raise SelectionError(
+            f"Speech {missing!r} is neither counted nor among the new texts; give its text."
+        )
+    matrix = stacked[rows]
+    matrix.sort_indices()
+    # drop terms only the removed speeches used, as a full count would
+    used = np.flatnonzero(np.bincount(matrix.indices, minlength=len(terms)))
+    if len(used) < len(terms):
+        matrix = matrix[:, used].tocsr()
+        terms = terms[used]
+    return TermCounts(
+        speech_ids=pd.Index(order.to_numpy(dtype=object), name="speech_id"),
+        terms=terms,
+        matrix=matrix,
+        n_words=np.concatenate([p[3] for p in parts])[rows],
+    )
 
 
 def _bigram_analyzer(text: str) -> list[str]:

@@ -29,6 +29,7 @@ from models.compare import (
     similarity_matrix,
     term_counts,
     theme_comparison,
+    update_term_counts,
 )
 from models.errors import EmptyVocabularyError, NotEnoughTextError, SelectionError
 from tests.conftest import make_speech
@@ -315,6 +316,64 @@ def test_corpus_term_counts_are_kept_until_the_corpus_changes(store: CorpusStore
     store.add(make_speech("Whaling and whaling quotas.", delivered_on=date(2020, 5, 1)))
     recounted = corpus_term_counts(store)
     assert "whaling" in set(recounted.terms) and len(recounted.speech_ids) == 9
+
+
+def _same_counts(left: TermCounts, right: TermCounts) -> None:
+    assert list(left.speech_ids) == list(right.speech_ids)
+    assert list(left.terms) == list(right.terms)
+    assert (left.matrix != right.matrix).nnz == 0
+    assert left.n_words.tolist() == right.n_words.tolist()
+
+
+@pytest.mark.parametrize("bigrams", [False, True])
+def test_updated_counts_equal_a_full_recount(bigrams: bool) -> None:
+    texts = _texts()
+    texts["c1"] = "Whaling quotas and whaling boats, said the minister of the sea."
+    texts["c2"] = "A tariff on whaling ships."
+    # counted without a2 and b4 and the two new speeches; then a2 removed, c1, c2 and b4 added
+    before = term_counts(texts.drop(["b4", "c1", "c2"]), bigrams=bigrams)
+    wanted = pd.Index(["c2", "a1", "a3", "a4", "b1", "b2", "b3", "b4", "c1"])
+    updated = update_term_counts(
+        before, texts[["c1", "c2", "b4", "a1"]], order=wanted, bigrams=bigrams
+    )
+    _same_counts(updated, term_counts(texts[wanted], bigrams=bigrams))
+    # nothing new: the same counts in another order, terms only a2 used are dropped
+    dropped = update_term_counts(before, None, order=pd.Index(["b1", "a1"]), bigrams=bigrams)
+    _same_counts(dropped, term_counts(texts[["b1", "a1"]], bigrams=bigrams))
+    with pytest.raises(SelectionError, match="c9"):
+        update_term_counts(before, None, order=pd.Index(["a1", "c9"]))
+
+
+def test_updated_counts_take_a_new_speech_of_stop_words_only() -> None:
+    before = term_counts(_texts())
+    wanted = pd.Index([*before.speech_ids, "s"])
+    updated = update_term_counts(before, pd.Series({"s": "of the and"}), order=wanted)
+    assert updated.matrix.shape == (9, len(before.terms))
+    assert updated.matrix[8].nnz == 0 and updated.n_words[8] == 3
+
+
+def test_stored_counts_are_brought_up_to_date_by_counting_new_speeches_only(
+    store: CorpusStore,
+) -> None:
+    corpus_term_counts(store)
+    payload = store.get_artifact(COUNTS_ARTIFACT + ".words")
+    assert payload is not None
+    key = payload.partition(b"\n")[0]
+    # stored counts in which the first speech reads "marker words": if it were read again, the
+    # marker would be gone
+    texts = store.texts()
+    first = str(texts.index[0])
+    marked = texts.copy()
+    marked[first] = "marker words"
+    store.put_artifact(COUNTS_ARTIFACT + ".words", key + b"\n" + term_counts(marked).to_bytes())
+    store.add(make_speech("Whaling and whaling quotas.", delivered_on=date(2020, 5, 1)))
+    store.remove(str(texts.index[1]))
+    updated = corpus_term_counts(store)
+    assert list(updated.speech_ids) == list(store.catalogue()["speech_id"])
+    assert "whaling" in set(updated.terms)
+    row = updated.matrix[updated.speech_ids.get_loc(first)]
+    assert set(updated.terms[row.indices]) == {"marker", "words"}
+    assert corpus_term_counts(store).matrix.nnz == updated.matrix.nnz  # stored, read back
 
 
 def test_terms_keep_their_inner_hyphens() -> None:
