@@ -17,16 +17,15 @@ import pandas as pd
 
 from corpus.store import CorpusStore
 from dashboard.figure_tables import series_points, with_speeches
-from models.compare import TermCounts, term_counts
+from models.compare import TermCounts, corpus_term_counts
 from models.quantity_store import corpus_quantities
 
 
 def count_corpus(url: str) -> TermCounts:
-    """Return the term counts of every speech stored at `url`."""
+    """Return the term counts of every speech stored at `url` (kept in the store, shared)."""
     store = CorpusStore(url, seed=False)
     try:
-        words = store.catalogue().set_index("speech_id")["n_words"]
-        return term_counts(store.texts(), n_words=words)
+        return corpus_term_counts(store)
     finally:
         store.dispose()
 

@@ -34,7 +34,7 @@ from dashboard.charts import (
 from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
 from dashboard.summaries import counts_by_speaker, counts_by_year, latest_speeches
-from models.compare import TermCounts, keyness, nearest_speeches
+from models.compare import TermCounts, keyness, nearest_speeches, update_term_counts
 from models.organisations import find_organisations
 from models.quantities import quantities_frame
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND
@@ -281,33 +281,78 @@ def _jobs() -> dict[tuple[str, str, str], BackgroundJob | _Ready]:
 
 
 def _in_background(
-    name: str, url: str, key: str, work: Callable[[str], T], *, wait: bool
+    name: str, url: str, key: str, work: Callable[[str], T], *, wait: bool, stale: bool = False
 ) -> T | None:
     """Run `work(url)` once per (name, url, key); return its result when it is ready.
 
     With `wait` (small corpora) the work runs here and now; otherwise in a background process,
-    and None is returned while it runs. A newer key stops the older job of the same name.
+    and None is returned while it runs, or with `stale` the last result of an older key, if any.
+    A newer key stops the older job of the same name once it has a result of its own.
     """
     jobs = _jobs()
     job = jobs.get((name, url, key))
     if job is None:
-        for old in [k for k in jobs if k[:2] == (name, url)]:
+        for old in [k for k in jobs if k[:2] == (name, url) and not jobs[k].done()]:
             jobs.pop(old).cancel()
         job = _Ready(work(url)) if wait else BackgroundJob(work, url)
         jobs[(name, url, key)] = job
-    return job.result() if job.done() else None
+    if job.done():
+        for old in [k for k in jobs if k[:2] == (name, url) and k[2] != key]:
+            jobs.pop(old)
+        return job.result()
+    return _last_result(name, url, but=key) if stale else None
+
+
+def _last_result(name: str, url: str, *, but: str) -> Any:
+    """Return the result of a finished job of `name` for another key, or None."""
+    for (job_name, job_url, key), job in _jobs().items():
+        if (job_name, job_url) == (name, url) and key != but and job.done():
+            return job.result()
+    return None
+
+
+def updating(name: str) -> bool:
+    """Return whether a background job of `name` ("counts", "figures") runs for this corpus."""
+    url = get_store().url
+    return any(k[:2] == (name, url) and not job.done() for k, job in _jobs().items())
 
 
 def corpus_counts() -> TermCounts | None:
     """Return the term counts of every stored speech, or None while they are being counted.
 
-    Counting reads every text (about 100 s for 30 million words), so on a large corpus it runs
-    in the background, once per set of speeches (a metadata correction does not recount), and
-    pages say that the terms are on their way. Small corpora are counted at once.
+    The counts are kept in the store (`models.compare.corpus_term_counts`), so a server reads them
+    rather than counting again. On a large corpus, loading or counting runs in the background and
+    pages say that the terms are on their way. Once counted, speeches added later are counted
+    here and now, alone, and the counts of the others are kept: an upload never waits.
     """
     key = corpus_key()
     digest, n_words = _speech_set(key.url, key.version)
+    if ("counts", key.url, digest) not in _jobs():
+        previous = _last_result("counts", key.url, but=digest)
+        if previous is not None:
+            updated = _updated_counts(key, previous)
+            if updated is not None:
+                _jobs()[("counts", key.url, digest)] = _Ready(updated)
     return _in_background("counts", key.url, digest, count_corpus, wait=n_words <= SYNC_WORDS)
+
+
+def _updated_counts(key: CorpusKey, previous: TermCounts) -> TermCounts | None:
+    """Return `previous` brought up to date with the speeches added since, if they are few."""
+    catalogue = _catalogue(key.url, key.version, filter_key(SpeechFilter()))
+    new = catalogue[~catalogue["speech_id"].isin(previous.speech_ids)]
+    if int(new["n_words"].sum()) > SYNC_WORDS:
+        return None
+    texts = (
+        _store_for(key.url).texts(SpeechFilter(speech_ids=frozenset(new["speech_id"])))
+        if len(new)
+        else None
+    )
+    return update_term_counts(
+        previous,
+        texts,
+        order=pd.Index(catalogue["speech_id"]),
+        n_words=catalogue.set_index("speech_id")["n_words"],
+    )
 
 
 def _ids_digest(ids: tuple[str, ...]) -> str:
@@ -372,11 +417,14 @@ def corpus_figures() -> CorpusFigures | None:
 
     Extraction is kept in the store per speech, so only new speeches are read; the first
     extraction of a large corpus runs in the background. Recomputed when speeches, their dates
-    or the users' corrections change (not when themes or labels do).
+    or the users' corrections change (not when themes or labels do); while that runs in the
+    background, the previous result is returned and `updating("figures")` is true.
     """
     key = corpus_key()
     digest, n_words = _figures_key(key.url, key.version)
-    return _in_background("figures", key.url, digest, extract_figures, wait=n_words <= SYNC_WORDS)
+    return _in_background(
+        "figures", key.url, digest, extract_figures, wait=n_words <= SYNC_WORDS, stale=True
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +446,7 @@ class FiguresView:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _figures_view(
-    url: str, version: int, digest: str, key: FilterKey, _found: CorpusFigures
+    url: str, version: int, digest: str, stale: bool, key: FilterKey, _found: CorpusFigures
 ) -> FiguresView:
     ids = _catalogue(url, version, key)["speech_id"]
     wanted = set(ids)
@@ -418,13 +466,14 @@ def figures_view(flt: SpeechFilter) -> FiguresView | None:
         return None
     key = corpus_key()
     digest, _ = _figures_key(key.url, key.version)
-    return _figures_view(key.url, key.version, digest, filter_key(flt), found)
+    return _figures_view(key.url, key.version, digest, updating("figures"), filter_key(flt), found)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _series_chart(
-    url: str, version: int, key: FilterKey, series_id: str, title: str, _part: pd.DataFrame
-) -> go.Figure:
+    url: str, version: int, stale: bool, key: FilterKey, series_id: str, title: str,
+    _part: pd.DataFrame,
+) -> go.Figure:  # fmt: skip
     return series_figure(_part, title=title)
 
 
@@ -435,8 +484,9 @@ def series_chart(flt: SpeechFilter, series_id: str, *, title: str) -> go.Figure 
         return None
     key = corpus_key()
     return _series_chart(
-        key.url, key.version, filter_key(flt), series_id, title, view.by_series[series_id]
-    )
+        key.url, key.version, updating("figures"), filter_key(flt), series_id, title,
+        view.by_series[series_id],
+    )  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -571,9 +621,9 @@ def memo(name: str, key: tuple, build: Callable[[], T]) -> T:
     return _memo(key_now.url, key_now.version, name, key, build)
 
 
-def background_ready() -> tuple[bool, bool]:
-    """Return whether the corpus term counts and the corpus figures are ready."""
-    return corpus_counts() is not None, corpus_figures() is not None
+def background_ready() -> tuple[bool, bool, bool]:
+    """Return whether the term counts and the figures are ready, and whether figures update."""
+    return corpus_counts() is not None, corpus_figures() is not None, updating("figures")
 
 
 # -- session memory of pages -----------------------------------------------------------------

@@ -34,6 +34,12 @@ if view is None:
     refresh_when_ready(lambda: state.corpus_figures() is not None)
     st.stop()
 figures, points, summary = view.figures, view.points, view.summary
+if state.updating("figures"):
+    st.caption(
+        "The figures of the newest speeches or corrections are being added; the page shows them "
+        "by itself when ready."
+    )
+    refresh_when_ready(lambda: not state.updating("figures"))
 if figures.empty:
     st.info("The selected speeches cite no figures; widen the filters or add speeches.")
     st.stop()
