@@ -37,6 +37,15 @@ def shares_over_time(
     return frame
 
 
+def selection_shares(
+    found: ThemeModelState, catalogue: pd.DataFrame, *, period: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the theme mix of the selected speeches (long) and their theme shares over time."""
+    mix = found.mix_long()
+    mix = mix[mix["speech_id"].isin(catalogue["speech_id"])].reset_index(drop=True)
+    return mix, shares_over_time(catalogue, mix, labels=found.labels, period=period)
+
+
 def refit_changes(
     before: pd.DataFrame, after: pd.DataFrame, refitted: ThemeModelState
 ) -> pd.DataFrame:

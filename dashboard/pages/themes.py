@@ -8,7 +8,7 @@ from dashboard.charts import theme_heatmap_figure, theme_shares_figure
 from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.summaries import speech_label
-from dashboard.theme_tables import label_changes, refit_changes, shares_over_time
+from dashboard.theme_tables import label_changes, refit_changes, selection_shares
 from models.topic_store import PERIODS
 
 MAX_HEATMAP_SPEECHES = 60
@@ -65,18 +65,24 @@ elif st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="theme
     state.set_notice(f"Saved {len(changes)} label(s).")
     st.rerun()
 
-ids = list(catalogue["speech_id"])
-mix = found.mix_long()
-mix = mix[mix["speech_id"].isin(ids)]
 period = st.segmented_control(
     "Period", list(PERIODS), default="year", key="themes_period", bind="query-params"
 )
 stacked = st.toggle("Stacked areas", value=True, key="themes_stacked")
-over_time = shares_over_time(catalogue, mix, labels=found.labels, period=period or "year")
+view_key = (state.filter_key(flt), period or "year")
+fitted = found  # (fitted, not None, for the deferred call below)
+mix, over_time = state.memo(
+    "themes", view_key, lambda: selection_shares(fitted, catalogue, period=period or "year")
+)
 if over_time.empty:
     st.info("No speech of the selection has a theme mix; widen the filters in the sidebar.")
 else:
-    show_figure(theme_shares_figure(over_time, stacked=stacked), key="themes_over_time")
+    chart = state.memo(
+        "themes_chart",
+        (*view_key, stacked),
+        lambda: theme_shares_figure(over_time, stacked=stacked),
+    )
+    show_figure(chart, key="themes_over_time")
     if over_time["period"].nunique() < 2:
         st.caption(
             "All the selected speeches fall in one period: lines over time appear once "
