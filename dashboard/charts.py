@@ -33,6 +33,8 @@ YEAR_MS = 365.25 * 24 * 3600 * 1000
 MAX_LEGEND_SPEAKERS = 12
 # Beyond this many speeches the time line shows their density instead of one point each.
 MAX_POINTS = 3_000
+# Series with more points than this show the qualifier in the marker and the hover only.
+MAX_LABELLED_POINTS = 40
 
 
 def color_for(name: str) -> str:
@@ -402,7 +404,8 @@ def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
         go.Scatter(
             x=frame["date"],
             y=frame["value"],
-            mode="lines+markers+text",
+            # the qualifier written by each point while it stays legible; always in the hover
+            mode="lines+markers+text" if len(frame) <= MAX_LABELLED_POINTS else "lines+markers",
             name=_hover_safe(title),
             line={"color": "#999999", "dash": "dot"},
             marker={

@@ -16,7 +16,7 @@ from dashboard.figure_tables import figure_table
 
 MAX_CHARTS = 6
 MAX_SERIES_OPTIONS = 300
-MAX_ROWS = 2_000
+MAX_ROWS = 500  # rows drawn in a table; its CSV download has every row
 
 st.header("Figures")
 st.caption("Numbers cited in speeches, gathered into series of the same measure over time.")
@@ -101,9 +101,13 @@ show_table(
 if len(table) > MAX_ROWS:
     csv_button(table, file_name="figures.csv", key="figures_all", label="CSV of every figure")
 
-with st.expander("Review figures and series", icon=":material/fact_check:"):
-    if editor_gate("review figures and series", key="figures_gate"):
-        review_tools(table, summary.head(MAX_SERIES_OPTIONS))
+# drawn only on request: the tools offer hundreds of series and figures to pick from
+if st.toggle(
+    "Review figures and series",
+    key="figures_review",
+    help="Confirm, rename, merge or split series; correct or dismiss figures.",
+) and editor_gate("review figures and series", key="figures_gate"):
+    review_tools(table, summary.head(MAX_SERIES_OPTIONS))
 
 workbook_button(
     {"series": summary, "series points": points, "figures": table},

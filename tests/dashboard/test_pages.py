@@ -73,3 +73,18 @@ def test_filters_come_from_the_url(app: AppTest, speaker: str) -> None:
     assert not app.exception
     assert app.multiselect(key="speaker").value == [speaker]
     assert "No speech matches the filters" in app.warning[0].value
+
+
+def test_figures_review_renames_a_series_and_the_page_shows_the_new_name(app: AppTest) -> None:
+    app.switch_page("dashboard/pages/figures.py").run()
+    assert not app.exception
+    assert not [b for b in app.button if b.key == "review_rename"], "tools drawn only on request"
+    app.toggle(key="figures_review").set_value(True).run()
+    chosen = app.selectbox(key="review_series").value
+    app.text_input(key="review_name").set_value("NGOs with ECOSOC status (renamed)").run()
+    app.button(key="review_rename").click().run()
+    assert not app.exception
+    assert "Series renamed." in [s.value for s in app.success]
+    series = [d.value for d in app.dataframe if "series_name" in d.value.columns][0]
+    renamed = series.loc[series["series"] == chosen, "series_name"]
+    assert list(renamed) == ["NGOs with ECOSOC status (renamed)"]
