@@ -1,8 +1,17 @@
-"""Benchmark of themes: our TopicModel against a bare TfidfVectorizer + NMF script, and topic quality.
+"""Benchmark of themes: our TopicModel against a bare TfidfVectorizer + NMF script, topic quality,
+and the in-memory path against the out-of-core path.
 
-Run: nice python bench/bench_topics.py            (all steps; about 25 minutes on 2 cores)
+Run: nice python bench/bench_topics.py            (all steps; about 40 minutes on 2 cores)
      nice python bench/bench_topics.py --quick    (1,000 UN speeches and SOTU only)
      nice python bench/bench_topics.py --skip-quality   (speed and memory only)
+     nice python bench/bench_topics.py --paths-only     (in memory vs out of core; about 15 minutes)
+
+In memory vs out of core: both paths read the speeches from a copy of the UN General Debate store
+(bench/results/ungdc.sqlite) inside the clock, as the dashboard does: the in-memory path reads
+every text at once, the out-of-core path reads pages of speeches. Each fits with the automatic
+number of themes. Coherence is the NPMI of each theme's top 10 terms over the passages of 300 of
+the speeches (exact vocabulary); overlap pairs the two paths' themes by Hungarian matching on
+shared top-10 terms and gives the mean share of top-10 terms the pairs have in common.
 
 Each step runs in its own subprocess, so that its time and peak memory are its own. Peak memory
 is sampled every 0.1 s as the resident set of the step's process and all its worker processes
@@ -21,19 +30,25 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from corpus.store import CorpusStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
 UNGDC = SHARED / "corpora" / "ungdc" / "ungdc_1946-2024.jsonl.gz"
 SOTU = SHARED / "corpora" / "us-sotu" / "sotu_1790-2021.jsonl.gz"
+UN_STORE = ROOT / "bench" / "results" / "ungdc.sqlite"
 
 
 def load(corpus: str, n: int | None) -> pd.DataFrame:
@@ -183,6 +198,81 @@ def step_quality(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, ob
     return {"seconds": 0.0, "k": k, "n_passages": counts.shape[0], "quality": out}
 
 
+def _store_and_ids(work: Path, n: int | None) -> tuple[CorpusStore, list[str]]:
+    from corpus import SpeechFilter
+    from corpus.store import CorpusStore
+
+    store = CorpusStore(f"sqlite:///{work.parent / 'ungdc.sqlite'}", seed=False)
+    ids = sorted(store.catalogue(SpeechFilter())["speech_id"])
+    if n is not None and n < len(ids):
+        ids = sorted(np.random.default_rng(0).choice(ids, n, replace=False).tolist())
+    return store, ids
+
+
+def _path_fit(work: Path, n: int | None, *, out_of_core: bool) -> dict[str, object]:
+    from corpus import SpeechFilter
+    from models.topics import TopicModel
+    from models.topics_stream import speech_batches
+
+    store, ids = _store_and_ids(work, n)
+    model = TopicModel(out_of_core=out_of_core)
+    start = time.perf_counter()
+    if out_of_core:
+        n_words = int(store.catalogue(SpeechFilter(speech_ids=frozenset(ids)))["n_words"].sum())
+        pages = speech_batches(ids, random_state=model.random_state)
+        model.fit_stream(
+            (store.texts(SpeechFilter(speech_ids=frozenset(page))) for page in pages),
+            n_words=n_words,
+        )
+    else:
+        flt = SpeechFilter(speech_ids=frozenset(ids)) if n is not None else SpeechFilter()
+        model.fit_transform(store.texts(flt))
+    seconds = time.perf_counter() - start
+    name = "stream" if out_of_core else "memory"
+    (work / f"path_{name}.npz").write_bytes(model.to_bytes())
+    return {"seconds": seconds, "k": model.n_topics_, "n_passages": model.n_passages_}
+
+
+def step_path_memory(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    return _path_fit(work, len(frame) or None, out_of_core=False)
+
+
+def step_path_stream(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    return _path_fit(work, len(frame) or None, out_of_core=True)
+
+
+def step_path_compare(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
+    """Coherence of both paths' themes on a common reference, and their matched overlap."""
+    from scipy.optimize import linear_sum_assignment
+
+    from corpus import SpeechFilter
+    from models.topic_quality import npmi_coherence
+    from models.topics import TopicModel
+    from models.vectorize import count_terms, to_passages
+
+    store, ids = _store_and_ids(work, len(frame) or None)
+    sample = sorted(np.random.default_rng(1).choice(ids, min(300, len(ids)), replace=False))
+    passages = to_passages(store.texts(SpeechFilter(speech_ids=frozenset(sample))))
+    counts, vocab = count_terms(passages.texts, n_jobs=1)
+    tops = {}
+    out: dict[str, object] = {"seconds": 0.0}
+    for name in ("memory", "stream"):
+        model = TopicModel.from_bytes((work / f"path_{name}.npz").read_bytes())
+        terms = model.top_terms(n=10)
+        tops[name] = [list(g["term"]) for _, g in terms.groupby("topic")]
+        weights = np.zeros((model.n_topics_, len(vocab)))
+        for topic, top in enumerate(tops[name]):
+            for rank, term in enumerate(top):
+                at = np.searchsorted(vocab, term)
+                if at < len(vocab) and vocab[at] == term:
+                    weights[topic, at] = 10 - rank
+        out[f"npmi_{name}"] = float(npmi_coherence(counts, weights).mean())
+    shared = np.array([[len(set(a) & set(b)) / 10 for b in tops["stream"]] for a in tops["memory"]])
+    rows, cols = linear_sum_assignment(-shared)
+    out["overlap"] = float(shared[rows, cols].mean())
+    return out
+
+
 QUALITY_PASSAGES = 6000
 STEPS = {
     name[5:]: fn for name, fn in globals().items() if name.startswith("step_") and callable(fn)
@@ -217,7 +307,10 @@ def _tree_rss() -> int:
 def run_child(args: argparse.Namespace) -> None:
     import threading
 
-    frame = load(args.corpus, args.n)
+    if args.step.startswith("path_"):  # these read the store inside the clock
+        frame = pd.DataFrame(index=range(args.n or 0))
+    else:
+        frame = load(args.corpus, args.n)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak = [_tree_rss()]
     done = threading.Event()
@@ -260,6 +353,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the full UN corpus")
     parser.add_argument("--skip-quality", action="store_true", help="speed and memory only")
+    parser.add_argument("--paths-only", action="store_true", help="in memory vs out of core only")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", default="ungdc", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -272,6 +366,48 @@ def main() -> None:
         return
     if not UNGDC.exists() or not SOTU.exists():
         sys.exit(f"The corpora are missing: expected {UNGDC} and {SOTU}.")
+    if not args.paths_only:
+        compare_with_bare(args)
+    if not args.quick:
+        compare_paths()
+
+
+def compare_paths() -> None:
+    """Print the in-memory path against the out-of-core path on 1k, 3k and all UN speeches."""
+    if not UN_STORE.exists():
+        sys.exit(f"The UN store is missing: expected {UN_STORE}.")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(UN_STORE, Path(tmp) / "ungdc.sqlite")  # the bench never writes to the original
+        for n, name in ((1000, "UN 1,000"), (3000, "UN 3,000"), (None, "UN 10,924")):
+            work = Path(tmp) / name.replace(" ", "_").replace(",", "")
+            work.mkdir()
+            memory = run_step("path_memory", "ungdc", n, work, None)
+            stream = run_step("path_stream", "ungdc", n, work, None)
+            quality = run_step("path_compare", "ungdc", n, work, None)
+            for label, result in (("in memory", memory), ("out of core", stream)):
+                key = "memory" if label == "in memory" else "stream"
+                rows.append(
+                    {
+                        "corpus": name,
+                        "path": label,
+                        "passages": result["n_passages"],
+                        "k": result["k"],
+                        "seconds": result["seconds"],
+                        "peak_mb": result["peak_mb"],
+                        "npmi": quality[f"npmi_{key}"],
+                        "overlap": quality["overlap"],
+                    }
+                )
+            print(f"done: paths {name}", file=sys.stderr, flush=True)
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print("\nIn memory vs out of core (read from the store, automatic k; peak = process tree;")
+        print("npmi = coherence of top 10 terms; overlap = matched share of top-10 terms)")
+        print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+
+def compare_with_bare(args: argparse.Namespace) -> None:
+    """Print our TopicModel against a bare TfidfVectorizer + NMF script, and topic quality."""
     plans = [("ungdc", 1000, "UN 1,000"), ("us-sotu", None, "SOTU 233")]
     if not args.quick:
         plans.append(("ungdc", None, "UN 10,924"))

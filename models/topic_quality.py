@@ -53,7 +53,7 @@ def fit_nmf(
     tol: float = 1e-4,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fit NMF on a TF-IDF matrix; return (passage weights W, topic-term components H)."""
-    with _quiet():
+    with quiet_nmf():
         return _nmf(tfidf, n_topics=n_topics, random_state=random_state, init=init, tol=tol)
 
 
@@ -68,6 +68,7 @@ def solve_weights(
     n_rows = tfidf.shape[0]
     if n_rows == 0:
         return np.zeros((0, components.shape[0]))
+    components = components.astype(tfidf.dtype, copy=False)  # the solver needs one precision
     n_chunks = n_jobs if n_jobs > 1 and n_rows >= PARALLEL_MIN_ROWS else 1
     bounds = np.linspace(0, n_rows, n_chunks + 1).astype(int)
 
@@ -83,7 +84,7 @@ def solve_weights(
         )
         return weights
 
-    with _quiet():
+    with quiet_nmf():
         if n_chunks == 1:
             return solve(0, n_rows)
         with threadpool_limits(limits=1, user_api="blas"):
@@ -110,7 +111,7 @@ def _nmf(
 
 
 @contextmanager
-def _quiet() -> Iterator[None]:
+def quiet_nmf() -> Iterator[None]:
     """Silence NMF's convergence warning (set in the calling thread: filters are global)."""
     with warnings.catch_warnings():
         # Not converging within MAX_ITER leaves topics that are good enough to read; the
@@ -237,7 +238,7 @@ def choose_n_topics(
     candidates = candidate_counts(counts.shape[0], max_topics=max_topics)
     # Small factorisations gain nothing from threaded BLAS and lose much on a busy machine;
     # candidates run side by side instead, one BLAS thread each.
-    with threadpool_limits(limits=1, user_api="blas"), _quiet():
+    with threadpool_limits(limits=1, user_api="blas"), quiet_nmf():
         table = Parallel(n_jobs=min(n_jobs, len(candidates)), prefer="threads")(
             delayed(_score_candidate)(counts, tfidf, k=k, random_state=random_state)
             for k in candidates

@@ -6,6 +6,9 @@ stay with a meaning: a new speech is scored with the current model (no refit); a
 for or automatic once the corpus holds 25% more words than at the last fit (about 25% more
 passages), keeps the number of themes and matches new themes to old ones by their term
 vectors (Hungarian matching on cosine similarity), so numbers and user labels carry over.
+Corpora above `topics.OUT_OF_CORE_WORDS` words are fitted out of core: speeches are read from
+the store in pages of `topics_stream.BATCH_SPEECHES` and no passage counts are stored; the
+model, the mix and the matching of a refit are the same on both paths.
 
 Example:
     >>> state = current_themes(store)
@@ -29,6 +32,7 @@ from corpus.store import CorpusStore
 from models.errors import ModelError, UnknownThemeError
 from models.topic_quality import match_topics
 from models.topics import TopicModel
+from models.topics_stream import speech_batches
 from models.vectorize import PassageCounts
 
 LABEL_KIND = "theme_label"
@@ -96,7 +100,11 @@ class ThemeModelState:
 
 
 def current_themes(
-    store: CorpusStore, *, n_topics: int | None = None, refit: bool = False
+    store: CorpusStore,
+    *,
+    n_topics: int | None = None,
+    refit: bool = False,
+    out_of_core: bool | None = None,
 ) -> ThemeModelState:
     """Return the stored themes, fitting, refitting or scoring new speeches only when needed.
 
@@ -105,6 +113,8 @@ def current_themes(
         n_topics: the number of themes; None keeps the current number (chosen from the
             data at the first fit). A number different from the current one refits.
         refit: refit now even if the corpus has not grown past the threshold.
+        out_of_core: for a fit, True streams the corpus in batches, False counts it in
+            memory, None chooses by size (`topics.OUT_OF_CORE_WORDS`).
 
     Returns:
         The themes and the mix of every stored speech.
@@ -116,11 +126,15 @@ def current_themes(
     catalogue = store.catalogue(SpeechFilter())
     n_words = int(catalogue["n_words"].sum())
     if saved is None:
-        return _fit(store, n_topics=n_topics, n_words=n_words, previous=None)
+        return _fit(
+            store, n_topics=n_topics, n_words=n_words, previous=None, out_of_core=out_of_core
+        )
     model, theme_ids, info = saved
     grown = n_words >= (1 + REFIT_GROWTH) * info["n_words_at_fit"]
     if refit or grown or (n_topics is not None and n_topics != model.n_topics_):
-        return _fit(store, n_topics=n_topics, n_words=n_words, previous=saved)
+        return _fit(
+            store, n_topics=n_topics, n_words=n_words, previous=saved, out_of_core=out_of_core
+        )
     mix = _sync_mix(store, model, theme_ids, info["fit_id"], list(catalogue["speech_id"]))
     return _state(store, model, theme_ids, info, mix)
 
@@ -232,15 +246,29 @@ def _fit(
     n_topics: int | None,
     n_words: int,
     previous: tuple[TopicModel, tuple[int, ...], dict[str, Any]] | None,
+    out_of_core: bool | None = None,
 ) -> ThemeModelState:
     if previous is None:
-        model = TopicModel(n_topics=n_topics)
+        model = TopicModel(n_topics=n_topics, out_of_core=out_of_core)
     else:
         params = previous[0].get_params()
-        model = TopicModel(**{**params, "n_topics": n_topics or previous[0].n_topics_})
+        model = TopicModel(
+            **{
+                **params,
+                "n_topics": n_topics or previous[0].n_topics_,
+                "out_of_core": out_of_core,
+            }
+        )
     speech_ids = pd.Index(store.catalogue(SpeechFilter())["speech_id"], name="speech_id")
-    counts = _current_counts(store, model, speech_ids, n_words=n_words)
-    weights = model.fit_counts(counts, speech_ids)
+    if model.is_out_of_core(n_words):
+        # Large corpora: one page of speeches in memory at a time, no stored counts.
+        pages = speech_batches(speech_ids, random_state=model.random_state)
+        batches = (store.texts(SpeechFilter(speech_ids=frozenset(page))) for page in pages)
+        mix = model.fit_stream(batches, n_words=n_words)
+        weights = mix.reindex(speech_ids, fill_value=0.0).to_numpy()
+    else:
+        counts = _current_counts(store, model, speech_ids, n_words=n_words)
+        weights = model.fit_counts(counts, speech_ids)
     if previous is None:
         theme_ids: tuple[int, ...] = tuple(range(model.n_topics_))
         n_changed, dropped = None, {}

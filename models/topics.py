@@ -1,5 +1,22 @@
 """Themes of speeches: NMF topics fitted on TF-IDF passages, read out as tidy frames.
 
+Two paths fit the same kind of themes. Up to `OUT_OF_CORE_WORDS` words the passages are counted
+in memory over an exact vocabulary; above it (or with `out_of_core=True`) speeches are read in
+batches, their counts hashed and spilled to disk, and the themes refined with mini-batch NMF
+(`topics_stream`), so memory no longer grows with the corpus. Both paths keep the same fitted
+attributes and score new speeches and serialise the same way; the hashed path adds `buckets_`,
+the hash bucket of each column, whose name is the bucket's most frequent term.
+
+Why 20 million words: `bench/bench_topics.py --paths-only` (UN General Debate read from the store,
+automatic number of themes, 2 shared cores) measured the in-memory path's peak memory (process
+tree) at 0.40 GB for 1,000 speeches, 1.24 GB for 3,000 (9.5 million words) and 2.09 GB for all
+10,924 (31.8 million), against 0.34, 0.94 and 0.97 GB out of core, with the same kind of themes
+(NPMI 0.20 on both paths; 84% of matched top terms shared on the full corpus). Wall times were
+alike on the full corpus (187 s and 195 s on a machine shared with other jobs). In memory grows
+by about 38 MB per million words past 3,000 speeches, so at 20 million words it peaks near
+1.65 GB: the last size with a safe margin under the 2 GB a dashboard process may use. Smaller
+corpora stay in memory, where counts are exact and kept for incremental refits.
+
 Example:
     >>> model = TopicModel(n_topics=5).set_output(transform="pandas")
     >>> mix = model.fit_transform(texts)          # texts: pd.Series indexed by speech_id
@@ -10,24 +27,32 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from typing import Self
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from models.errors import ModelError, NotEnoughTextError
 from models.topic_quality import FIT_TOL, choose_n_topics, fit_nmf, solve_weights
+from models.topics_stream import (
+    HashedSpill,
+    StreamSettings,
+    hashed_counts,
+    speech_batches,
+    speech_mix,
+    tfidf_rows,
+)
 from models.vectorize import (
     MAX_PASSAGE_WORDS,
     MIN_PASSAGE_WORDS,
+    PARALLEL_MIN_CHARS,
     PassageCounts,
     Passages,
-    count_passages,
+    count_speeches,
     document_frequency_bounds,
     make_counter,
     prune_terms,
@@ -41,6 +66,8 @@ AUTO_BIGRAM_WORDS = 1_000_000
 TOP_TERMS_IN_LABEL = 3
 # Above this many passages, topics are fitted on a random sample of this size (see fit).
 FIT_SAMPLE = 60_000
+# Above this many words themes are fitted out of core (see the module docstring).
+OUT_OF_CORE_WORDS = 20_000_000
 _FORMAT = 1
 
 
@@ -58,6 +85,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         max_passage_words: the most words of a passage.
         random_state: the seed; the same texts and settings give the same themes.
         n_jobs: processes for tokenising large corpora, threads for weighting passages.
+        out_of_core: True streams hashed counts, False counts in memory, None chooses by
+            corpus size (`OUT_OF_CORE_WORDS`).
     """
 
     def __init__(
@@ -72,6 +101,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         max_passage_words: int = MAX_PASSAGE_WORDS,
         random_state: int = 0,
         n_jobs: int = 2,
+        out_of_core: bool | None = None,
     ) -> None:
         """Store the settings as given; they are checked when fitting."""
         self.n_topics = n_topics
@@ -83,6 +113,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.max_passage_words = max_passage_words
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.out_of_core = out_of_core
 
     # -- fitting -------------------------------------------------------------------------
 
@@ -99,14 +130,74 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def fit_transform(self, X: pd.Series, y: None = None) -> np.ndarray:
         """Fit themes and return each speech's theme mix, (n_speeches, n_topics)."""
         texts = _check_texts(X)
-        return self.fit_counts(self.count(texts), texts.index)
+        n_words = _n_words(texts)
+        if self.is_out_of_core(n_words):
+            batches = (
+                texts.loc[ids]
+                for ids in speech_batches(texts.index, random_state=self.random_state)
+            )
+            mix = self.fit_stream(batches, n_words=n_words)
+            return mix.reindex(texts.index, fill_value=0.0).to_numpy()
+        return self.fit_counts(self._count(texts, n_words), texts.index)
+
+    def is_out_of_core(self, n_words: int) -> bool:
+        """Return whether a corpus of `n_words` words is fitted out of core (the setting if given)."""
+        if self.out_of_core is not None:
+            return bool(self.out_of_core)
+        return n_words > OUT_OF_CORE_WORDS
+
+    def fit_stream(self, batches: Iterable[pd.Series], *, n_words: int) -> pd.DataFrame:
+        """Fit themes on speeches read batch by batch, holding one batch in memory at a time.
+
+        Args:
+            batches: texts indexed by speech_id, each speech in exactly one batch.
+            n_words: the words of all batches together (sets the term lengths).
+
+        Returns:
+            The theme mix of every speech with passages, indexed by speech_id.
+
+        Raises:
+            NotEnoughTextError: when the speeches give too few passages for themes.
+            EmptyVocabularyError: when no term survives the vocabulary rules.
+        """
+        settings = StreamSettings(
+            ngram_range=self.ngram_range_for(n_words),
+            n_topics=self.n_topics,
+            max_topics=self.max_topics,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            min_passage_words=self.min_passage_words,
+            max_passage_words=self.max_passage_words,
+            random_state=self.random_state,
+            n_jobs=self.n_jobs,
+            # worker processes take seconds to start: they pay off on a few batches of text
+            # (about 6 characters a word)
+            n_processes=self.n_jobs if n_words * 6 >= PARALLEL_MIN_CHARS else 1,
+        )
+        with HashedSpill(settings) as spill:
+            spill.fill(batches)
+            self._check_sizes(spill.n_passages)
+            fit = spill.fit()
+        self.ngram_range_ = settings.ngram_range
+        self.terms_ = fit.terms
+        self.buckets_: np.ndarray | None = fit.buckets
+        self.idf_ = fit.idf
+        self.components_ = fit.components
+        self.selection_: list[dict[str, float]] | None = fit.selection
+        self.n_topics_ = fit.components.shape[0]
+        self.n_passages_ = fit.n_passages
+        self.n_speeches_ = len(fit.mix)
+        return fit.mix
 
     def count(self, X: pd.Series) -> PassageCounts:
         """Cut speeches into passages and count their terms, as `fit` does."""
-        passages = self._passages(X)
-        return count_passages(
-            passages,
-            ngram_range=self.ngram_range_for(int(passages.n_words.sum())),
+        texts = _check_texts(X)
+        return self._count(texts, _n_words(texts))
+
+    def _count(self, texts: pd.Series, n_words: int) -> PassageCounts:
+        return count_speeches(
+            texts,
+            ngram_range=self.ngram_range_for(n_words),
             min_words=self.min_passage_words,
             max_words=self.max_passage_words,
             n_jobs=self.n_jobs,
@@ -130,15 +221,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
         ):
             raise ValueError("The passage counts were made with other passage settings.")
         weights = self._fit_passages(counts)
-        return _speech_mix(weights, counts.speech_ids, counts.n_words, speech_ids)
+        return speech_mix(weights, counts.speech_ids, counts.n_words, speech_ids)
 
     def _passages(self, X: pd.Series) -> Passages:
         return to_passages(
             _check_texts(X), min_words=self.min_passage_words, max_words=self.max_passage_words
         )
 
-    def _fit_passages(self, passage_counts: PassageCounts) -> np.ndarray:
-        n = len(passage_counts)
+    def _check_sizes(self, n: int) -> None:
         if n < MIN_PASSAGES:
             raise NotEnoughTextError(
                 f"Themes need at least {MIN_PASSAGES} passages of about {self.min_passage_words} "
@@ -150,6 +240,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 f"the selection has {n} passages. Choose at most {max(2, n // 2)} themes or "
                 "widen the selection."
             )
+
+    def _fit_passages(self, passage_counts: PassageCounts) -> np.ndarray:
+        n = len(passage_counts)
+        self._check_sizes(n)
         ngram_range = passage_counts.ngram_range
         raw, terms = passage_counts.matrix, passage_counts.terms
         low, high = document_frequency_bounds(n, min_df=self.min_df, max_df=self.max_df)
@@ -159,9 +253,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 f"{self.n_topics} themes need at least as many terms; the selection has "
                 f"{len(terms)} after the vocabulary rules. Choose fewer themes or add speeches."
             )
-        tfidf_model = TfidfTransformer(sublinear_tf=True).fit(counts)
-        tfidf = tfidf_model.transform(counts)
-        self.selection_: list[dict[str, float]] | None = None
+        idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_
+        self.selection_ = None
         n_topics = self.n_topics
         if n_topics is None:
             n_topics, self.selection_ = choose_n_topics(
@@ -170,6 +263,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
             )
+        # Large corpora in single precision: half the memory of the largest matrix, and far
+        # finer than the fits' relative tolerance (FIT_TOL).
+        tfidf = tfidf_rows(counts, idf, dtype=np.float32 if n > FIT_SAMPLE else np.float64)
+        del counts
         if n > FIT_SAMPLE:
             # Topics from a large random sample of passages are the corpus's topics; every
             # passage is then weighted under them, in parallel.
@@ -185,8 +282,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             )
         self.ngram_range_ = ngram_range
         self.terms_ = terms
-        self.idf_ = tfidf_model.idf_
-        self.components_ = components
+        self.buckets_ = None
+        self.idf_ = idf
+        self.components_ = components.astype(np.float64)
         self.n_topics_ = n_topics
         self.n_passages_ = n
         self.n_speeches_ = len(set(passage_counts.speech_ids))
@@ -204,15 +302,20 @@ class TopicModel(TransformerMixin, BaseEstimator):
         texts = _check_texts(X)
         passages = self._passages(texts)
         weights = self.passage_weights(passages.texts)
-        return _speech_mix(weights, passages.speech_ids, passages.n_words, texts.index)
+        return speech_mix(weights, passages.speech_ids, passages.n_words, texts.index)
 
     def passage_weights(self, texts: list[str]) -> np.ndarray:
         """Return the NMF weights of passages under the fitted themes, (n_passages, n_topics)."""
         check_is_fitted(self, "components_")
         if not texts:
             return np.zeros((0, self.n_topics_))
-        counter = make_counter(ngram_range=self.ngram_range_, vocabulary=self.terms_.tolist())
-        tfidf = _tfidf(counter.transform(texts), self.idf_)
+        if self.buckets_ is not None:
+            hashed, _, _, _ = hashed_counts(texts, ngram_range=self.ngram_range_)
+            counts = hashed[:, self.buckets_]
+        else:
+            counter = make_counter(ngram_range=self.ngram_range_, vocabulary=self.terms_.tolist())
+            counts = counter.transform(texts)
+        tfidf = tfidf_rows(counts, self.idf_)
         return solve_weights(tfidf, self.components_, n_jobs=self.n_jobs)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
@@ -261,6 +364,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             "n_passages_": self.n_passages_,
             "n_speeches_": self.n_speeches_,
             "selection_": self.selection_,
+            "hashed": self.buckets_ is not None,
         }
         buffer = io.BytesIO()
         np.savez_compressed(
@@ -269,6 +373,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             terms=self.terms_.astype(str),
             idf=self.idf_,
             components=self.components_,
+            buckets=np.asarray([] if self.buckets_ is None else self.buckets_, dtype=np.int64),
         )
         return buffer.getvalue()
 
@@ -289,11 +394,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
             model.terms_ = arrays["terms"].astype(object)
             model.idf_ = arrays["idf"]
             model.components_ = arrays["components"]
+            hashed = bool(meta.get("hashed", False))
+            model.buckets_ = arrays["buckets"] if hashed else None
         model.n_topics_ = int(meta["n_topics_"])
         model.n_passages_ = int(meta["n_passages_"])
         model.n_speeches_ = int(meta["n_speeches_"])
         model.selection_ = meta["selection_"]
         return model
+
+
+def _n_words(texts: pd.Series) -> int:
+    return sum(len(str(t).split()) for t in texts.to_numpy())
 
 
 def _check_texts(X: object) -> pd.Series:
@@ -302,27 +413,3 @@ def _check_texts(X: object) -> pd.Series:
     if not X.index.is_unique:
         raise ValueError("The texts for themes must have unique speech ids in their index.")
     return X
-
-
-def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Apply sublinear tf, the fitted idf and l2 normalisation, as TfidfTransformer does."""
-    tf = counts.astype(np.float64).tocsr()
-    np.log(tf.data, out=tf.data)
-    tf.data += 1.0
-    return normalize(tf @ sparse.diags(idf), norm="l2", copy=False).tocsr()
-
-
-def _speech_mix(
-    weights: np.ndarray, owners: np.ndarray, n_words: np.ndarray, speech_ids: pd.Index
-) -> np.ndarray:
-    """Turn passage weights into speech shares weighted by passage length."""
-    totals = weights.sum(axis=1, keepdims=True)
-    shares = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
-    length = n_words * (totals[:, 0] > 0)
-    codes = pd.Index(speech_ids).get_indexer(owners)
-    if (codes < 0).any():
-        raise ValueError("Some passages belong to speeches that are not in speech_ids.")
-    mix = np.zeros((len(speech_ids), weights.shape[1]))
-    np.add.at(mix, codes, shares * length[:, None])
-    words = np.bincount(codes, weights=length, minlength=len(speech_ids))
-    return np.divide(mix, words[:, None], out=np.zeros_like(mix), where=words[:, None] > 0)

@@ -313,6 +313,60 @@ def count_passages(
     )
 
 
+def count_speeches(
+    texts: pd.Series,
+    *,
+    ngram_range: tuple[int, int],
+    min_words: int = MIN_PASSAGE_WORDS,
+    max_words: int = MAX_PASSAGE_WORDS,
+    n_jobs: int = 2,
+) -> PassageCounts:
+    """Cut speeches into passages and count their terms, a chunk of speeches per process.
+
+    Cutting inside the workers means only the counts come back: this process never holds the
+    text of every passage next to the speeches, which on 30 million words saves about 1 GB.
+
+    Args:
+        texts: speech texts indexed by speech_id.
+        ngram_range: (1, 1) for words only, (1, 2) to add two-word terms.
+        min_words: the fewest words of a passage.
+        max_words: the most words of a passage.
+        n_jobs: processes for cutting and counting; 1 works in this process.
+    """
+    lengths = np.fromiter((len(str(t)) for t in texts.to_numpy()), dtype=np.int64, count=len(texts))
+    n_chars = int(lengths.sum())
+    n_chunks = 1
+    if n_jobs > 1 and n_chars >= PARALLEL_MIN_CHARS:
+        n_chunks = min(len(texts), max(n_jobs * 2, math.ceil(n_chars / PARALLEL_MIN_CHARS)))
+    cuts = np.searchsorted(np.cumsum(lengths), np.linspace(0, n_chars, n_chunks + 1)[1:-1])
+    bounds = [0, *cuts.tolist(), len(texts)]
+    chunks = (texts.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a)
+    settings = (ngram_range, min_words, max_words)
+    if n_chunks == 1:
+        results = [_count_speech_chunk(texts, settings)]
+    else:
+        results = Parallel(n_jobs=n_jobs)(delayed(_count_speech_chunk)(c, settings) for c in chunks)
+    matrix, terms = merge_counts([(m, t) for m, t, _, _ in results])
+    return PassageCounts(
+        matrix,
+        terms,
+        np.concatenate([ids for _, _, ids, _ in results]),
+        np.concatenate([n for _, _, _, n in results]),
+        ngram_range,
+        min_words,
+        max_words,
+    )
+
+
+def _count_speech_chunk(
+    texts: pd.Series, settings: tuple[tuple[int, int], int, int]
+) -> tuple[sparse.csr_matrix, list[str], np.ndarray, np.ndarray]:
+    ngram_range, min_words, max_words = settings
+    passages = to_passages(texts, min_words=min_words, max_words=max_words)
+    matrix, terms = _count_chunk(passages.texts, ngram_range)
+    return matrix, terms, passages.speech_ids, passages.n_words
+
+
 def make_counter(
     *, ngram_range: tuple[int, int] = (1, 1), vocabulary: Sequence[str] | None = None
 ) -> CountVectorizer:
@@ -369,24 +423,33 @@ def count_terms(
 def merge_counts(
     parts: Sequence[tuple[sparse.csr_matrix, Sequence[str] | np.ndarray]],
 ) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Stack count matrices with different vocabularies into one over the union of their terms."""
+    """Stack count matrices with different vocabularies into one over the union of their terms.
+
+    Column numbers are moved in place of the CSR arrays (no COO copy): each part's terms are
+    sorted, so its columns stay in order in the union.
+    """
     terms = np.unique(np.concatenate([np.asarray(t, dtype=object) for _, t in parts] + [[]]))
     terms = terms.astype(str)
-    blocks = []
+    data, indices, indptr = [], [], [np.zeros(1, dtype=np.int64)]
+    offset = 0
     for matrix, part_terms in parts:
-        if len(part_terms) == 0:
-            blocks.append(sparse.csr_matrix((matrix.shape[0], len(terms)), dtype=np.int32))
-            continue
-        columns = np.searchsorted(terms, np.asarray(part_terms, dtype=str))
-        coo = matrix.tocoo()
-        blocks.append(
-            sparse.csr_matrix(
-                (coo.data, (coo.row, columns[coo.col])),
-                shape=(matrix.shape[0], len(terms)),
-                dtype=np.int32,
-            )
-        )
-    return sparse.vstack(blocks, format="csr"), terms
+        matrix = matrix.tocsr()
+        if len(part_terms):
+            columns = np.searchsorted(terms, np.asarray(part_terms, dtype=str)).astype(np.int32)
+            indices.append(columns[matrix.indices])
+            data.append(matrix.data.astype(np.int32, copy=False))
+        indptr.append(matrix.indptr[1:].astype(np.int64) + offset)
+        offset += matrix.nnz if len(part_terms) else 0
+    merged = sparse.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0, dtype=np.int32),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32),
+            np.concatenate(indptr),
+        ),
+        shape=(sum(m.shape[0] for m, _ in parts), len(terms)),
+    )
+    merged.sort_indices()
+    return merged, terms
 
 
 def document_frequency_bounds(

@@ -12,6 +12,8 @@ from corpus.records import Speech, speech_id_for
 from models.errors import EmptyVocabularyError
 from models.vectorize import (
     as_texts,
+    count_passages,
+    count_speeches,
     count_terms,
     document_frequency_bounds,
     make_counter,
@@ -129,7 +131,7 @@ def test_counting_in_worker_processes_equals_counting_here(
 ) -> None:
     import models.vectorize as vectorize
 
-    monkeypatch.setattr(vectorize, "PARALLEL_MIN_CHARS", 1)
+    monkeypatch.setattr(vectorize, "PARALLEL_MIN_CHARS", 1000)  # about 12 chunks
     texts = [
         f"boats nets harbour {i % 7} taxes budget" if i % 2 else "goals league" for i in range(400)
     ]
@@ -149,6 +151,33 @@ def test_merge_counts_aligns_different_vocabularies() -> None:
     merged, terms = merge_counts([(a, ["boats", "nets"]), (b, ["budget", "nets"])])
     assert list(terms) == ["boats", "budget", "nets"]
     assert merged.toarray().tolist() == [[2, 0, 1], [0, 3, 4]]
+
+
+def test_merge_counts_keeps_the_rows_of_a_part_without_terms() -> None:
+    a = sparse.csr_matrix(np.array([[2, 1]], dtype=np.int32))
+    empty = sparse.csr_matrix((2, 0), dtype=np.int32)
+    merged, terms = merge_counts([(empty, []), (a, ["boats", "nets"])])
+    assert list(terms) == ["boats", "nets"]
+    assert merged.toarray().tolist() == [[0, 0], [0, 0], [2, 1]]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2], ids=["here", "in-workers"])
+def test_counting_speeches_equals_counting_their_passages(
+    n_jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.vectorize as vectorize
+    from tests.models.conftest import build_corpus
+
+    monkeypatch.setattr(vectorize, "PARALLEL_MIN_CHARS", 5000)  # a few chunks of the 18 speeches
+    texts = build_corpus().texts
+    direct = count_speeches(texts, ngram_range=(1, 2), min_words=40, max_words=200, n_jobs=n_jobs)
+    passages = to_passages(texts, min_words=40, max_words=200)
+    reference = count_passages(passages, ngram_range=(1, 2), min_words=40, max_words=200, n_jobs=1)
+    assert list(direct.terms) == list(reference.terms)
+    assert (direct.matrix != reference.matrix).nnz == 0
+    assert list(direct.speech_ids) == list(reference.speech_ids)
+    assert direct.n_words.tolist() == reference.n_words.tolist()
+    assert direct.settings() == reference.settings()
 
 
 def test_as_texts_indexes_texts_by_speech_id() -> None:
