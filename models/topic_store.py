@@ -285,7 +285,7 @@ def _fit(
     }
     _save_model(store, payload, theme_ids, info)
     mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
-    _save_mix(store, str(info["fit_id"]), mix)
+    _save_mix(store, str(info["fit_id"]), mix, changes_results=True)
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
 
 
@@ -440,7 +440,15 @@ def _load_model(
     return model, theme_ids, info
 
 
-def _save_mix(store: CorpusStore, fit_id: str, mix: pd.DataFrame) -> None:
+def _save_mix(
+    store: CorpusStore, fit_id: str, mix: pd.DataFrame, *, changes_results: bool = False
+) -> None:
+    """Store the mix of a fit.
+
+    Scoring more speeches with the same model changes no result already shown, so it keeps the
+    corpus version (pages would otherwise throw every cached table away after each upload); a new
+    fit passes `changes_results`.
+    """
     buffer = io.BytesIO()
     np.savez_compressed(
         buffer,
@@ -448,7 +456,7 @@ def _save_mix(store: CorpusStore, fit_id: str, mix: pd.DataFrame) -> None:
         speech_ids=np.asarray(mix.index, dtype=str),
         values=mix.to_numpy(dtype=np.float32),
     )
-    store.put_artifact(MIX_ARTIFACT, buffer.getvalue(), changes_results=True)
+    store.put_artifact(MIX_ARTIFACT, buffer.getvalue(), changes_results=changes_results)
 
 
 def _load_mix(store: CorpusStore, fit_id: str, theme_ids: tuple[int, ...]) -> pd.DataFrame:

@@ -97,10 +97,14 @@ def test_stored_themes_never_fit_but_score_new_and_drop_removed_speeches(
     new = synthetic_speech("fishing", "football", seed=102)
     store.add(new)
     store.remove(speeches.records[0].speech_id)
+    version = store.version()
     synced = stored_themes(store)
     assert synced is not None and synced.fit_id == state.fit_id
     assert new.speech_id in synced.mix.index
     assert speeches.records[0].speech_id not in synced.mix.index
+    # scoring with the same model changes nothing shown: pages keep their cached tables
+    assert store.version() == version
+    assert stored_themes(store).mix.equals(synced.mix)  # type: ignore[union-attr]
 
 
 def test_a_refit_keeps_theme_numbers_and_labels(store: CorpusStore) -> None:
