@@ -167,14 +167,19 @@ def _word_value(words: str) -> tuple[float, float] | None:
     return value, scale
 
 
+_DIGITS_AND_SCALE = re.compile(rf"({_DIGITS})\s*([A-Za-z ]*)")
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_THOUSANDS_SEPARATOR = re.compile(r"[,\u00a0\u202f\u2009]")
+
+
 def _digits_value(raw: str) -> tuple[float, float]:
-    match = re.match(rf"({_DIGITS})\s*([A-Za-z ]*)", raw)
+    match = _DIGITS_AND_SCALE.match(raw)
     if match is None:  # the pattern that found `raw` guarantees a match
         raise ValueError(raw)
     digits = match.group(1)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
+    if _DOTTED_THOUSANDS.fullmatch(digits):
         digits = digits.replace(".", "")  # "27.000 tons": a full stop between thousands
-    number = float(re.sub(r"[,\u00a0\u202f\u2009]", "", digits))
+    number = float(_THOUSANDS_SEPARATOR.sub("", digits))
     scale = 1.0
     for word in match.group(2).lower().split():  # "9.5 thousand million"
         scale *= _SCALES.get(word) or _SCALE_ABBREVIATIONS.get(word) or 1.0
@@ -203,6 +208,10 @@ def _fold_value(raw: str) -> float:
 _PREFIX_RE = re.compile(rf"(?:{'|'.join(f'(?:{p})' for p, _ in _CURRENCY_PREFIXES)})\s?$")
 _SUFFIX_RES = [(re.compile(rf"\s+(?:of\s+)?(?:{p})\b"), code) for p, code in _CURRENCY_WORDS]
 _PERCENT_RE = re.compile(_PERCENT, re.IGNORECASE)
+_PREFIX_RES = [(re.compile(rf"(?:{pattern})\s?"), code) for pattern, code in _CURRENCY_PREFIXES]
+_DEGREES = re.compile(r"\s?°\s?([CF])\b")
+# any currency written after the number: when this fails, no single currency pattern can match
+_ANY_SUFFIX = re.compile(rf"\s+(?:of\s+)?(?:{'|'.join(p for p, _ in _CURRENCY_WORDS)})\b")
 
 
 def _prefix_currency(text: str, start: int) -> tuple[str, int] | None:
@@ -210,20 +219,22 @@ def _prefix_currency(text: str, start: int) -> tuple[str, int] | None:
     match = _PREFIX_RE.search(window)
     if match is None:
         return None
-    for pattern, code in _CURRENCY_PREFIXES:
-        if re.fullmatch(rf"(?:{pattern})\s?", match.group()):
+    for pattern, code in _PREFIX_RES:
+        if pattern.fullmatch(match.group()):
             return code, start - len(match.group())
     return None
 
 
 def _suffix_unit(text: str, end: int, *, allow_of: bool) -> tuple[str, int] | None:
-    degrees = re.match(r"\s?°\s?([CF])\b", text[end : end + 5])
+    degrees = _DEGREES.match(text[end : end + 5])
     if degrees:
         return ("celsius" if degrees.group(1) == "C" else "fahrenheit"), end + degrees.end()
     percent = _PERCENT_RE.match(text, end)
     if percent:
         unit = "percentage_points" if "point" in percent.group().lower() else "percent"
         return unit, percent.end()
+    if not _ANY_SUFFIX.match(text, end):
+        return None
     for pattern, code in _SUFFIX_RES:
         match = pattern.match(text, end)
         if match and (allow_of or not match.group().lstrip().startswith("of")):
@@ -274,22 +285,38 @@ _START_WORDS = (
     ),
     *("hundredfold", "thousandfold"),
 )
-_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_RUN = re.compile(r"\d(?<!\d\d)")  # the first digit of each run of digits
+_COMPOUND = re.compile(r"-(?:\s?(?!plus\b)[^\W\d_]|\s*\n)")
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """Return a pattern matching any of `words`, grouped by first letter (fewer branches to try)."""
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        by_letter.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(
+        f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_letter.items()
+    )
+
+
+# A number word starts the text or follows a character that is not a letter or digit: the engine
+# looks for such characters (few, compared with letters) and checks the words after them.
+_START_WORD = re.compile(_alternation(_START_WORDS))
+_START_WORD_AFTER = re.compile(rf"[^a-z0-9](?={_START_WORD.pattern})")
 
 
 def _candidate_positions(text: str) -> list[int]:
     """Return the offsets where a number may start: digit runs and number words at a word start.
 
-    Looking words up with `str.find` first keeps the full pattern off most of the text.
+    Finding the start words first keeps the full pattern off most of the text.
     """
     positions = [m.start() for m in _DIGIT_RUN.finditer(text)]
     lowered = text.lower()
-    for word in _START_WORDS:
-        index = lowered.find(word)
-        while index != -1:
-            if index == 0 or not lowered[index - 1].isalnum():
-                positions.append(index)
-            index = lowered.find(word, index + 1)
+    if _START_WORD.match(lowered):
+        positions.append(0)
+    for match in _START_WORD_AFTER.finditer(lowered):
+        if not lowered[match.start()].isalnum():  # "é" is a letter too
+            positions.append(match.start() + 1)
     return sorted(set(positions))
 
 
@@ -320,7 +347,7 @@ def find_number_expressions(text: str) -> list[NumberExpression]:
             continue
         if match.end() < len(text) and (text[match.end()].isalpha() or text[match.end()] == "_"):
             continue  # "1990s", "21st", "G20s": part of a word, never a figure
-        if re.match(r"-(?:\s?(?!plus\b)[^\W\d_]|\s*\n)", text[match.end() : match.end() + 8]):
+        if _COMPOUND.match(text[match.end() : match.end() + 8]):
             continue  # "two-state", "five-year", "seventy-fifth": a compound word, not a figure
         parsed = _parse_core(match)
         if parsed is None:

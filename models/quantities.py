@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import accumulate
+from operator import attrgetter
 
 import pandas as pd
 
-from corpus import Speech
+from corpus.records import Speech
+from models.errors import ModelError
 from models.numbers import NumberExpression, find_number_expressions
 from models.organisations import OrgMention, figures_organisation, find_organisations
 from models.quantity_text import (
@@ -37,6 +39,7 @@ from models.quantity_text import (
     sentence_spans,
     unavailable_spans,
 )
+from models.quantity_workers import available_cores, in_parallel
 
 QUALIFIERS = ("only", "over", "about", "under", "up_to", "exact")
 
@@ -123,6 +126,14 @@ def _is_figure(
     return not is_excluded_by_context(text, expr, sentence)
 
 
+_DASH_BETWEEN = re.compile(r"\s*(?:-|–|—|to)\s*")
+_FROM_BEFORE = re.compile(r"\bfrom\s*$")
+_AND_BETWEEN = re.compile(r"\s+and\s+")
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s*$")
+_TO_BETWEEN = re.compile(r"\s+to\s+")
+_VERSION = re.compile(r"\s\d+(?:\.\d+)?\b")
+
+
 def _merge_ranges(
     text: str, exprs: list[NumberExpression]
 ) -> list[tuple[NumberExpression, float | None]]:
@@ -135,10 +146,8 @@ def _merge_ranges(
         if high is not None:
             between = text[low.end : high.start]
             before = text[max(0, low.start - 30) : low.start].lower()
-            dash = re.fullmatch(r"\s*(?:-|–|—|to)\s*", between) and not re.search(
-                r"\bfrom\s*$", before
-            )
-            and_range = re.fullmatch(r"\s+and\s+", between) and re.search(r"\bbetween\s*$", before)
+            dash = _DASH_BETWEEN.fullmatch(between) and not _FROM_BEFORE.search(before)
+            and_range = _AND_BETWEEN.fullmatch(between) and _BETWEEN_BEFORE.search(before)
             same_unit = low.unit in (high.unit, "count")  # "10 to 15 per cent" says the unit once
             if (dash or and_range) and same_unit:
                 unit, scale = high.unit, high.multiplier
@@ -149,7 +158,7 @@ def _merge_ranges(
                 merged.append((low_adjusted, high.value))
                 index += 2
                 continue
-            if re.fullmatch(r"\s+to\s+", between) and low.unit == "count" and high.unit != "count":
+            if _TO_BETWEEN.fullmatch(between) and low.unit == "count" and high.unit != "count":
                 low = replace(low, unit=high.unit)  # "from 3 to 5 per cent": the unit is said once
         merged.append((low, None))
         index += 1
@@ -200,6 +209,17 @@ def _organisation_for(
     return ""
 
 
+def _blocked_spans(text: str, org_mentions: list[OrgMention]) -> _Blocked:
+    blocked = unavailable_spans(text)
+    for mention in org_mentions:  # "G20", and the version in "UN 2.0" or "NATO 2030"
+        version = _VERSION.match(text[mention.end : mention.end + 12])
+        blocked.append((mention.start, mention.end + (version.end() if version else 0)))
+    blocked.sort()
+    return _Blocked(
+        starts=[b[0] for b in blocked], max_ends=list(accumulate((b[1] for b in blocked), max))
+    )
+
+
 def extract_quantities(
     text: str, *, speech_id: str = "", delivered_on: date | None = None
 ) -> list[Quantity]:
@@ -217,89 +237,145 @@ def extract_quantities(
         >>> [(q.value, q.qualifier, q.counted) for q in extract_quantities("Only 70 Russian NGOs voted.")]
         [(70.0, 'only', 'Russian NGOs')]
     """
-    blocked = unavailable_spans(text)
     org_mentions = find_organisations(text)
-    for mention in org_mentions:  # "G20", and the version in "UN 2.0" or "NATO 2030"
-        version = re.match(r"\s\d+(?:\.\d+)?\b", text[mention.end : mention.end + 12])
-        blocked.append((mention.start, mention.end + (version.end() if version else 0)))
-    blocked.sort()
-    spans = _Blocked(
-        starts=[b[0] for b in blocked], max_ends=list(accumulate((b[1] for b in blocked), max))
-    )
+    spans = _blocked_spans(text, org_mentions)
     all_exprs = find_number_expressions(text)
     expr_starts = [e.start for e in all_exprs]
     mention_starts = [m.start for m in org_mentions]
-    quantities: list[Quantity] = []
-    previous_mentions: list[OrgMention] = []
-    for s_start, s_end in sentence_spans(text):
-        sentence = text[s_start:s_end]
+
+    def mentions_in(s_start: int, s_end: int) -> list[OrgMention]:
         first = bisect_left(mention_starts, s_start)
-        in_sentence = [
-            m for m in org_mentions[first : bisect_left(mention_starts, s_end)] if m.end <= s_end
-        ]
-        candidates = all_exprs[bisect_left(expr_starts, s_start) : bisect_left(expr_starts, s_end)]
+        chosen = org_mentions[first : bisect_left(mention_starts, s_end, first)]
+        return [m for m in chosen if m.end <= s_end]
+
+    quantities: list[Quantity] = []
+    previous = (0, 0)  # the sentence before: "its" and "it" point at its organisation
+    for s_start, s_end in sentence_spans(text):
+        first = bisect_left(expr_starts, s_start)
+        last = bisect_left(expr_starts, s_end, first)
+        if first == last:  # most sentences hold no number at all
+            previous = (s_start, s_end)
+            continue
         exprs = [
-            e for e in candidates if e.end <= s_end and _is_figure(text, e, (s_start, s_end), spans)
+            e
+            for e in all_exprs[first:last]
+            if e.end <= s_end and _is_figure(text, e, (s_start, s_end), spans)
         ]
-        for absolute, high in _merge_ranges(text, exprs):
-            expr = _shift(absolute, -s_start)
-            counted, scope = counted_phrase(text, absolute, s_end)
-            qualifier = "about" if (high is not None or expr.is_vague) else "exact"
-            qualifier = qualifier_of(text, absolute, (s_start, s_end)) or qualifier
-            year, reference_on = _reference_year(sentence, (expr.start, expr.end), delivered_on)
-            quantities.append(
-                Quantity(
+        if exprs:
+            in_sentence = mentions_in(s_start, s_end)
+            previous_mentions = mentions_in(*previous) if previous[1] else []
+            quantities.extend(
+                _sentence_quantities(
+                    text,
+                    _merge_ranges(text, exprs),
+                    (s_start, s_end),
+                    (in_sentence, previous_mentions),
                     speech_id=speech_id,
-                    value=expr.value,
-                    value_high=high,
-                    unit=expr.unit,
-                    multiplier=expr.multiplier,
-                    is_vague=expr.is_vague,
-                    qualifier=qualifier,
-                    counted=counted,
-                    scope=scope,
-                    organisation=_organisation_for(
-                        absolute, in_sentence, previous_mentions, sentence
-                    ),
-                    reference_year=year,
-                    reference_on=reference_on,
-                    text=absolute.text,
-                    sentence=sentence,
-                    start=absolute.start,
-                    end=absolute.end,
-                    sentence_start=s_start,
-                    sentence_end=s_end,
+                    delivered_on=delivered_on,
                 )
             )
-        previous_mentions = in_sentence
+        previous = (s_start, s_end)
     return quantities
 
 
-def _shift(expr: NumberExpression, offset: int) -> NumberExpression:
-    return replace(
-        expr,
-        start=expr.start + offset,
-        end=expr.end + offset,
-        number_start=expr.number_start + offset,
-    )
+def _sentence_quantities(
+    text: str,
+    merged: list[tuple[NumberExpression, float | None]],
+    sentence_span: tuple[int, int],
+    mentions: tuple[list[OrgMention], list[OrgMention]],
+    *,
+    speech_id: str,
+    delivered_on: date | None,
+) -> list[Quantity]:
+    """Read qualifier, counted thing, organisation and year of the figures of one sentence."""
+    s_start, s_end = sentence_span
+    sentence = text[s_start:s_end]
+    found = []
+    for expr, high in merged:
+        counted, scope = counted_phrase(text, expr, s_end)
+        qualifier = "about" if (high is not None or expr.is_vague) else "exact"
+        qualifier = qualifier_of(text, expr, sentence_span) or qualifier
+        year, reference_on = _reference_year(
+            sentence, (expr.start - s_start, expr.end - s_start), delivered_on
+        )
+        found.append(
+            Quantity(
+                speech_id=speech_id,
+                value=expr.value,
+                value_high=high,
+                unit=expr.unit,
+                multiplier=expr.multiplier,
+                is_vague=expr.is_vague,
+                qualifier=qualifier,
+                counted=counted,
+                scope=scope,
+                organisation=_organisation_for(expr, mentions[0], mentions[1], sentence),
+                reference_year=year,
+                reference_on=reference_on,
+                text=expr.text,
+                sentence=sentence,
+                start=expr.start,
+                end=expr.end,
+                sentence_start=s_start,
+                sentence_end=s_end,
+            )
+        )
+    return found
 
 
-def quantities_frame(speeches: Iterable[Speech]) -> pd.DataFrame:
+Job = tuple[str, str, date | None]  # speech_id, text, delivered_on
+PARALLEL_MIN_CHARS = 4_000_000  # below this (about 200 long speeches) one process is quicker
+
+
+_ROW_FIELDS = attrgetter(*(name for name in QUANTITY_COLUMNS if name != "date"))
+_DATE_AT = QUANTITY_COLUMNS.index("date")
+
+
+def _rows(jobs: Sequence[Job]) -> list[tuple[object, ...]]:
+    """Extract the figures of speeches as rows of values in the order of `QUANTITY_COLUMNS`."""
+    rows = []
+    for speech_id, text, delivered_on in jobs:
+        for quantity in extract_quantities(text, speech_id=speech_id, delivered_on=delivered_on):
+            values = _ROW_FIELDS(quantity)
+            rows.append((*values[:_DATE_AT], delivered_on, *values[_DATE_AT:]))
+    return rows
+
+
+def _worker_count(jobs: Sequence[Job], n_jobs: int | None) -> int:
+    if n_jobs is not None:
+        if n_jobs < 1:
+            raise ModelError(
+                f"n_jobs must be 1 or more, not {n_jobs}; use 1 to extract in one process."
+            )
+        return min(n_jobs, len(jobs)) or 1
+    if sum(len(text) for _, text, _ in jobs) < PARALLEL_MIN_CHARS:
+        return 1
+    return available_cores()
+
+
+def quantities_frame(speeches: Iterable[Speech], *, n_jobs: int | None = None) -> pd.DataFrame:
     """Build the table of cited figures of several speeches.
+
+    Args:
+        speeches: the speeches, in the order their figures should come.
+        n_jobs: how many processes extract: None uses every core for large selections (over
+            `PARALLEL_MIN_CHARS` characters) and this process alone for small ones; 1 always
+            extracts here. The table is the same whatever the number.
 
     Returns:
         One row per quantity with columns `QUANTITY_COLUMNS`: speech_id, date (datetime64), value,
         value_high, unit, multiplier, is_vague, qualifier, counted, scope, organisation,
         reference_year, text, sentence, start, end, sentence_start, sentence_end.
+
+    Raises:
+        ModelError: when `n_jobs` is below 1, or a worker process fails.
     """
-    rows = []
-    for speech in speeches:
-        for q in extract_quantities(
-            speech.text, speech_id=speech.speech_id, delivered_on=speech.delivered_on
-        ):
-            row = {name: getattr(q, name) for name in QUANTITY_COLUMNS if name != "date"}
-            row["date"] = speech.delivered_on
-            rows.append(row)
+    jobs = [(s.speech_id, s.text, s.delivered_on) for s in speeches]
+    workers = _worker_count(jobs, n_jobs)
+    if workers > 1:
+        rows = in_parallel(_rows, jobs, workers=workers, weight=lambda job: len(job[1]))
+    else:
+        rows = _rows(jobs)
     frame = pd.DataFrame(rows, columns=QUANTITY_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"value_high": "float64", "reference_year": "Int64"})

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -66,13 +66,18 @@ SERIES_COLUMNS = [
     "end",
 ]
 
-_SYNONYMS = (
-    (r"\bnon-?governmental organi[sz]ations?\b", "ngo"),
-    (r"\bnon-?profit organi[sz]ations?\b", "npo"),
-    (r"\bngos\b", "ngo"),
-    (r"\bmember states\b", "member state"),
-    (r"\bcountries\b", "country"),
+_SYNONYMS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bnon-?governmental organi[sz]ations?\b", "ngo"),
+        (r"\bnon-?profit organi[sz]ations?\b", "npo"),
+        (r"\bngos\b", "ngo"),
+        (r"\bmember states\b", "member state"),
+        (r"\bcountries\b", "country"),
+    )
 )
+_POSSESSIVE_S = re.compile(r"'s\b")
+_COUNTED_WORD = re.compile(r"[\w-]+")
 # durations ("for 70 years") are figures, but not measures users follow from speech to speech
 _TIME_WORDS = frozenset("year month week day hour minute decade century time occasion".split())
 _DROPPED = frozenset("the a an our their its my your his her all of".split())
@@ -121,12 +126,12 @@ def normalise_counted(counted: str, *, scope: str = "") -> str:
         'ngo'
     """
     text = counted.lower().replace("’", "'")
-    text = re.sub(r"'s\b", "", text)
+    text = _POSSESSIVE_S.sub("", text)
     for pattern, replacement in _SYNONYMS:
-        text = re.sub(pattern, replacement, text)
+        text = pattern.sub(replacement, text)
     scope_word = scope.lower()
     words = [
-        _lemma(w) for w in re.findall(r"[\w-]+", text) if w not in _DROPPED and w != scope_word
+        _lemma(w) for w in _COUNTED_WORD.findall(text) if w not in _DROPPED and w != scope_word
     ]
     return " ".join(words)
 
@@ -144,10 +149,13 @@ def _similar(a: str, b: str) -> bool:
     a_words, b_words = a.split(), b.split()
     if not a_words or not b_words or a_words[-1] != b_words[-1]:
         return False  # the head noun must agree: "NGO" never joins "company"
-    ratio = difflib.SequenceMatcher(
-        None, " ".join(sorted(a_words)), " ".join(sorted(b_words))
-    ).ratio()
-    return ratio >= SIMILARITY_THRESHOLD
+    matcher = difflib.SequenceMatcher(None, " ".join(sorted(a_words)), " ".join(sorted(b_words)))
+    # the quick ratios are upper bounds of the ratio: most pairs are told apart without computing it
+    return (
+        matcher.real_quick_ratio() >= SIMILARITY_THRESHOLD
+        and matcher.quick_ratio() >= SIMILARITY_THRESHOLD
+        and matcher.ratio() >= SIMILARITY_THRESHOLD
+    )
 
 
 def _cluster(names: list[str]) -> dict[str, str]:
@@ -176,22 +184,29 @@ def apply_corrections(
         The frame with a `key` column and a `corrected` flag, dismissed rows removed.
     """
     frame = quantities.reset_index(drop=True)
-    frame["key"] = [
+    keys = [
         quantity_key(s, a, b)
-        for s, a, b in zip(frame["speech_id"], frame["start"], frame["end"], strict=True)
+        for s, a, b in zip(*(frame[c].tolist() for c in ("speech_id", "start", "end")), strict=True)
     ]
+    frame["key"] = keys
     by_start = {key.rsplit(":", 1)[0]: value for key, value in corrections.items()}
-    found = [corrections.get(k) or by_start.get(k.rsplit(":", 1)[0]) for k in frame["key"]]
+    found = [corrections.get(k) or by_start.get(k.rsplit(":", 1)[0]) for k in keys]
     dismissed = [bool(c and c.get("dismissed")) for c in found]
     frame["corrected"] = [bool(c) and not d for c, d in zip(found, dismissed, strict=True)]
     frame["series_override"] = ""
+    changes: dict[str, tuple[list[int], list[object]]] = {}  # by column: rows and their new values
     for position, correction in enumerate(found):
         if not correction or dismissed[position]:
             continue
-        for field in CORRECTABLE_FIELDS:
-            if correction.get(field) is not None:
-                target = "series_override" if field == "series" else field
-                frame.loc[position, target] = correction[field]
+        for name in CORRECTABLE_FIELDS:
+            if correction.get(name) is not None:
+                rows, values = changes.setdefault(
+                    "series_override" if name == "series" else name, ([], [])
+                )
+                rows.append(position)
+                values.append(correction[name])
+    for column, (rows, values) in changes.items():  # one assignment per column, not per figure
+        frame.loc[rows, column] = values
     return frame.loc[[not d for d in dismissed]].reset_index(drop=True)
 
 
@@ -219,25 +234,32 @@ def _auto_series(
 
     A figure with neither organisation nor scope ("1.4 million refugees") is scoped to whoever
     speaks (the country, else the speaker), so one country's refugees never join another's.
+    Figures repeat the same few scopes and counted things: each distinct one is normalised once.
     """
-    scopes = [
-        _scope_key(scope, org, countries.get(i, ""), owners.get(i, ""))
-        for scope, i, org in zip(
-            frame["scope"], frame["speech_id"], frame["organisation"], strict=True
-        )
-    ]
-    counted = [normalise_counted(c, scope=s) for c, s in zip(frame["counted"], scopes, strict=True)]
+    organisations = frame["organisation"].tolist()
+    units = frame["unit"].tolist()
+    scope_keys: dict[tuple[object, ...], str] = {}
+    scopes = []
+    for scope, speech_id, org in zip(
+        frame["scope"].tolist(), frame["speech_id"].tolist(), organisations, strict=True
+    ):
+        key = (scope, org, countries.get(speech_id, ""), owners.get(speech_id, ""))
+        if key not in scope_keys:
+            scope_keys[key] = _scope_key(*key)
+        scopes.append(scope_keys[key])
+    normalised: dict[tuple[object, str], str] = {}
+    counted = []
+    for name, scope in zip(frame["counted"].tolist(), scopes, strict=True):
+        if (name, scope) not in normalised:
+            normalised[(name, scope)] = normalise_counted(name, scope=scope)
+        counted.append(normalised[(name, scope)])
     scopes = [s if s.startswith("@") else s.lower() for s in scopes]  # "@Norway" keeps its capital
     buckets: dict[tuple[str, str, str], list[str]] = {}
-    for org, unit, scope, name in zip(
-        frame["organisation"], frame["unit"], scopes, counted, strict=True
-    ):
+    for org, unit, scope, name in zip(organisations, units, scopes, counted, strict=True):
         buckets.setdefault((org, unit, scope), []).append(name)
     mappings = {bucket: _cluster(names) for bucket, names in buckets.items()}
     ids = []
-    for org, unit, scope, name in zip(
-        frame["organisation"], frame["unit"], scopes, counted, strict=True
-    ):
+    for org, unit, scope, name in zip(organisations, units, scopes, counted, strict=True):
         if not name or not (org or scope) or name.rsplit(" ", 1)[-1] in _TIME_WORDS:
             ids.append("")
             continue
@@ -257,25 +279,62 @@ def _resolve_merges(series_id: str, edits: Mapping[str, Mapping[str, object]]) -
     return series_id
 
 
-def _auto_name(series_id: str, rows: pd.DataFrame) -> str:
+@dataclass(slots=True)
+class _Tally:
+    """What the figures of one series say, counted in the order the figures come."""
+
+    counted: dict[str, int] = field(default_factory=dict)
+    scope: dict[str, int] = field(default_factory=dict)
+    organisation: dict[str, int] = field(default_factory=dict)
+    unit: dict[str, int] = field(default_factory=dict)
+    predicate: dict[str, int] = field(default_factory=dict)
+
+
+def _most_common(counts: dict[str, int]) -> str:
+    """Return the most frequent value, the first one counted among equals (as `Counter.most_common`)."""
+    return max(counts, key=counts.__getitem__)
+
+
+def _tallies(frame: pd.DataFrame) -> dict[str, _Tally]:
+    """Count counted things, scopes, organisations, units and predicates of every series in one pass."""
+    tallies: dict[str, _Tally] = {}
+    columns = ["series", "counted", "scope", "organisation", "unit", "sentence", "text"]
+    for series_id, counted, scope, org, unit, sentence, written in zip(
+        *(frame[c].tolist() for c in columns), strict=True
+    ):
+        if series_id == "":
+            continue
+        tally = tallies.get(series_id)
+        if tally is None:
+            tally = tallies[series_id] = _Tally()
+        for counts, value in (
+            (tally.counted, counted),
+            (tally.scope, scope),
+            (tally.organisation, org),
+            (tally.unit, unit),
+        ):
+            counts[value] = counts.get(value, 0) + 1
+        at = max(0, sentence.find(written))
+        match = _PREDICATE.search(sentence, at, at + len(written) + 80)  # the clause of the number
+        if match:
+            predicate = match.group(1).lower()
+            tally.predicate[predicate] = tally.predicate.get(predicate, 0) + 1
+    return tallies
+
+
+def _auto_name(series_id: str, tally: _Tally) -> str:
     """Build a readable series name: "Russian NGOs with ECOSOC consultative status"."""
-    counted = Counter(rows["counted"]).most_common(1)[0][0]
-    scope = Counter(rows["scope"]).most_common(1)[0][0]
+    counted = _most_common(tally.counted)
+    scope = _most_common(tally.scope)
     owner = series_id.split("|")[2] if series_id.count("|") >= 3 else ""
     if owner.startswith("@") and not scope:  # "our NGOs" already says whose
         counted = f"{counted} ({owner[1:]})"
     if scope and scope.lower() not in counted.lower():
         counted = f"{scope} {counted}"
-    org = Counter(rows["organisation"]).most_common(1)[0][0]
+    org = _most_common(tally.organisation)
     org_name = short_name(org) if org else ""
-    predicates: Counter[str] = Counter()
-    for sentence, written in zip(rows["sentence"], rows["text"], strict=True):
-        at = max(0, sentence.find(written))
-        match = _PREDICATE.search(sentence, at, at + len(written) + 80)  # the clause of the number
-        if match:
-            predicates[match.group(1).lower()] += 1
-    predicate = predicates.most_common(1)[0][0] if predicates else ""
-    unit = Counter(rows["unit"]).most_common(1)[0][0]
+    predicate = _most_common(tally.predicate) if tally.predicate else ""
+    unit = _most_common(tally.unit)
     if predicate.endswith("status") and org_name:
         name = f"{counted} with {org_name} {predicate}"
     elif predicate and org_name and predicate.lower() not in counted.lower():
@@ -310,23 +369,27 @@ def assign_series(
     if "series_override" not in frame:
         frame["series_override"] = ""
     auto = _auto_series(frame, countries or {}, owners or {}) if len(frame) else []
-    chosen = [o if o else a for o, a in zip(frame["series_override"], auto, strict=True)]
-    frame["series"] = [_resolve_merges(s, edits) for s in chosen]
+    chosen = [o if o else a for o, a in zip(frame["series_override"].tolist(), auto, strict=True)]
+    resolved = {s: _resolve_merges(s, edits) for s in set(chosen)}
+    frame["series"] = [resolved[s] for s in chosen]
     names: dict[str, str] = {}
-    for series_id, rows in frame[frame["series"] != ""].groupby("series"):
+    for series_id, tally in _tallies(frame).items():
         given = edits.get(str(series_id), {}).get("name")
-        names[str(series_id)] = str(given) if given else _auto_name(str(series_id), rows)
-    frame["series_name"] = [names.get(s, "") for s in frame["series"]]
-    frame["confirmed"] = [bool(edits.get(s, {}).get("confirmed", False)) for s in frame["series"]]
+        names[str(series_id)] = str(given) if given else _auto_name(str(series_id), tally)
+    series = frame["series"].tolist()
+    frame["series_name"] = [names.get(s, "") for s in series]
+    confirmed = {s: bool(edits.get(s, {}).get("confirmed", False)) for s in set(series)}
+    frame["confirmed"] = [confirmed[s] for s in series]
     return frame.drop(columns=["series_override"])
 
 
-def _changes(speeches: np.ndarray, values: np.ndarray) -> list[float]:
-    """Value minus the value of the previous speech in the series (NaN for the first speech)."""
-    changes = [float("nan")]
-    for i in range(1, len(values)):
-        same = speeches[i] == speeches[i - 1]
-        changes.append(float("nan") if same else float(values[i] - values[i - 1]))
+def _changes(series: np.ndarray, speeches: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Value minus the value before it in the series, NaN for a series' first figure and for a
+    figure of the same speech as the one before."""
+    changes = np.full(len(values), np.nan)
+    if len(values) > 1:
+        follows = (series[1:] == series[:-1]) & (speeches[1:] != speeches[:-1])
+        changes[1:] = np.where(follows, values[1:] - values[:-1], np.nan)
     return changes
 
 
@@ -364,21 +427,16 @@ def series_frame(quantities: pd.DataFrame) -> pd.DataFrame:
         ["series", "date", "speech_id", "start"]
     )
     frame = frame.reset_index(drop=True)
-    series = frame["series"].to_numpy()
+    series = frame["series"].to_numpy(dtype=object)
     days = frame["date"].to_numpy(dtype="datetime64[D]").astype("int64")
-    speeches = frame["speech_id"].to_numpy()
+    speeches = frame["speech_id"].to_numpy(dtype=object)
     values = frame["value"].to_numpy(dtype="float64")
     bounds = [0, *(np.flatnonzero(series[1:] != series[:-1]) + 1).tolist(), len(frame)]
-    changes: list[float] = []
-    disagreements: list[str] = []
+    disagreements = [""] * len(frame)  # most series hold one figure: nothing to compare
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        if b - a == 1:  # most series hold one figure: nothing to compare
-            changes.append(float("nan"))
-            disagreements.append("")
-            continue
-        changes.extend(_changes(speeches[a:b], values[a:b]))
-        disagreements.extend(_disagreements(days[a:b], speeches[a:b], values[a:b]))
-    frame["change"] = pd.Series(changes, dtype="float64")
+        if b - a > 1:
+            disagreements[a:b] = _disagreements(days[a:b], speeches[a:b], values[a:b])
+    frame["change"] = pd.Series(_changes(series, speeches, values), dtype="float64")
     previous_values = frame["value"] - frame["change"]
     frame["change_pct"] = (frame["change"] / previous_values.where(previous_values != 0)) * 100
     frame["is_change"] = frame["change"].fillna(0).abs() > 0
@@ -387,48 +445,67 @@ def series_frame(quantities: pd.DataFrame) -> pd.DataFrame:
     return frame[SERIES_COLUMNS]
 
 
+SUMMARY_COLUMNS = [
+    "series",
+    "series_name",
+    "organisation",
+    "unit",
+    "n_speeches",
+    "first_date",
+    "last_date",
+    "values",
+    "n_changes",
+    "n_disagreements",
+    "confirmed",
+]
+
+
+def _value_texts(points: pd.DataFrame) -> list[str]:
+    """Write each point as "2018-06-15: only 70" (the qualifier left out when exact)."""
+    days = points["date"].dt.strftime("%Y-%m-%d").tolist()
+    return [
+        f"{d}: {'' if q == 'exact' else q.replace('_', ' ') + ' '}{v:g}"
+        for d, q, v in zip(
+            days, points["qualifier"].tolist(), points["value"].tolist(), strict=True
+        )
+    ]
+
+
+def _joined_values(points: pd.DataFrame) -> pd.Series:
+    """Join the value texts of each series' points, in the order of the points, by series."""
+    codes, names = pd.factorize(points["series"], sort=True)
+    texts = _value_texts(points)
+    parts: list[list[str]] = [[] for _ in range(len(names))]
+    for code, text in zip(codes.tolist(), texts, strict=True):
+        parts[code].append(text)
+    return pd.Series(["; ".join(p) for p in parts], index=pd.Index(names, name="series"))
+
+
 def series_summary(points: pd.DataFrame) -> pd.DataFrame:
     """Summarise each series in one row: its name, span, values over time and flags.
 
     Returns:
-        Columns series, series_name, organisation, unit, n_speeches, first_date, last_date, values
-        (e.g. "2018-06-15: only 70; 2019-05-20: about 80"), n_changes, n_disagreements, confirmed.
+        Columns `SUMMARY_COLUMNS`: series, series_name, organisation, unit, n_speeches,
+        first_date, last_date, values (e.g. "2018-06-15: only 70; 2019-05-20: about 80"),
+        n_changes, n_disagreements, confirmed; one row per series, sorted by series.
     """
-    columns = [
-        "series",
-        "series_name",
-        "organisation",
-        "unit",
-        "n_speeches",
-        "first_date",
-        "last_date",
-        "values",
-        "n_changes",
-        "n_disagreements",
-        "confirmed",
-    ]
-    rows = []
-    for series_id, group in points.groupby("series", sort=True):
-        values = "; ".join(
-            f"{d:%Y-%m-%d}: {'' if q == 'exact' else q.replace('_', ' ') + ' '}{v:g}"
-            for d, q, v in zip(group["date"], group["qualifier"], group["value"], strict=True)
-        )
-        rows.append(
-            {
-                "series": series_id,
-                "series_name": group["series_name"].iloc[0],
-                "organisation": group["organisation"].iloc[0],
-                "unit": group["unit"].iloc[0],
-                "n_speeches": group["speech_id"].nunique(),
-                "first_date": group["date"].min(),
-                "last_date": group["date"].max(),
-                "values": values,
-                "n_changes": int(group["is_change"].sum()),
-                "n_disagreements": int(group["is_disagreement"].sum()),
-                "confirmed": bool(group["confirmed"].iloc[0]),
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+    if points.empty:
+        return pd.DataFrame([], columns=SUMMARY_COLUMNS)
+    by_series = points.groupby("series", sort=True)
+    firsts = points.drop_duplicates("series").set_index("series")  # a series' first point
+    counts = pd.DataFrame(
+        {
+            "n_speeches": by_series["speech_id"].nunique(),
+            "first_date": by_series["date"].min(),
+            "last_date": by_series["date"].max(),
+            "values": _joined_values(points),
+            "n_changes": by_series["is_change"].sum().astype("int64"),
+            "n_disagreements": by_series["is_disagreement"].sum().astype("int64"),
+        }
+    )
+    summary = counts.join(firsts[["series_name", "organisation", "unit", "confirmed"]])
+    summary["confirmed"] = summary["confirmed"].astype(bool)
+    return summary.rename_axis("series").reset_index()[SUMMARY_COLUMNS]
 
 
 __all__ = [
@@ -436,6 +513,7 @@ __all__ = [
     "QUANTITY_COLUMNS",
     "SERIES_COLUMNS",
     "SERIES_EDIT_KIND",
+    "SUMMARY_COLUMNS",
     "apply_corrections",
     "assign_series",
     "normalise_counted",

@@ -58,13 +58,14 @@ FIGURE_COLUMNS = [
 ]
 
 
-def _cached_extraction(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    """Return the extracted figures of the selected speeches, extracting only speeches not seen yet.
+def _cached_extraction(
+    store: CorpusStore, catalogue: pd.DataFrame, n_jobs: int | None
+) -> pd.DataFrame:
+    """Return the extracted figures of the catalogue's speeches, extracting only speeches not seen yet.
 
     The cache is shared through store artifacts; a speech is extracted again when its date changed
     (the date is the reference date of its figures) or when the extractor version changes.
     """
-    catalogue = store.catalogue(flt)
     raw_index = store.get_artifact(_INDEX_ARTIFACT)
     known: dict[str, str] = json.loads(raw_index) if raw_index else {}
     raw_frame = store.get_artifact(_FRAME_ARTIFACT)
@@ -76,7 +77,8 @@ def _cached_extraction(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
     wanted = dict(zip(catalogue["speech_id"], catalogue["date_iso"], strict=True))
     missing = [sid for sid, iso in wanted.items() if known.get(sid) != iso]
     if missing:
-        fresh = quantities_frame(store.find(SpeechFilter(speech_ids=frozenset(missing))))
+        speeches = store.find(SpeechFilter(speech_ids=frozenset(missing)))
+        fresh = quantities_frame(speeches, n_jobs=n_jobs)
         kept = cached[~cached["speech_id"].isin(missing)]
         parts = [part for part in (kept, fresh) if not part.empty]
         cached = (
@@ -95,14 +97,24 @@ def _cached_extraction(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
     return frame.sort_values(["date", "speech_id", "start"]).reset_index(drop=True)
 
 
-def corpus_quantities(store: CorpusStore, flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
+def corpus_quantities(
+    store: CorpusStore, flt: SpeechFilter = SpeechFilter(), *, n_jobs: int | None = None
+) -> pd.DataFrame:
     """Return the cited figures of the selected speeches, corrected, each with its series.
+
+    Args:
+        store: the corpus store.
+        flt: the speeches to read.
+        n_jobs: processes extracting speeches not extracted yet (see `quantities_frame`): None
+            uses every core when there are many, 1 extracts in this process.
 
     Returns:
         Columns `FIGURE_COLUMNS`; `key` identifies a figure for corrections.
     """
-    frame = apply_corrections(_cached_extraction(store, flt), store.annotations(CORRECTION_KIND))
     catalogue = store.catalogue(flt)
+    frame = apply_corrections(
+        _cached_extraction(store, catalogue, n_jobs), store.annotations(CORRECTION_KIND)
+    )
     countries = dict(zip(catalogue["speech_id"], catalogue["country"].fillna(""), strict=True))
     owners = {
         speech_id: country or speaker

@@ -10,12 +10,37 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no nos e.g i.e etc vs art arts para paras p pp gen prof sr jr inc ltd co approx "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n h.e rev vol fig cf op mt govt".split()
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n")
-
-
+# A sentence ends at "!", "?" or "." (with closing quotes) before a capital or a digit, or at a line
+# end. Starting the pattern with the set of end characters lets the engine skip straight to them.
+_BOUNDARY = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9]))")
 _LOWER_START = re.compile(r"[ \t]*[a-z]")
 _BLANK_LINE = re.compile(r"[ \t\r]*\n")
 _LAST_WORD = re.compile(r"([\w.]+)\.?$")
+_LONGEST_ABBREVIATION = max(len(a) for a in _ABBREVIATIONS)
+_CLOSED_LINE = frozenset('.!?:;"”’)')
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+def _wraps(text: str, newline: int) -> bool:
+    """Say whether the line break at `newline` wraps a sentence rather than ending one."""
+    line = text[text.rfind("\n", 0, newline) + 1 : newline].rstrip()
+    if line[-1:] in _CLOSED_LINE or _BLANK_LINE.match(text, newline + 1):
+        return False
+    return len(line) >= 50 or bool(line and _LOWER_START.match(text, newline + 1))
+
+
+def _after_abbreviation(text: str, start: int, stop: int) -> bool:
+    """Say whether the full stop at `stop` follows a known abbreviation or a single capital initial."""
+    longer = _LONGEST_ABBREVIATION + 1
+    if stop - start >= longer and text[stop - longer : stop].isalnum():
+        return False  # the word before is longer than any abbreviation
+    word = _LAST_WORD.search(text[max(start, stop - 24) : stop])
+    if word is None:
+        return False
+    return (
+        word.group(1).lower().rstrip(".") in _ABBREVIATIONS
+        or _CAPITAL.fullmatch(word.group(1)) is not None
+    )
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -27,18 +52,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.group() == "\n":
-            line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()].rstrip()
-            blank_next = _BLANK_LINE.match(text, match.end())
-            open_end = not re.search(r"[.!?:;\"”’)]$", line)
-            lower_next = _LOWER_START.match(text, match.end())
-            if open_end and not blank_next and (len(line) >= 50 or (line and lower_next)):
+        at = match.start()
+        if text[at] == "\n":
+            if _wraps(text, at):
                 continue  # a line wrapped inside a sentence
-        else:
-            word = _LAST_WORD.search(text[max(start, match.start() - 24) : match.start()])
-            token = word.group(1).lower().rstrip(".") if word else ""
-            if token in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1) if word else ""):
-                continue
+        elif _after_abbreviation(text, start, at):
+            continue
         spans.append((start, match.end()))
         start = match.end()
     spans.append((start, len(text)))
@@ -86,10 +105,72 @@ _LITERAL_UNAVAILABLE = (
 )
 
 
+_INLINE_START = re.compile(r"[\d+(][\d+(]*")
+# Where a line-pattern match can start: a line with a digit, with a month name, or beginning
+# (after blanks) with a dash or "Page"; any other line is skipped without trying the patterns.
+_MONTH_NAME = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_DASH_OR_PAGE_LINE = re.compile(r"\n(?=[ \t]*[-–Pp])")
+_DASH_OR_PAGE_START = re.compile(r"[ \t]*[-–Pp]")
+
+
+def _matches_from(
+    pattern: re.Pattern[str], text: str, positions: list[int]
+) -> list[tuple[int, int]]:
+    """Return the spans `pattern.finditer(text)` gives, trying only `positions` (sorted).
+
+    The positions must include every offset where the pattern can match; trying a few hundred
+    places is much faster than letting the engine try every character of a long speech.
+    """
+    spans = []
+    last_end = -1
+    for position in positions:
+        if position < last_end:
+            continue
+        match = pattern.match(text, position)
+        if match is not None:
+            spans.append((position, match.end()))
+            last_end = match.end()
+    return spans
+
+
+def _inline_positions(text: str) -> tuple[list[int], set[int]]:
+    """Return where an inline pattern may match, and the starts of the lines holding a digit."""
+    # every inline pattern starts with "+", "(" or a digit after a non-word character: the start
+    # of each run of such characters, and each place inside a run just after a "+" or "("
+    positions = []
+    digit_lines = set()
+    for run in _INLINE_START.finditer(text):
+        begin, chars = run.start(), run.group()
+        positions.append(begin)
+        if "+" in chars or "(" in chars:
+            positions.extend(
+                begin + offset
+                for offset in range(1, len(chars))
+                if chars[offset] in "+(" or chars[offset - 1] in "+("
+            )
+            if not chars.strip("+("):
+                continue  # no digit in the run
+        digit_lines.add(text.rfind("\n", 0, begin) + 1)
+    return positions, digit_lines
+
+
+def _line_positions(text: str, digit_lines: set[int]) -> list[int]:
+    """Return the starts of the lines where a line pattern may match (see `_LINE_UNAVAILABLE`)."""
+    lines = set(digit_lines)
+    lines.update(text.rfind("\n", 0, m.start()) + 1 for m in _MONTH_NAME.finditer(text))
+    lines.update(m.end() for m in _DASH_OR_PAGE_LINE.finditer(text))
+    if _DASH_OR_PAGE_START.match(text):
+        lines.add(0)
+    return sorted(lines)
+
+
 def unavailable_spans(text: str) -> list[tuple[int, int]]:
     """Return the spans where no figure can be: addresses, phone numbers, dates, times, furniture."""
-    spans = [(m.start(), m.end()) for m in _INLINE_UNAVAILABLE.finditer(text)]
-    spans.extend((m.start(), m.end()) for m in _LINE_UNAVAILABLE.finditer(text))
+    inline, digit_lines = _inline_positions(text)
+    spans = _matches_from(_INLINE_UNAVAILABLE, text, inline)
+    spans.extend(_matches_from(_LINE_UNAVAILABLE, text, _line_positions(text, digit_lines)))
     for pattern in _LITERAL_UNAVAILABLE:  # each starts with a literal: the engine skips to it
         spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
     if "@" in text:
@@ -122,13 +203,17 @@ _QUALIFIER_BEFORE = re.compile(
 )
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_LOWERCASE_NOUN = re.compile(r"\s+[a-z]{3,}")
+
+
 def _is_year(text: str, expr: NumberExpression, before: str, after: str) -> bool:
-    if expr.kind != "digits" or expr.unit != "count" or not re.fullmatch(r"\d{4}", expr.text):
+    if expr.kind != "digits" or expr.unit != "count" or not _FOUR_DIGITS.fullmatch(expr.text):
         return False
     if not 1100 <= expr.value <= 2100:
         return False
     # "over 2000 people" is a count: a qualifier before and a lowercase noun after
-    return not (_QUALIFIER_BEFORE.search(before) and re.match(r"\s+[a-z]{3,}", after))
+    return not (_QUALIFIER_BEFORE.search(before) and _LOWERCASE_NOUN.match(after))
 
 
 _RHETORICAL = re.compile(
@@ -141,6 +226,7 @@ _NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
 _NOT_NAMES = frozenset(
     "Only Some About Over Nearly Almost Just Around Under Roughly Approximately".split()
 )
+_MONTH = re.compile(_MONTHS)
 
 
 def _is_name_number(expr: NumberExpression, before: str, after: str) -> bool:
@@ -155,10 +241,44 @@ def _is_name_number(expr: NumberExpression, before: str, after: str) -> bool:
     name = _NAME_BEFORE.search(before)
     if name is None or name.group(1) is None or name.group(2) in _NOT_NAMES:
         return False  # a capital at the start of a sentence is just the sentence's first word
-    if re.fullmatch(_MONTHS, name.group(2)):
+    if _MONTH.fullmatch(name.group(2)):
         return False
     following = _NEXT_WORD.match(after)
     return following is None or not _is_head(following.group(1))
+
+
+_IDENTIFIER_BEFORE = re.compile(r"(?:[A-Za-z][-+]\s?|[A-Za-z]\.|[/#№\\]|\b[A-Z]{2,6}\s|\d\+)$")
+_IDENTIFIER_AFTER = re.compile(r"/\d|\+\d")
+_DOCUMENT_AFTER = re.compile(r"\s*\((?:[IVXL]+|1\d\d\d|20\d\d)\)")
+_NOTHING_AFTER = re.compile(r"\s*[.)]?\s*")
+_MARKER_BEFORE = re.compile(r"[\"”.)\]]$")
+_DAYS = frozenset(range(1, 32))
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$")
+_MONTH_AFTER = re.compile(
+    rf"(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?(?:{_MONTHS})\b"
+)
+_CLOCK_BEFORE = re.compile(r"\b(?:half|quarter)\s+(?:past|to)\s+$", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"\s+o['’]clock\b")
+_AGO_AFTER = re.compile(r"\s+(?:\w+\s+)?ago\b")
+_THE_AFTER = re.compile(r"\s+the\s+([\w-]+)(['’]s)?")
+_PART_BEFORE = re.compile(r"\b(?:the|our|their|its|this|that|a)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_RATIO_AFTER = re.compile(r"\s+(?:in|out\s+of)\s+(?:\d|every|ten|five|four|three|two)")
+_ALTERNATIVE_AFTER = re.compile(r"\s+(?:or|to)\s+(?:one|two|three|four|five)\b")
+_TIMES_AFTER = re.compile(r"\s+times\b")
+
+
+def _is_excluded_word_number(expr: NumberExpression, before: str, after: str) -> bool:
+    """Say whether a number written in words is a reference, an idiom or how often, not a figure."""
+    if _RHETORICAL.match(after) and expr.value <= 10:
+        return True  # "I will make three points", "two things": the shape of a speech
+    ratio = _RATIO_AFTER.match(after)
+    if expr.value == 1 and not _QUALIFIER_BEFORE.search(before) and not ratio:
+        return True  # "one cannot", "one of the", "one another", "one day"
+    if _DETERMINER.search(before) and expr.multiplier == 1.0:
+        return True  # "our two countries", "the three pillars": a reference, not a figure
+    if _ALTERNATIVE_AFTER.match(after):
+        return False
+    return _TIMES_AFTER.match(after) is not None  # "three times": how often, not how many
 
 
 def is_excluded_by_context(text: str, expr: NumberExpression, sentence: tuple[int, int]) -> bool:
@@ -175,51 +295,34 @@ def is_excluded_by_context(text: str, expr: NumberExpression, sentence: tuple[in
     """
     before = text[max(sentence[0], expr.start - 60) : expr.start]
     after = text[expr.end : min(sentence[1], expr.end + 60)]
-    if re.search(
-        r"(?:[A-Za-z][-+]\s?|[A-Za-z]\.|[/#№\\]|\b[A-Z]{2,6}\s|\d\+)$", before
-    ) or re.match(r"/\d|\+\d", after):
+    # an identifier ends the text before (or its last line): 7 characters at most, "UNSC " for one
+    if _IDENTIFIER_BEFORE.search(before, max(0, len(before) - 8)) or _IDENTIFIER_AFTER.match(after):
         return True  # identifiers: COVID-19, S-400, A/RES/70/1, 2016/17, 24/7
-    if _ID_KEYWORDS.search(before) or re.match(r"\s*\((?:[IVXL]+|1\d\d\d|20\d\d)\)", after):
+    if _ID_KEYWORDS.search(before) or _DOCUMENT_AFTER.match(after):
         return True  # "resolution 2254", "194 (III)", "1325 (2000)": document numbers
-    alone = expr.start - sentence[0] <= 1 and re.fullmatch(r"\s*[.)]?\s*", after)
-    if re.search(r"[\"”.)\]]$", before) or alone:
+    alone = expr.start - sentence[0] <= 1 and _NOTHING_AFTER.fullmatch(after)
+    if _MARKER_BEFORE.search(before) or alone:
         return True  # footnote markers '"6', and numbers standing alone as a sentence
     if _is_year(text, expr, before, after):
         return True
-    is_day = expr.kind == "digits" and expr.unit == "count" and expr.value in range(1, 32)
-    day_range = r"(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?"
-    if is_day and (
-        re.search(rf"\b(?:{_MONTHS})\.?\s+$", before)
-        or re.match(rf"{day_range}\s+(?:of\s+)?(?:{_MONTHS})\b", after)
-    ):
+    is_day = expr.kind == "digits" and expr.unit == "count" and expr.value in _DAYS
+    if is_day and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
         return True
-    if re.search(r"\b(?:half|quarter)\s+(?:past|to)\s+$", before, re.IGNORECASE) or re.match(
-        r"\s+o['’]clock\b", after
-    ):
+    if _CLOCK_BEFORE.search(before) or _CLOCK_AFTER.match(after):
         return True  # "half past ten", "ten o'clock": times of day
-    if re.match(r"\s+(?:\w+\s+)?ago\b", after):
+    if _AGO_AFTER.match(after):
         return True
-    half_the = re.match(r"\s+the\s+([\w-]+)(['’]s)?", after)
+    half_the = _THE_AFTER.match(after)
     if expr.text.lower() == "half" and half_the and not half_the.group(2):
         if not _is_head(half_the.group(1)):
             return True  # "half the battle": an idiom; "half the votes" stays a figure
     if expr.kind == "fraction" and expr.text.lower() == "half":
-        if re.search(r"\b(?:the|our|their|its|this|that|a)\s+(?:\w+\s+)?$", before, re.IGNORECASE):
+        if _PART_BEFORE.search(before):
             return True  # "the developed half of the world": a part, not a figure
     if _is_name_number(expr, before, after):
         return True
     if expr.kind == "words" and expr.unit == "count":
-        if _RHETORICAL.match(after) and expr.value <= 10:
-            return True  # "I will make three points", "two things": the shape of a speech
-        ratio = re.match(r"\s+(?:in|out\s+of)\s+(?:\d|every|ten|five|four|three|two)", after)
-        if expr.value == 1 and not _QUALIFIER_BEFORE.search(before) and not ratio:
-            return True  # "one cannot", "one of the", "one another", "one day"
-        if _DETERMINER.search(before) and expr.multiplier == 1.0:
-            return True  # "our two countries", "the three pillars": a reference, not a figure
-        if re.match(r"\s+(?:or|to)\s+(?:one|two|three|four|five)\b", after):
-            return False
-        if re.match(r"\s+times\b", after):
-            return True  # "three times": how often, not how many
+        return _is_excluded_word_number(expr, before, after)
     return False
 
 
@@ -301,6 +404,11 @@ _DEMONYMS = frozenset(
     South-African Argentine Chilean Colombian Peruvian""".split()
 )
 _POSSESSIVES = frozenset("our their its my your his her".split())
+_LEAD = re.compile(
+    r"\s+(?:of|in|for|on|worth\s+of)\s+(?:(the|our|their|its|all|these|those|my|your)\s+)?"
+)
+_MODIFIER_END = re.compile(r"(?:ed|ing|ly)$")
+_ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+)?$")
 _WORD_TOKEN = re.compile(r"\s*([A-Za-z][\w'’.-]*[\w’']|[A-Za-z])")
 
 
@@ -318,10 +426,7 @@ def counted_phrase(text: str, expr: NumberExpression, sentence_end: int) -> tupl
     """
     rest = text[expr.end : sentence_end]
     scope = ""
-    lead = re.match(
-        r"\s+(?:of|in|for|on|worth\s+of)\s+(?:(the|our|their|its|all|these|those|my|your)\s+)?",
-        rest,
-    )
+    lead = _LEAD.match(rest)
     if lead and (
         expr.unit != "count" or expr.kind in ("vague", "fraction") or rest.lstrip().startswith("of")
     ):
@@ -346,11 +451,11 @@ def counted_phrase(text: str, expr: NumberExpression, sentence_end: int) -> tupl
         words = words[: head + 1]
     else:
         words = words[:3]
-        while words and re.search(r"(?:ed|ing|ly)$", words[-1]):
+        while words and _MODIFIER_END.search(words[-1]):
             words.pop()
     if words and (words[0] in _DEMONYMS or words[0].lower() in ("all",)):
         scope = words[0]
     before = text[max(0, expr.start - 12) : expr.start].lower()
-    if not scope and re.search(r"\ball\s+(?:the\s+)?$", before):
+    if not scope and _ALL_BEFORE.search(before):
         scope = "all"
     return " ".join(words), scope

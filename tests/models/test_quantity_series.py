@@ -23,6 +23,7 @@ from models.quantity_series import (
     apply_corrections,
     assign_series,
     normalise_counted,
+    quantity_key,
     series_frame,
     series_summary,
 )
@@ -232,3 +233,64 @@ def test_durations_and_pronoun_scopes() -> None:
     by_value = dict(zip(assigned["value"], assigned["series"], strict=True))
     assert by_value[70.0] == ""  # a duration
     assert by_value[57.0] == by_value[56.0] == "OSCE|count|-|state"  # "its" scopes nothing
+
+
+def test_series_name_takes_the_wording_said_first_among_equally_common_ones() -> None:
+    first = make_speech("Only 70 Russian NGOs have consultative status with ECOSOC.")
+    second = make_speech(
+        "About 80 Russian non-governmental organisations have consultative status with ECOSOC.",
+        delivered_on=date(2021, 1, 1),
+    )
+    frame = quantities_frame([first, second])
+    names = assign_series(frame, {})["series_name"].tolist()
+    assert names == ["Russian NGOs with ECOSOC consultative status"] * 2
+    reversed_names = assign_series(frame.iloc[::-1].reset_index(drop=True), {})["series_name"]
+    expected = "Russian non-governmental organisations with ECOSOC consultative status"
+    assert reversed_names.tolist() == [expected] * 2
+
+
+def test_series_summary_has_one_row_per_series_in_series_order() -> None:
+    speeches = [
+        make_speech("NATO has 30 members today.", delivered_on=date(2019, 3, 1), country="Norway"),
+        make_speech("We met 12 NGOs.", delivered_on=date(2019, 5, 1), country="Chile"),
+        make_speech("NATO has 29 members.", delivered_on=date(2019, 1, 10), country="Norway"),
+    ]
+    owners = {s.speech_id: s.country for s in speeches}
+    points = series_frame(assign_series(quantities_frame(speeches), {}, owners=owners))
+    shuffled = points.iloc[[2, 0, 1]].reset_index(drop=True)  # the summary sorts by series itself
+    summary = series_summary(shuffled)
+    assert summary["series"].tolist() == ["-|count|@Chile|ngo", "NATO|count|-|member"]
+    nato = summary.iloc[1]
+    assert nato["values"] == "2019-03-01: 30; 2019-01-10: 29"  # in the order of the points
+    assert (nato["n_speeches"], nato["n_changes"], nato["n_disagreements"]) == (2, 1, 2)
+    assert (nato["first_date"], nato["last_date"]) == (
+        pd.Timestamp("2019-01-10"),
+        pd.Timestamp("2019-03-01"),
+    )
+    assert summary["confirmed"].dtype == bool and not summary["confirmed"].any()
+    assert summary["n_speeches"].tolist() == [1, 2]
+    empty = series_summary(points.iloc[0:0])
+    assert empty.empty and list(empty.columns) == list(summary.columns)
+
+
+def test_corrections_of_several_figures_land_on_their_own_rows() -> None:
+    speech = make_speech(
+        "Only 70 Russian NGOs work with ECOSOC. NATO has 29 members. We met 12 NGOs."
+    )
+    frame = quantities_frame([speech])
+    keys = [
+        quantity_key(speech.speech_id, s, e)
+        for s, e in zip(frame["start"], frame["end"], strict=True)
+    ]
+    corrections = {
+        keys[0]: {"value": 71, "qualifier": "about"},
+        keys[1]: {"organisation": "OSCE", "series": "mine"},
+        keys[2]: {"dismissed": True},
+    }
+    corrected = apply_corrections(frame, corrections)
+    assert corrected["value"].tolist() == [71.0, 29.0]
+    assert corrected["qualifier"].tolist() == ["about", "exact"]
+    assert corrected["organisation"].tolist() == [ECOSOC, "OSCE"]
+    assert corrected["series_override"].tolist() == ["", "mine"]
+    assert corrected["corrected"].tolist() == [True, True]
+    assert corrected["value"].dtype == "float64"
