@@ -1,73 +1,105 @@
-"""Speeches in, speeches out: reading transcripts, parsing their metadata, storing them for good."""
+"""Speeches in, speeches out: reading transcripts, parsing their metadata, storing them for good.
 
-from corpus.archive import iter_archive
-from corpus.dates import find_date_in_text, parse_date
-from corpus.decode import decode_transcript, normalise_text
-from corpus.errors import (
-    CorpusError,
-    ImportTableError,
-    MetadataError,
-    SpeechNotFoundError,
-    StoreError,
-    TranscriptDecodeError,
-    UnreadableFileError,
-)
-from corpus.ingest import read_file, sniff_format
-from corpus.limits import DEFAULT_LIMITS, Limits
-from corpus.metadata import (
-    guess_language,
-    parse_document,
-    parse_filename,
-    parse_header,
-    parse_title,
-    parse_transcript,
-)
-from corpus.records import (
-    Document,
-    SearchHit,
-    Speech,
-    SpeechDate,
-    SpeechFields,
-    SpeechFilter,
-    count_words,
-    fingerprint,
-    speech_id_for,
-)
-from corpus.tables import (
-    TABLE_FIELDS,
-    Rejected,
-    TableReading,
-    default_mapping,
-    read_table,
-    speech_from_row,
-)
+The names below are loaded on first use, so that a process needing one part (the store behind a
+dashboard page, the figure extractor) does not load every reader (PDF, Word, Excel, HTML).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, for type checkers
+    from corpus.archive import iter_archive
+    from corpus.dates import find_date_in_text, parse_date
+    from corpus.decode import decode_transcript, normalise_text
+    from corpus.errors import (
+        CorpusError,
+        ImportTableError,
+        MetadataError,
+        SpeechNotFoundError,
+        StoreError,
+        TranscriptDecodeError,
+        UnreadableFileError,
+    )
+    from corpus.ingest import read_file, sniff_format
+    from corpus.limits import DEFAULT_LIMITS, Limits
+    from corpus.metadata import (
+        guess_language,
+        parse_document,
+        parse_filename,
+        parse_header,
+        parse_title,
+        parse_transcript,
+    )
+    from corpus.records import (
+        Document,
+        SearchHit,
+        Speech,
+        SpeechDate,
+        SpeechFields,
+        SpeechFilter,
+        count_words,
+        fingerprint,
+        speech_id_for,
+    )
+    from corpus.tables import (
+        TABLE_FIELDS,
+        Rejected,
+        TableReading,
+        default_mapping,
+        read_table,
+        speech_from_row,
+    )
+
+_WHERE = {
+    "iter_archive": "corpus.archive",
+    "find_date_in_text": "corpus.dates",
+    "parse_date": "corpus.dates",
+    "decode_transcript": "corpus.decode",
+    "normalise_text": "corpus.decode",
+    "CorpusError": "corpus.errors",
+    "ImportTableError": "corpus.errors",
+    "MetadataError": "corpus.errors",
+    "SpeechNotFoundError": "corpus.errors",
+    "StoreError": "corpus.errors",
+    "TranscriptDecodeError": "corpus.errors",
+    "UnreadableFileError": "corpus.errors",
+    "read_file": "corpus.ingest",
+    "sniff_format": "corpus.ingest",
+    "DEFAULT_LIMITS": "corpus.limits",
+    "Limits": "corpus.limits",
+    "guess_language": "corpus.metadata",
+    "parse_document": "corpus.metadata",
+    "parse_filename": "corpus.metadata",
+    "parse_header": "corpus.metadata",
+    "parse_title": "corpus.metadata",
+    "parse_transcript": "corpus.metadata",
+    "Document": "corpus.records",
+    "SearchHit": "corpus.records",
+    "Speech": "corpus.records",
+    "SpeechDate": "corpus.records",
+    "SpeechFields": "corpus.records",
+    "SpeechFilter": "corpus.records",
+    "count_words": "corpus.records",
+    "fingerprint": "corpus.records",
+    "speech_id_for": "corpus.records",
+    "Rejected": "corpus.tables",
+    "TABLE_FIELDS": "corpus.tables",
+    "TableReading": "corpus.tables",
+    "default_mapping": "corpus.tables",
+    "read_table": "corpus.tables",
+    "speech_from_row": "corpus.tables",
+}
 
 __all__ = [
-    "DEFAULT_LIMITS",
-    "TABLE_FIELDS",
-    "Rejected",
-    "TableReading",
-    "default_mapping",
-    "read_table",
-    "speech_from_row",
     "CorpusError",
-    "Limits",
-    "decode_transcript",
-    "find_date_in_text",
-    "guess_language",
-    "parse_date",
-    "parse_document",
-    "parse_filename",
-    "parse_header",
-    "parse_title",
-    "parse_transcript",
-    "iter_archive",
-    "normalise_text",
-    "read_file",
-    "sniff_format",
+    "DEFAULT_LIMITS",
     "Document",
     "ImportTableError",
+    "Limits",
     "MetadataError",
+    "Rejected",
     "SearchHit",
     "Speech",
     "SpeechDate",
@@ -75,9 +107,37 @@ __all__ = [
     "SpeechFilter",
     "SpeechNotFoundError",
     "StoreError",
+    "TABLE_FIELDS",
+    "TableReading",
     "TranscriptDecodeError",
     "UnreadableFileError",
     "count_words",
+    "decode_transcript",
+    "default_mapping",
+    "find_date_in_text",
     "fingerprint",
+    "guess_language",
+    "iter_archive",
+    "normalise_text",
+    "parse_date",
+    "parse_document",
+    "parse_filename",
+    "parse_header",
+    "parse_title",
+    "parse_transcript",
+    "read_file",
+    "read_table",
+    "sniff_format",
+    "speech_from_row",
     "speech_id_for",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'corpus' has no attribute {name!r}")
+    return getattr(import_module(_WHERE[name]), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

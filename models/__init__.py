@@ -1,24 +1,55 @@
-"""Analyses of the corpus: TF-IDF themes, comparison, keyness, statistics and cited figures."""
+"""Analyses of the corpus: TF-IDF themes, comparison, keyness, statistics and cited figures.
 
-from models.errors import (
-    EmptyVocabularyError,
-    ModelError,
-    NotEnoughTextError,
-    SelectionError,
-    UnknownThemeError,
-)
-from models.export import safe_cell, to_csv_bytes, to_excel_bytes
-from models.topic_store import (
-    ThemeModelState,
-    current_themes,
-    score_new,
-    set_label,
-    stored_themes,
-    theme_mix,
-    themes_over_time,
-)
-from models.topics import TopicModel
-from models.vectorize import as_texts
+The names below are loaded on first use, so that importing one analysis (the figure extractor in
+its worker processes, the first dashboard page) does not load every other one, scikit-learn
+included.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, for type checkers
+    from models.errors import (
+        EmptyVocabularyError,
+        ModelError,
+        NotEnoughTextError,
+        SelectionError,
+        UnknownThemeError,
+    )
+    from models.export import safe_cell, to_csv_bytes, to_excel_bytes
+    from models.topic_store import (
+        ThemeModelState,
+        current_themes,
+        score_new,
+        set_label,
+        stored_themes,
+        theme_mix,
+        themes_over_time,
+    )
+    from models.topics import TopicModel
+    from models.vectorize import as_texts
+
+_WHERE = {
+    "EmptyVocabularyError": "models.errors",
+    "ModelError": "models.errors",
+    "NotEnoughTextError": "models.errors",
+    "SelectionError": "models.errors",
+    "UnknownThemeError": "models.errors",
+    "safe_cell": "models.export",
+    "to_csv_bytes": "models.export",
+    "to_excel_bytes": "models.export",
+    "ThemeModelState": "models.topic_store",
+    "current_themes": "models.topic_store",
+    "score_new": "models.topic_store",
+    "set_label": "models.topic_store",
+    "stored_themes": "models.topic_store",
+    "theme_mix": "models.topic_store",
+    "themes_over_time": "models.topic_store",
+    "TopicModel": "models.topics",
+    "as_texts": "models.vectorize",
+}
 
 __all__ = [
     "EmptyVocabularyError",
@@ -39,3 +70,13 @@ __all__ = [
     "to_csv_bytes",
     "to_excel_bytes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'models' has no attribute {name!r}")
+    return getattr(import_module(_WHERE[name]), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corpus import SpeechFilter
+from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models.errors import ModelError, UnknownThemeError
 from models.topic_quality import match_topics

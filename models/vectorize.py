@@ -25,7 +25,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from corpus import Speech
+from corpus.records import Speech
 from models.errors import EmptyVocabularyError
 
 MIN_PASSAGE_WORDS = 40
