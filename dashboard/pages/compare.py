@@ -90,6 +90,13 @@ else:
 
 with reported_errors():
     result = compare(a, b)
+comparison_key = (
+    a.name,
+    b.name,
+    state.filter_key(a.flt),
+    state.filter_key(b.flt),
+    *state.background_ready(),
+)
 show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
 
 st.subheader("Theme shares")
@@ -97,7 +104,11 @@ if result.themes.message:
     st.info(result.themes.message, icon=":material/info:")
 else:
     show_figure(
-        side_by_side_figure(result.themes.frame, label_a="A", label_b="B"),
+        state.memo(
+            "compare_themes_chart",
+            comparison_key,
+            lambda: side_by_side_figure(result.themes.frame, label_a="A", label_b="B"),
+        ),
         key="compare_themes_chart",
     )
     show_table(result.themes.frame, key="compare_themes", file_name="theme-shares.csv")
@@ -107,7 +118,12 @@ if result.keyness.message:
     st.info(result.keyness.message, icon=":material/info:")
 else:
     show_figure(
-        keyness_figure(result.keyness.frame, label_a="A", label_b="B"), key="compare_keyness_chart"
+        state.memo(
+            "compare_keyness_chart",
+            comparison_key,
+            lambda: keyness_figure(result.keyness.frame, label_a="A", label_b="B"),
+        ),
+        key="compare_keyness_chart",
     )
     show_table(result.keyness.frame, key="compare_keyness", file_name="keyness.csv")
 

@@ -96,10 +96,14 @@ def comparisons() -> None:
         if terms.message:
             st.info(terms.message, icon=":material/info:")
         else:
-            show_figure(
-                terms_bar_figure(terms.frame.head(15), title="Terms this speech uses far more"),
-                key="speech_terms_chart",
+            chart = state.memo(
+                "speech_terms_chart",
+                (speech_id, state.filter_key(flt), *state.background_ready()),
+                lambda: terms_bar_figure(
+                    terms.frame.head(15), title="Terms this speech uses far more"
+                ),
             )
+            show_figure(chart, key="speech_terms_chart")
             show_table(
                 terms.frame, key="speech_terms", file_name=f"distinctive-terms-{speech_id}.csv"
             )
@@ -108,7 +112,10 @@ def comparisons() -> None:
         if themes.message:
             st.info(themes.message, icon=":material/info:")
         else:
-            show_figure(theme_mix_figure(themes.frame), key="speech_themes_chart")
+            mix_chart = state.memo(
+                "speech_mix_chart", (speech_id,), lambda: theme_mix_figure(themes.frame)
+            )
+            show_figure(mix_chart, key="speech_themes_chart")
             show_table(themes.frame, key="speech_themes", file_name=f"themes-{speech_id}.csv")
     st.markdown("**Nearest speeches**")
     if nearest.message:

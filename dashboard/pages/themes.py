@@ -98,7 +98,11 @@ if not wide.empty:
     theme_ids = sorted(found.theme_ids)
     heat = wide[theme_ids].rename(index=names)
     show_figure(
-        theme_heatmap_figure(heat, labels=[found.labels[t] for t in theme_ids]),
+        state.memo(
+            "themes_heatmap",
+            (state.filter_key(flt),),
+            lambda: theme_heatmap_figure(heat, labels=[fitted.labels[t] for t in theme_ids]),
+        ),
         key="themes_heatmap",
     )
     if len(catalogue) > MAX_HEATMAP_SPEECHES:
