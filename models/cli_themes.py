@@ -13,7 +13,6 @@ from typing import TextIO
 
 from corpus.store import CorpusStore
 from models.cli_output import FORMATS, frame_records, write_frame, write_json
-from models.topic_store import current_themes, set_label
 
 __all__ = ["register", "run_label", "run_themes"]
 
@@ -53,6 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Print the themes (and, in JSON, every speech's mix)."""
+    from models.topic_store import current_themes  # scikit-learn: a slow import every command paid
+
     state = current_themes(store, n_topics=args.topics, refit=args.refit)
     themes = state.themes()
     if args.format == "json":
@@ -79,6 +80,8 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
 
 def run_label(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Store a user's label for a theme."""
+    from models.topic_store import set_label
+
     set_label(store, args.theme, args.label)
     if args.label.strip():
         out.write(f'Theme {args.theme} is now labelled "{args.label.strip()}".\n')
