@@ -12,8 +12,11 @@ Example:
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -25,7 +28,8 @@ from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.metadata import parse_document
 from corpus.records import Document, Speech, SpeechFields
 from corpus.store import CorpusStore
-from corpus.tables import Rejected, TableReading, read_table, speech_from_row
+from corpus.table_formats import Record
+from corpus.tables import Rejected, TableReading, read_table, row_document, speech_from_row
 
 logger = logging.getLogger(__name__)
 
@@ -206,15 +210,78 @@ def _table_rows(
     reading: TableReading, *, overrides: SpeechFields
 ) -> Iterator[Prepared | FileReport]:
     for row in reading.rows():
-        if isinstance(row, Rejected):
-            yield _rejected(row.source_name, row.reason)
-            continue
-        try:
-            speech = speech_from_row(row, overrides=overrides)
-        except CorpusError as err:
-            yield _rejected(row.source_name, err)
-            continue
-        yield Prepared(file=row.source_name, speech=speech, warnings=row.warnings)
+        yield _prepared_row(row, overrides)
+
+
+def _prepared_row(row: Document | Rejected, overrides: SpeechFields) -> Prepared | FileReport:
+    if isinstance(row, Rejected):
+        return _rejected(row.source_name, row.reason)
+    try:
+        speech = speech_from_row(row, overrides=overrides)
+    except CorpusError as err:
+        return _rejected(row.source_name, err)
+    return Prepared(file=row.source_name, speech=speech, warnings=row.warnings)
+
+
+# Rows handed to a worker at a time, and the rows of a table below which one process is quicker
+# than starting workers.
+_CHUNK_ROWS = 100
+PARALLEL_MIN_ROWS = 1_000
+# fresh interpreters: the fork server of the upload readers runs at a lower priority
+_POOL_CONTEXT = multiprocessing.get_context("spawn")
+
+
+def _prepare_chunk(
+    name: str,
+    chunk: list[tuple[int, Record]],
+    by_field: dict[str, list[str]],
+    overrides: SpeechFields,
+) -> list[Prepared | FileReport]:
+    """Turn numbered records into prepared speeches (run in a worker process)."""
+    return [
+        _prepared_row(row_document(name, number, record, by_field), overrides)
+        for number, record in chunk
+    ]
+
+
+def _chunks(records: Iterator[tuple[int, Record]]) -> Iterator[list[tuple[int, Record]]]:
+    chunk: list[tuple[int, Record]] = []
+    for item in records:
+        chunk.append(item)
+        if len(chunk) >= _CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _table_rows_parallel(
+    reading: TableReading, *, overrides: SpeechFields, workers: int
+) -> Iterator[Prepared | FileReport]:
+    """As `_table_rows`, with rows cleaned, counted and hashed on `workers` processes, in order.
+
+    At most a few chunks per worker are in flight, so memory stays bounded on any table size.
+    """
+    by_field = reading.fields()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_POOL_CONTEXT) as pool:
+        pending: deque[Future[list[Prepared | FileReport]]] = deque()
+        for chunk in _chunks(reading.records()):
+            pending.append(pool.submit(_prepare_chunk, reading.name, chunk, by_field, overrides))
+            if len(pending) >= 4 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _workers_for(reading: TableReading) -> int:
+    """Return how many processes should prepare the rows of a table (1: this one alone)."""
+    if multiprocessing.current_process().daemon:  # an upload reader may not start processes
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 4) if cores > 1 and (reading.n_rows or 0) >= PARALLEL_MIN_ROWS else 1
 
 
 def store_prepared(
@@ -349,5 +416,15 @@ def import_table(
     overrides: SpeechFields = SpeechFields(),
     progress: Callable[[int], None] | None = None,
 ) -> list[FileReport]:
-    """Import every row of a table of speeches opened with `read_table`; one report per row."""
-    return store_prepared(store, _table_rows(reading, overrides=overrides), progress=progress)
+    """Import every row of a table of speeches opened with `read_table`; one report per row.
+
+    Rows of a large table are cleaned, counted and hashed on every core while this process
+    stores them; the reports come in the order of the rows either way.
+    """
+    workers = _workers_for(reading)
+    rows = (
+        _table_rows_parallel(reading, overrides=overrides, workers=workers)
+        if workers > 1
+        else _table_rows(reading, overrides=overrides)
+    )
+    return store_prepared(store, rows, progress=progress)

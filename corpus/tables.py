@@ -130,11 +130,24 @@ class TableReading:
         Raises:
             UnreadableFileError: the file turns out damaged part way through.
         """
+        by_field = self.fields()
+        for number, record in self.records():
+            yield row_document(self.name, number, record, by_field)
+
+    def fields(self) -> dict[str, list[str]]:
+        """Return the columns that feed each speech field, in order of preference."""
         by_field: dict[str, list[str]] = {}
         for column, field_name in self.mapping.items():
             by_field.setdefault(field_name, []).append(column)
-        for number, record in enumerate(self._table.records(tuple(self.mapping)), start=1):
-            yield _row(self.name, number, record, by_field)
+        return by_field
+
+    def records(self) -> Iterator[tuple[int, Record]]:
+        """Yield each row as read, numbered from 1, for `row_document` (maybe in other processes).
+
+        Raises:
+            UnreadableFileError: the file turns out damaged part way through.
+        """
+        yield from enumerate(self._table.records(tuple(self.mapping)), start=1)
 
 
 def default_mapping(columns: Sequence[str]) -> dict[str, str]:
@@ -293,7 +306,7 @@ class _RowProblem(Exception):
     """A cell that cannot feed its field, so its row is rejected."""
 
 
-def _row(
+def row_document(
     name: str, number: int, record: Record, by_field: dict[str, list[str]]
 ) -> Document | Rejected:
     """Turn one record (column -> cell) into a `Document`, or a `Rejected` saying why not."""

@@ -1,0 +1,60 @@
+"""A large table's rows are prepared on several processes: the same speeches, reports and order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus import importer
+from corpus.importer import import_table
+from corpus.store import CorpusStore
+from corpus.tables import read_table
+
+
+def _table(path: Path) -> Path:
+    rows = []
+    for i in range(23):
+        rows.append(
+            {
+                "title": f"Statement {i} on water",
+                "speaker": f"Delegate {i % 4}",
+                "date": f"2019-03-{i % 28 + 1:02d}",
+                "text": f"Statement {i}.  Rivers\u00a0and  aquifers need treaties. " * (i + 3),
+            }
+        )
+    rows[5]["text"] = ""  # rejected: no text
+    rows[9]["date"] = "3019-01-01"  # rejected: in the future
+    rows[12]["text"] = rows[11]["text"]  # a duplicate of the row before
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    return path
+
+
+def _import(db: Path, table: Path) -> tuple[list[tuple[str, str, str, str]], list[dict]]:
+    store = CorpusStore(str(db), seed=False)
+    try:
+        reports = import_table(store, read_table("speeches.jsonl", table))
+        catalogue = store.catalogue().drop(columns=["added_at"])
+        return (
+            [(r.file, r.status, r.speech_id, r.reason) for r in reports],
+            catalogue.to_dict("records"),
+        )
+    finally:
+        store.dispose()
+
+
+def test_parallel_preparation_gives_what_one_process_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = _table(tmp_path / "speeches.jsonl")
+    serial = _import(tmp_path / "serial.sqlite", table)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(importer, "_CHUNK_ROWS", 4)  # several chunks, out of step with workers
+    if importer._workers_for(read_table("speeches.jsonl", table)) < 2:
+        pytest.skip("one core here: tables are prepared in one process")
+    parallel = _import(tmp_path / "parallel.sqlite", table)
+    assert parallel == serial
+    statuses = [status for _, status, _, _ in serial[0]]
+    assert statuses.count("added") == 20 and statuses.count("duplicate") == 1
+    assert statuses.count("rejected") == 3  # no text, a future date, the line that is not JSON
