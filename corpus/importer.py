@@ -16,7 +16,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,7 @@ from corpus.ingest import iter_archive, read_file, sniff_format
 from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.metadata import parse_document
 from corpus.records import Document, Speech, SpeechFields
-from corpus.store import CorpusStore
+from corpus.store import AddResult, CorpusStore
 from corpus.table_formats import Record
 from corpus.tables import Rejected, TableReading, read_table, row_document, speech_from_row
 
@@ -290,15 +290,20 @@ def store_prepared(
     *,
     progress: Callable[[int], None] | None = None,
     batch_size: int = 500,
+    writers: int = 1,
 ) -> list[FileReport]:
-    """Store prepared speeches (in batches, each speech complete or absent) and report on each."""
+    """Store prepared speeches (in batches, each speech complete or absent) and report on each.
+
+    With `writers` above 1, that many batches are written at once on their own connections (a
+    PostgreSQL server then works on several cores); reports keep the order of `items`.
+    """
     reports: list[FileReport] = []
     batch: list[Prepared] = []
     slots: list[int] = []
+    pending: deque[tuple[list[int], list[Prepared], Future[list[AddResult]]]] = deque()
 
-    def flush() -> None:
-        results = store.add_many(p.speech for p in batch)
-        for slot, prepared, result in zip(slots, batch, results, strict=True):
+    def settle(slots: list[int], batch: list[Prepared], future: Future[list[AddResult]]) -> None:
+        for slot, prepared, result in zip(slots, batch, future.result(), strict=True):
             duplicate = result.status == "duplicate"
             reports[slot] = FileReport(
                 file=prepared.file,
@@ -312,22 +317,37 @@ def store_prepared(
             )
         if progress is not None:
             progress(len(batch))
-        batch.clear()
-        slots.clear()
 
-    for item in items:
-        if isinstance(item, FileReport):
-            reports.append(item)
-            if progress is not None:
-                progress(1)
-            continue
-        slots.append(len(reports))
-        reports.append(FileReport(file=item.file, status="rejected", reason="not stored"))
-        batch.append(item)
-        if len(batch) >= batch_size:
+    with ThreadPoolExecutor(max_workers=max(1, writers)) as pool:
+
+        def flush() -> None:
+            speeches = [p.speech for p in batch]
+            if writers > 1:
+                future = pool.submit(store.add_many, speeches)
+            else:  # written here, on this thread's connection
+                future = Future()
+                future.set_result(store.add_many(speeches))
+            pending.append((list(slots), list(batch), future))
+            batch.clear()
+            slots.clear()
+            while len(pending) >= max(1, writers):
+                settle(*pending.popleft())
+
+        for item in items:
+            if isinstance(item, FileReport):
+                reports.append(item)
+                if progress is not None:
+                    progress(1)
+                continue
+            slots.append(len(reports))
+            reports.append(FileReport(file=item.file, status="rejected", reason="not stored"))
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
+        while pending:
+            settle(*pending.popleft())
     return reports
 
 
@@ -427,4 +447,6 @@ def import_table(
         if workers > 1
         else _table_rows(reading, overrides=overrides)
     )
-    return store_prepared(store, rows, progress=progress)
+    # SQLite takes one writer at a time; a PostgreSQL server indexes each writer's rows on a core
+    writers = workers if store.dialect == "postgresql" else 1
+    return store_prepared(store, rows, progress=progress, writers=writers)

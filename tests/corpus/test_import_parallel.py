@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from corpus import importer
-from corpus.importer import import_table
+from corpus.importer import import_table, store_prepared
+from corpus.records import SpeechFields
 from corpus.store import CorpusStore
 from corpus.tables import read_table
 
@@ -58,3 +59,24 @@ def test_parallel_preparation_gives_what_one_process_gives(
     statuses = [status for _, status, _, _ in serial[0]]
     assert statuses.count("added") == 20 and statuses.count("duplicate") == 1
     assert statuses.count("rejected") == 3  # no text, a future date, the line that is not JSON
+
+
+def test_several_writers_store_every_batch_once_in_row_order(
+    store_url: str, tmp_path: Path
+) -> None:
+    table = _table(tmp_path / "speeches.jsonl")
+    prepared = list(
+        importer._table_rows(read_table("speeches.jsonl", table), overrides=SpeechFields())
+    )
+    store = CorpusStore(store_url, seed=False)
+    try:
+        reports = store_prepared(store, prepared, batch_size=3, writers=3)
+        stored = set(store.catalogue()["speech_id"])
+    finally:
+        store.dispose()
+    files = [r.file for r in reports]
+    assert files == [p.file for p in prepared]  # one report per row, in row order
+    added = [r.speech_id for r in reports if r.status == "added"]
+    assert len(added) == 20 and set(added) == stored
+    duplicate = [r for r in reports if r.status == "duplicate"]
+    assert len(duplicate) == 1 and duplicate[0].speech_id in stored
