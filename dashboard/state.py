@@ -175,7 +175,8 @@ def _selection(url: str, version: int, key: FilterKey) -> str:
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+# the texts of a large corpus weigh hundreds of MB: keep those of a few selections only
+@st.cache_resource(show_spinner=False, max_entries=3)
 def _texts_of(url: str, selection: str, _key: FilterKey) -> pd.Series:
     return _store_for(url).texts(filter_from_key(_key))
 
@@ -562,7 +563,7 @@ def speech_organisations(speech_id: str) -> pd.DataFrame:
     return _speech_organisations(key.url, key.version, speech_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _themes(url: str, version: int) -> ThemeModelState | None:
     return stored_themes(_store_for(url))
 
