@@ -14,7 +14,7 @@ from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.figure_review import review_tools
 from dashboard.figure_tables import figure_table
 
-MAX_CHARTS = 4  # series charted when the page opens; users add more in the picker
+MAX_CHARTS = 2  # series charted when the page opens; users add more in the picker
 MAX_SERIES_OPTIONS = 300
 MAX_ROWS = 500  # rows drawn in a table; its CSV download has every row
 
