@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -436,13 +437,18 @@ class FiguresView:
         figures: the figures of the selected speeches (columns as `CorpusFigures.figures`).
         points: the series points of the selected speeches.
         summary: the series those points belong to, by descending number of speeches.
-        by_series: the points of each series, by series id.
+        rows_of_series: the row numbers in `points` of each series, by series id.
     """
 
     figures: pd.DataFrame
     points: pd.DataFrame
     summary: pd.DataFrame
-    by_series: dict[str, pd.DataFrame]
+    rows_of_series: dict[str, np.ndarray]
+
+    def series_points(self, series_id: str) -> pd.DataFrame:
+        """Return the points of one series (empty when it has none in the selection)."""
+        rows = self.rows_of_series.get(series_id)
+        return self.points.iloc[rows] if rows is not None else self.points.iloc[:0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -453,8 +459,9 @@ def _figures_view(
     wanted = set(ids)
     figures = _found.figures[_found.figures["speech_id"].isin(wanted)].reset_index(drop=True)
     points, summary = in_selection(_found.points, _found.summary, ids)
-    by_series = {str(name): part for name, part in points.groupby("series", sort=False)}
-    return FiguresView(figures, points, summary, by_series)
+    # row numbers only: a frame per series would take seconds on tens of thousands of series
+    rows = {str(name): idx for name, idx in points.groupby("series", sort=False).indices.items()}
+    return FiguresView(figures, points, summary, rows)
 
 
 def figures_view(flt: SpeechFilter) -> FiguresView | None:
@@ -481,12 +488,12 @@ def _series_chart(
 def series_chart(flt: SpeechFilter, series_id: str, *, title: str) -> go.Figure | None:
     """Return the chart of one series within the selection (shared: read-only), if it has points."""
     view = figures_view(flt)
-    if view is None or series_id not in view.by_series:
+    if view is None or series_id not in view.rows_of_series:
         return None
     key = corpus_key()
     return _series_chart(
         key.url, key.version, updating("figures"), filter_key(flt), series_id, title,
-        view.by_series[series_id],
+        view.series_points(series_id),
     )  # fmt: skip
 
 
