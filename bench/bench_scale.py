@@ -34,7 +34,6 @@ import tempfile
 import threading
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,19 +149,9 @@ def fresh_database(backend: str, folder: Path, size: int) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / f'corpus-{size}.sqlite'}"
         return
-    import psycopg
-    from sqlalchemy.engine import make_url
+    from tests.conftest import fresh_pg_database
 
-    url = make_url(pg_admin_url())
-    name = f"speechtrack_bench_{uuid.uuid4().hex[:12]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from fresh_pg_database(pg_admin_url(), prefix="speechtrack_bench")
 
 
 def write_table(path: Path, size: int) -> int:

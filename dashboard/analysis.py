@@ -81,7 +81,7 @@ def speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outc
     Both compare the speech with the other speeches the filter selects. Kept until the corpus
     changes.
     """
-    key = (speech_id, state.filter_key(flt), *state.background_ready())
+    key = (speech_id, state.filter_key(flt), state.corpus_counts() is not None)
     return state.memo("speech", key, lambda: _speech_comparisons(speech_id, flt))
 
 

@@ -70,10 +70,20 @@ def side(name: str, flt: SpeechFilter) -> Side:
     return Side(name, flt, tuple(state.catalogue(flt)["speech_id"]))
 
 
+def comparison_key(a: Side, b: Side) -> tuple:
+    """Return what a comparison depends on besides the corpus version (for `state.memo`)."""
+    return (
+        a.name,
+        b.name,
+        state.filter_key(a.flt),
+        state.filter_key(b.flt),
+        *state.background_ready(),
+    )
+
+
 def compare(a: Side, b: Side) -> Comparison:
     """Return every table of the comparison of A with B (kept until the corpus changes)."""
-    key = (a.name, b.name, state.filter_key(a.flt), state.filter_key(b.flt))
-    return state.memo("compare", key + state.background_ready(), lambda: _compare(a, b))
+    return state.memo("compare", comparison_key(a, b), lambda: _compare(a, b))
 
 
 def _compare(a: Side, b: Side) -> Comparison:

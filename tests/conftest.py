@@ -39,11 +39,16 @@ def make_speech(text: str, **fields: object) -> Speech:
 
 
 def _fresh_pg_url() -> Iterator[str]:
+    yield from fresh_pg_database(PG_URL)
+
+
+def fresh_pg_database(server_url: str, *, prefix: str = "speechtrack_test") -> Iterator[str]:
+    """Yield the URL of a new database on the PostgreSQL server at `server_url`; drop it after."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    url = make_url(PG_URL)
-    name = f"speechtrack_test_{uuid.uuid4().hex[:12]}"
+    url = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import keyness_figure, side_by_side_figure
-from dashboard.comparison import compare, narrowed, side
+from dashboard.comparison import compare, comparison_key, narrowed, side
 from dashboard.controls import (
     refresh_when_ready,
     reported_errors,
@@ -90,13 +90,7 @@ else:
 
 with reported_errors():
     result = compare(a, b)
-comparison_key = (
-    a.name,
-    b.name,
-    state.filter_key(a.flt),
-    state.filter_key(b.flt),
-    *state.background_ready(),
-)
+memo_key = comparison_key(a, b)
 show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
 
 st.subheader("Theme shares")
@@ -106,7 +100,7 @@ else:
     show_figure(
         state.memo(
             "compare_themes_chart",
-            comparison_key,
+            memo_key,
             lambda: side_by_side_figure(result.themes.frame, label_a="A", label_b="B"),
         ),
         key="compare_themes_chart",
@@ -120,7 +114,7 @@ else:
     show_figure(
         state.memo(
             "compare_keyness_chart",
-            comparison_key,
+            memo_key,
             lambda: keyness_figure(result.keyness.frame, label_a="A", label_b="B"),
         ),
         key="compare_keyness_chart",

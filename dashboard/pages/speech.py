@@ -98,7 +98,7 @@ def comparisons() -> None:
         else:
             chart = state.memo(
                 "speech_terms_chart",
-                (speech_id, state.filter_key(flt), *state.background_ready()),
+                (speech_id, state.filter_key(flt)),  # drawn once the terms are counted
                 lambda: terms_bar_figure(
                     terms.frame.head(15), title="Terms this speech uses far more"
                 ),
