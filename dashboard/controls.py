@@ -45,7 +45,19 @@ def shared_filters() -> SpeechFilter:
     """Draw the sidebar filters (speaker, place, date range, text) and return the filter.
 
     The values are kept in the URL: ?speaker=...&place=...&from=YYYY-MM-DD&to=...&q=...
+    A corpus of one speech has nothing to filter: the sidebar says when the filters appear.
     """
+    if len(state.catalogue()) < 2:
+        # nothing to narrow down yet; the widgets would only slow the very first page
+        with st.sidebar:
+            st.subheader("Filters")
+            st.caption(
+                "Filters by speaker, place, dates and text appear here once the corpus holds "
+                "two speeches or more."
+            )
+        flt = SpeechFilter()
+        state.set_current_filter(flt)
+        return flt
     options = state.choices()
     span = state.date_range()
     with st.sidebar:

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.controls import reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
+from dashboard.literal import literal
 from dashboard.settings import APP_TITLE
 from dashboard.summaries import OVERVIEW_COLUMNS
 
@@ -36,54 +37,75 @@ cols[1].metric("Speakers", f"{catalogue['speaker'].nunique():,}")
 cols[2].metric("Words", f"{int(catalogue['n_words'].sum()):,}")
 cols[3].metric("Dates", first if first == last else f"{first} to {last}")
 
-if len(catalogue) == 1:
-    st.info(
-        "Only one speech so far. As speeches are added (Upload page), this page shows them on a "
-        "time line, counts them by year and speaker, and lists the latest additions.",
-        icon=":material/info:",
-    )
-
 summary = state.overview(flt)
 by_year, by_speaker, latest = summary["by_year"], summary["by_speaker"], summary["latest"]
-show_figure(summary["timeline"], key="overview_timeline")
-left, right = st.columns(2)
-with left:
-    show_figure(summary["year_figure"], key="overview_by_year")
-with right:
-    show_figure(summary["speaker_figure"], key="overview_by_speaker")
-
-st.subheader("Latest additions")
-show_table(latest, key="overview_latest", file_name="latest-speeches.csv")
-
-st.subheader("Speeches")
-listing = catalogue[OVERVIEW_COLUMNS]
-shown = listing.iloc[::-1].head(MAX_ROWS)
-st.caption(
-    "Select a row to open the speech in the reading view."
-    + (
-        f" The table lists the {MAX_ROWS:,} latest of {len(listing):,} speeches; the CSV has all."
-        if len(listing) > MAX_ROWS
-        else ""
+if len(catalogue) == 1:
+    # a chart of one point says nothing the metrics above do not (and costs the browser its
+    # charting library on the very first page)
+    st.info(
+        "Only one speech so far. As speeches are added (Upload page), this page shows them on a "
+        "time line, counts them by year and speaker, and lists the latest additions."
+        if total == 1
+        else "One speech matches the filters; the time line and the counts by year and speaker "
+        "are drawn when two or more match.",
+        icon=":material/info:",
     )
-)
-event = st.dataframe(
-    shown,
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="single-row",
-    key="overview_speeches",
-    height=min(600, 38 + 35 * len(shown)),
-)
-picked = event.selection.rows if event is not None else []
-if picked:
-    speech_id = str(shown.iloc[picked[0]]["speech_id"])
-    state.set_last_speech(speech_id)
+else:
+    show_figure(summary["timeline"], key="overview_timeline")
+    left, right = st.columns(2)
+    with left:
+        show_figure(summary["year_figure"], key="overview_by_year")
+    with right:
+        show_figure(summary["speaker_figure"], key="overview_by_speaker")
+
+listing = catalogue[OVERVIEW_COLUMNS]
+if len(listing) == 1:
+    # one speech: a line about it and the way to read it, rather than two tables of one row
+    only = listing.iloc[0]
+    st.subheader("The speech")
+    st.markdown(f"**{literal(only['title']) or 'Untitled speech'}**")
+    st.caption(
+        literal(" · ".join(str(v) for v in (only["speaker"], only["place"], only["date_iso"]) if v))
+    )
     st.page_link(
         "dashboard/pages/speech.py",
-        label="Open the selected speech",
+        label="Read it, with its figures and distinctive terms",
         icon=":material/article:",
-        query_params={"speech": speech_id},
+        query_params={"speech": str(only["speech_id"])},
     )
+else:
+    st.subheader("Latest additions")
+    show_table(latest, key="overview_latest", file_name="latest-speeches.csv")
+
+    st.subheader("Speeches")
+    shown = listing.iloc[::-1].head(MAX_ROWS)
+    st.caption(
+        "Select a row to open the speech in the reading view."
+        + (
+            f" The table lists the {MAX_ROWS:,} latest of {len(listing):,} speeches; "
+            "the CSV has all."
+            if len(listing) > MAX_ROWS
+            else ""
+        )
+    )
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview_speeches",
+        height=min(600, 38 + 35 * len(shown)),
+    )
+    picked = event.selection.rows if event is not None else []
+    if picked:
+        speech_id = str(shown.iloc[picked[0]]["speech_id"])
+        state.set_last_speech(speech_id)
+        st.page_link(
+            "dashboard/pages/speech.py",
+            label="Open the selected speech",
+            icon=":material/article:",
+            query_params={"speech": speech_id},
+        )
 
 c1, c2 = st.columns(2)
 with c1:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from corpus.store import CorpusStore
+from tests.conftest import make_speech
 
 PAGES = ["overview", "speech", "themes", "compare", "figures", "terms", "upload"]
 
@@ -65,13 +70,28 @@ def test_upload_confirm_store_and_see_it_everywhere(
     assert any(r"\<script\>" in s for s in subheaders)
 
 
-@pytest.mark.parametrize("speaker", ["Sergey Lavrov"])
-def test_filters_come_from_the_url(app: AppTest, speaker: str) -> None:
-    app.query_params["speaker"] = speaker
+def test_one_speech_has_no_filters_and_says_when_they_appear(app: AppTest) -> None:
     app.query_params["q"] = "nonexistentwordxyz"
     app.run()
     assert not app.exception
+    assert not app.sidebar.multiselect and not app.sidebar.text_input
+    assert "appear here once the corpus holds two speeches" in _texts(app)
+    assert app.metric[0].value == "1", "a filter in the URL changes nothing on one speech"
+    assert "The speech" in [s.value for s in app.main.subheader]
+
+
+@pytest.mark.parametrize("speaker", ["Sergey Lavrov"])
+def test_filters_come_from_the_url(app: AppTest, tmp_path: Path, speaker: str) -> None:
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add(make_speech("Rivers and glaciers need treaties.", speaker="Ana Ruiz"))
+    store.dispose()
+    app.query_params["speaker"] = speaker
+    app.run()
+    assert not app.exception
     assert app.multiselect(key="speaker").value == [speaker]
+    assert app.metric[0].value == "1" and "2 in the whole corpus" in app.metric[0].help
+
+    app.text_input(key="q").set_value("nonexistentwordxyz").run()
     assert "No speech matches the filters" in app.warning[0].value
 
 

@@ -94,11 +94,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db_path: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `streamlit run` on a free loopback port against `db_path`; return it once warm."""
+def start_server(
+    db_path: Path, log: Path, app: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `streamlit run` (the dashboard, or `app`) on a free loopback port against `db_path`.
+
+    Returns the process and its URL once the script has run once (warm).
+    """
     port = _free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(app or APP),
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
