@@ -514,4 +514,6 @@ def normalise_text(text: str) -> str:
     flood = _mark_flood()
     text = _MARK_CANDIDATE.sub(lambda m: flood.sub(r"\1", m.group()), text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _PARAGRAPH_BREAKS.sub("\n\n", text).strip("\n")
+    if "\n\n\n" in text:  # a plain search first: most texts have no such runs
+        text = _PARAGRAPH_BREAKS.sub("\n\n", text)
+    return text.strip("\n")

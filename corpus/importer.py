@@ -26,7 +26,7 @@ from corpus.guard import BudgetExceeded, run_guarded
 from corpus.ingest import iter_archive, read_file, sniff_format
 from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.metadata import parse_document
-from corpus.records import Document, Speech, SpeechFields
+from corpus.records import Document, Speech, SpeechFields, fingerprint
 from corpus.store import AddResult, CorpusStore
 from corpus.table_formats import Record
 from corpus.tables import Rejected, TableReading, read_table, row_document, speech_from_row
@@ -66,6 +66,9 @@ class Prepared:
     file: str
     speech: Speech
     warnings: tuple[str, ...] = ()
+    # `fingerprint(speech.text)` when it was made with the speech (in a worker), so that storing
+    # does not hash the text again
+    content_hash: str = ""
 
 
 def _rejected(name: str, err: CorpusError | str) -> FileReport:
@@ -216,11 +219,12 @@ def _table_rows(
 def _prepared_row(row: Document | Rejected, overrides: SpeechFields) -> Prepared | FileReport:
     if isinstance(row, Rejected):
         return _rejected(row.source_name, row.reason)
+    digest = fingerprint(row.text)
     try:
-        speech = speech_from_row(row, overrides=overrides)
+        speech = speech_from_row(row, overrides=overrides, content_hash=digest)
     except CorpusError as err:
         return _rejected(row.source_name, err)
-    return Prepared(file=row.source_name, speech=speech, warnings=row.warnings)
+    return Prepared(file=row.source_name, speech=speech, warnings=row.warnings, content_hash=digest)
 
 
 # Rows handed to a worker at a time, and the rows of a table below which one process is quicker
@@ -322,11 +326,12 @@ def store_prepared(
 
         def flush() -> None:
             speeches = [p.speech for p in batch]
+            hashes = [p.content_hash for p in batch]
             if writers > 1:
-                future = pool.submit(store.add_many, speeches)
+                future = pool.submit(store.add_many, speeches, content_hashes=hashes)
             else:  # written here, on this thread's connection
                 future = Future()
-                future.set_result(store.add_many(speeches))
+                future.set_result(store.add_many(speeches, content_hashes=hashes))
             pending.append((list(slots), list(batch), future))
             batch.clear()
             slots.clear()

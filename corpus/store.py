@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -319,14 +320,21 @@ class CorpusStore:
         """Store one speech in one transaction, or report the entry it duplicates."""
         return self.add_many([speech])[0]
 
-    def add_many(self, batch: Iterable[Speech]) -> list[AddResult]:
+    def add_many(
+        self, batch: Iterable[Speech], *, content_hashes: Iterable[str] | None = None
+    ) -> list[AddResult]:
         """Store speeches, each complete or not at all, in chunked transactions.
 
         A speech whose text (white space folded) is already stored is not stored again; its result
         names the existing entry. Duplicates within the batch are caught the same way.
+
+        Args:
+            batch: the speeches.
+            content_hashes: `fingerprint(speech.text)` of each speech, in the same order, when the
+                caller has them already (an empty string: not known); else they are computed here.
         """
         results: list[AddResult] = []
-        chunk: list[Speech] = []
+        chunk: list[tuple[Speech, str]] = []
 
         def flush() -> None:
             results.extend(
@@ -337,16 +345,18 @@ class CorpusStore:
             )
             chunk.clear()
 
-        for speech in batch:
-            chunk.append(speech)
+        known = itertools.repeat("") if content_hashes is None else content_hashes
+        for speech, digest in zip(batch, known, strict=content_hashes is not None):
+            chunk.append((speech, digest))
             if len(chunk) >= _BATCH:
                 flush()
         if chunk:
             flush()
         return results
 
-    def _add_chunk(self, conn: Connection, chunk: list[Speech]) -> list[AddResult]:
-        hashes = [fingerprint(s.text) for s in chunk]
+    def _add_chunk(self, conn: Connection, pairs: list[tuple[Speech, str]]) -> list[AddResult]:
+        chunk = [speech for speech, _ in pairs]
+        hashes = [digest or fingerprint(speech.text) for speech, digest in pairs]
         existing = dict(
             conn.execute(
                 select(speeches.c.content_hash, speeches.c.speech_id).where(

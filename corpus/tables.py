@@ -210,7 +210,9 @@ def read_table(
     return TableReading(name, table, _resolve_mapping(name, table.columns, mapping or {}))
 
 
-def speech_from_row(doc: Document, *, overrides: SpeechFields | None = None) -> Speech:
+def speech_from_row(
+    doc: Document, *, overrides: SpeechFields | None = None, content_hash: str = ""
+) -> Speech:
     """Make a speech from one table row; its metadata comes from its columns and the overrides.
 
     The text is not searched for a title, date or speaker: a table says what it knows in columns.
@@ -220,6 +222,7 @@ def speech_from_row(doc: Document, *, overrides: SpeechFields | None = None) -> 
     Args:
         doc: a row from `TableReading.rows()`.
         overrides: values the user set for every row; they win over the columns.
+        content_hash: `fingerprint(doc.text)` when the caller has it already (the id is its start).
 
     Raises:
         MetadataError: the row has no date, neither from a column nor from the overrides.
@@ -232,7 +235,7 @@ def speech_from_row(doc: Document, *, overrides: SpeechFields | None = None) -> 
             "(or --map COLUMN=year for years alone).",
         )
     return Speech(
-        speech_id=speech_id_for(doc.text),
+        speech_id=content_hash[:12] if content_hash else speech_id_for(doc.text),
         title=fields.title or _default_title(fields, fields.delivered, doc.source_name),
         speaker=fields.speaker,
         delivered_on=fields.delivered.on,
