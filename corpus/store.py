@@ -482,6 +482,14 @@ class CorpusStore:
         frame["date_iso"] = _iso_dates(frame["date"], frame["date_precision"])
         return frame[_CATALOGUE_COLUMNS].reset_index(drop=True)
 
+    def speech_ids(self, flt: SpeechFilter = SpeechFilter()) -> list[str]:
+        """Return the ids of the selected speeches, by date then id (a quick query: no metadata)."""
+        query = self._filtered(select(speeches.c.speech_id), flt).order_by(
+            speeches.c.delivered_on, speeches.c.speech_id
+        )
+        with self._read() as conn:
+            return [str(v) for v in conn.execute(query).scalars().all()]
+
     def texts(self, flt: SpeechFilter = SpeechFilter()) -> pd.Series:
         """Return the text of the selected speeches indexed by speech_id, by date then id."""
         query = self._filtered(select(speeches.c.speech_id, speeches.c.text), flt).order_by(

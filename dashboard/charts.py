@@ -13,8 +13,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.settings import WEBGL_POINTS
-
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour vision.
 OKABE_ITO = (
     "#E69F00",  # orange
@@ -31,8 +29,9 @@ OTHER_COLOUR = "#999999"
 YEAR_MS = 365.25 * 24 * 3600 * 1000
 # Speakers drawn as their own traces (with a legend entry); beyond this, one trace coloured per point.
 MAX_LEGEND_SPEAKERS = 12
-# Beyond this many speeches the time line shows their density instead of one point each.
-MAX_POINTS = 3_000
+# Beyond this many speeches the time line shows their density instead of one point each: more
+# points cannot be told apart, and a browser without a graphics card draws them slowly.
+MAX_POINTS = 1_000
 # Series with more points than this show the qualifier in the marker and the hover only.
 MAX_LABELLED_POINTS = 40
 
@@ -67,7 +66,6 @@ def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "")
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         hoverlabel={"namelength": -1},
-        template="plotly_white",
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
@@ -83,7 +81,6 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
     frame = catalogue.sort_values(["date", "speech_id"])
     if len(frame) > MAX_POINTS:
         return _timeline_density(frame)
-    scatter = go.Scattergl if len(frame) > WEBGL_POINTS else go.Scatter
     fig = go.Figure()
     hover = "%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{y:,} words<extra></extra>"
     speakers = frame["speaker"].drop_duplicates().tolist()
@@ -91,7 +88,7 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
         for speaker in speakers:
             part = frame[frame["speaker"] == speaker]
             fig.add_trace(
-                scatter(
+                go.Scatter(
                     x=part["date"],
                     y=part["n_words"],
                     mode="markers",
@@ -105,7 +102,7 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
         colours = frame["speaker"].map({s: color_for(s) for s in speakers})
         for colour, part in frame.groupby(colours, sort=True):
             fig.add_trace(
-                scatter(
+                go.Scatter(
                     x=part["date"].to_numpy(),
                     y=part["n_words"].to_numpy(),
                     mode="markers",

@@ -10,8 +10,6 @@ from corpus.settings import Settings
 
 # A table upload with more rows than this shows a progress bar while its speeches are stored.
 PROGRESS_ROWS = 50
-# The most speeches a chart draws as single points before it switches to WebGL markers.
-WEBGL_POINTS = 1_000
 APP_TITLE = "Speech tracker"
 
 

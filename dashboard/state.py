@@ -158,9 +158,17 @@ def current_filter() -> SpeechFilter:
 # -- cached tables ---------------------------------------------------------------------------
 
 
+_NO_FILTER: FilterKey = filter_key(SpeechFilter())
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _catalogue(url: str, version: int, key: FilterKey) -> pd.DataFrame:
-    return _store_for(url).catalogue(filter_from_key(key))
+    if key == _NO_FILTER:
+        return _store_for(url).catalogue()
+    # a selection: its ids from the store, its rows from the whole catalogue (cached)
+    whole = _catalogue(url, version, _NO_FILTER)
+    chosen = whole["speech_id"].isin(_store_for(url).speech_ids(filter_from_key(key)))
+    return whole[chosen].reset_index(drop=True)
 
 
 def catalogue(flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:

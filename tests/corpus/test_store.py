@@ -112,6 +112,23 @@ def test_find_filters_and_order(empty_store: CorpusStore) -> None:
     assert empty_store.count(SpeechFilter(speech_ids=frozenset({b.speech_id}))) == 1
 
 
+@pytest.mark.parametrize(
+    "flt",
+    [
+        SpeechFilter(),
+        SpeechFilter(speakers=frozenset({"Sergey Lavrov"})),
+        SpeechFilter(start=date(2019, 1, 1), end=date(2020, 12, 31)),
+        SpeechFilter(contains="consultative"),
+        SpeechFilter(contains="nothing-of-the-sort"),
+    ],
+)
+def test_speech_ids_are_the_catalogue_rows_in_order(
+    empty_store: CorpusStore, flt: SpeechFilter
+) -> None:
+    _three(empty_store)
+    assert empty_store.speech_ids(flt) == list(empty_store.catalogue(flt)["speech_id"])
+
+
 def test_catalogue_columns_and_precise_dates(empty_store: CorpusStore) -> None:
     _three(empty_store)
     frame = empty_store.catalogue()

@@ -117,3 +117,29 @@ def test_downloads_are_formula_safe_and_say_what_they_hold() -> None:
     assert book["About"]["B4"].value == "7"
     assert book["speeches"]["A2"].data_type == "s"
     assert book["speeches"]["A2"].value.startswith("'=")
+
+
+def test_a_selection_is_the_stores_own_catalogue_of_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from corpus.store import CorpusStore
+    from dashboard import state
+    from tests.conftest import make_speech
+
+    url = str(tmp_path / "corpus.sqlite")
+    store = CorpusStore(url)  # the seed and three more
+    for i, (speaker, day) in enumerate([("Ana Ruiz", 3), ("Bo Tax", 1), ("Ana Ruiz", 2)]):
+        store.add(
+            make_speech(f"Rivers and aquifers, statement {i}.", speaker=speaker,
+                        delivered_on=date(2021, 5, day), place="Geneva" if i else "Lima")
+        )  # fmt: skip
+    version = store.version()
+    for flt in (
+        SpeechFilter(),
+        SpeechFilter(speakers=frozenset({"Ana Ruiz"})),
+        SpeechFilter(places=frozenset({"Geneva"}), start=date(2021, 5, 2)),
+        SpeechFilter(contains="aquifers"),
+        SpeechFilter(contains="nowhere-to-be-found"),
+    ):
+        cached = state._catalogue(url, version, state.filter_key(flt))
+        # (a cached copy may hold the text columns as pandas strings)
+        pd.testing.assert_frame_equal(cached, store.catalogue(flt), check_dtype=False)
+    store.dispose()
