@@ -14,7 +14,8 @@ each as its own process, timing it and sampling the peak memory (RSS) of its pro
   4. starts `streamlit run` on that database and drives headless Chromium: each page opened once
      (cold: the first visit since the server started), the wait for background jobs, each page
      switched to through the sidebar three times (warm: the median), and one upload of a short
-     speech until the Overview counts it; the server's process tree is sampled throughout.
+     speech: read and shown for confirmation, then from the store button until the Overview
+     counts it; the server's process tree is sampled throughout.
 It prints one table per backend (step x size, seconds and MB) with the targets and how each step
 grows from the smallest to the largest size, flagging hot paths that grow faster than the corpus.
 PostgreSQL runs use SPEECHTRACK_BENCH_PG_URL, else SPEECHTRACK_TEST_PG_URL, and create (then drop)
@@ -275,15 +276,21 @@ def dashboard(browser, url: str, folder: Path, repeats: int, result: Result) -> 
                 warm[name].append(timed(partial(nav, page, name)))
         for name in PAGES:
             result.seconds[f"{name} (warm)"] = statistics.median(warm[name])
-        result.seconds["upload until Overview counts it"] = upload(page, folder)
+        shown, stored = upload(page, folder)
+        result.seconds["upload read, shown for confirmation"] = shown
+        result.seconds["stored until Overview counts it"] = stored
     finally:
         context.close()
         result.mb["dashboard server"] = memory.stop()
         stop_server(proc)
 
 
-def upload(page, folder: Path) -> float:  # type: ignore[no-untyped-def]
-    """Store one short speech through the Upload page; time it until the Overview counts it."""
+def upload(page, folder: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Upload one short speech through the Upload page and store it.
+
+    Returns the time until it is read and shown for confirmation (the user then checks its
+    metadata), and the time from the store button until the Overview counts it.
+    """
     count = page.get_by_test_id("stMetricValue").first  # Overview is the current page
     before = int(re.sub(r"\D", "", count.inner_text()))
     sample = folder / "scale-upload.txt"
@@ -293,15 +300,19 @@ def upload(page, folder: Path) -> float:  # type: ignore[no-untyped-def]
         encoding="utf-8",
     )
     nav(page, "Upload")
+    button = page.get_by_role("button", name="Store 1 speech(es)")
+
+    def read() -> None:
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(sample))
+        button.wait_for()
 
     def store() -> None:
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(sample))
-        page.get_by_role("button", name="Store 1 speech(es)").click()
+        button.click()
         page.get_by_text("1 added").wait_for()
         nav(page, "Overview")
         page.get_by_test_id("stMetricValue").first.get_by_text(f"{before + 1:,}").wait_for()
 
-    return timed(store)
+    return timed(read), timed(store)
 
 
 # -- one backend, one size ----------------------------------------------------------------------
@@ -335,7 +346,8 @@ def rows() -> list[tuple[str, str, str, bool]]:
     out += [(f"{name} (cold)", "s", "-", False) for name in PAGES]
     out.append(("background jobs done", "s", "-", False))
     out += [(f"{name} (warm)", "s", f"< {WARM_TARGET_S:.0f} s", True) for name in PAGES]
-    out.append(("upload until Overview counts it", "s", f"< {UPLOAD_TARGET_S:.0f} s", True))
+    out.append(("upload read, shown for confirmation", "s", "-", True))
+    out.append(("stored until Overview counts it", "s", f"< {UPLOAD_TARGET_S:.0f} s", True))
     out.append(("dashboard server", "MB", f"< {DASHBOARD_RSS_TARGET_MB:.0f} MB", False))
     return out
 
@@ -346,7 +358,7 @@ def _limit(step: str, size: int) -> tuple[float, str] | None:
         return (CLI_TARGETS[step], "s") if size >= FULL_SIZE else None
     if step.endswith("(warm)"):
         return WARM_TARGET_S, "s"
-    if step.startswith("upload"):
+    if step.startswith("stored"):
         return UPLOAD_TARGET_S, "s"
     if step == "dashboard server":
         return DASHBOARD_RSS_TARGET_MB, "MB"
