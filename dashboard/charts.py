@@ -72,6 +72,34 @@ def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "")
     return fig
 
 
+# Plotly draws a chart, measures what sticks out of its margins (tick labels, a legend, a colour
+# bar) and, when anything does, draws it all again: in a browser without a graphics card that
+# second drawing is a third of a page switch. Charts whose labels are known here get margins wide
+# enough for them and are drawn once; labels too long for that are left to Plotly.
+_CHAR_PX = 7.5  # a character of tick or legend text at the charts' font size, generously
+_MAX_LABEL_PX = 330
+
+
+def _text_px(labels: object) -> int:
+    return int(max((len(str(v)) for v in labels), default=0) * _CHAR_PX)  # type: ignore[attr-defined]
+
+
+def _fixed_margins(
+    fig: go.Figure, *, left: int = 70, right: int = 20, top: int = 50, bottom: int = 50
+) -> go.Figure:
+    """Give the chart margins that hold its labels, so that Plotly draws it once."""
+    fig.update_layout(margin={"l": left, "r": right, "t": top, "b": bottom, "autoexpand": False})
+    return fig
+
+
+def _labels_margin(fig: go.Figure, labels: object, **margins: int) -> go.Figure:
+    """Fixed margins with room on the left for category labels (left to Plotly when too long)."""
+    width = _text_px(labels)
+    if width > _MAX_LABEL_PX:
+        return fig
+    return _fixed_margins(fig, left=width + 16, **margins)
+
+
 def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
     """Each speech as a point on a real date axis, its length on y, coloured by speaker.
 
@@ -147,7 +175,9 @@ def _timeline_density(frame: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(type="date")
     title = f"Speeches by date and length ({len(frame):,} speeches; darker = more)"
-    return _layout(fig, title=title, x_title="date", y_title="words")
+    return _fixed_margins(
+        _layout(fig, title=title, x_title="date", y_title="words"), left=80, right=110
+    )
 
 
 def counts_by_year_figure(counts: pd.DataFrame) -> go.Figure:
@@ -205,7 +235,7 @@ def counts_by_speaker_figure(counts: pd.DataFrame, *, top: int = 20) -> go.Figur
     title = "Speeches per speaker" if len(counts) <= top else f"Speeches per speaker (top {top})"
     fig.update_yaxes(type="category")
     fig.update_layout(height=max(260, 26 * len(frame) + 140), bargap=0.3)
-    return _layout(fig, title=title, x_title="speeches")
+    return _labels_margin(_layout(fig, title=title, x_title="speeches"), fig.data[0].y)
 
 
 def terms_bar_figure(frame: pd.DataFrame, *, title: str, value: str = "g2") -> go.Figure:
@@ -228,7 +258,7 @@ def terms_bar_figure(frame: pd.DataFrame, *, title: str, value: str = "g2") -> g
         )
     )
     fig.update_yaxes(type="category")
-    return _layout(fig, title=title, x_title="log-likelihood (G2)")
+    return _labels_margin(_layout(fig, title=title, x_title="log-likelihood (G2)"), fig.data[0].y)
 
 
 def keyness_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
@@ -281,7 +311,15 @@ def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figu
         )
     fig.update_xaxes(type="date")
     fig.update_yaxes(tickformat=".0%")
-    return _layout(fig, title="Theme shares over time", x_title="period", y_title="share")
+    _layout(fig, title="Theme shares over time", x_title="period", y_title="share")
+    legend = _text_px(trace.name for trace in fig.data) + 50  # the line sample and a gap
+    if legend > _MAX_LABEL_PX:
+        return fig
+    # the legend in a column on the right: its width is known, whatever the chart's width
+    fig.update_layout(
+        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
+    )
+    return _fixed_margins(fig, right=legend + 20)
 
 
 def theme_mix_figure(frame: pd.DataFrame) -> go.Figure:
@@ -303,7 +341,9 @@ def theme_mix_figure(frame: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(type="category")
-    return _layout(fig, title="Theme mix", x_title="share of the speech")
+    return _labels_margin(
+        _layout(fig, title="Theme mix", x_title="share of the speech"), fig.data[0].y
+    )
 
 
 def theme_heatmap_figure(wide: pd.DataFrame, *, labels: list[str]) -> go.Figure:
@@ -327,8 +367,12 @@ def theme_heatmap_figure(wide: pd.DataFrame, *, labels: list[str]) -> go.Figure:
     )
     fig.update_layout(height=max(300, 22 * len(wide) + 160))
     fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_xaxes(type="category")
-    return _layout(fig, title="Theme shares per speech")
+    fig.update_xaxes(type="category", tickangle=-40)
+    _layout(fig, title="Theme shares per speech")
+    # theme labels slanted at 40 degrees below, the colour bar on the right
+    return _labels_margin(
+        fig, fig.data[0].y, right=100, bottom=int(_text_px(fig.data[0].x) * 0.65) + 30
+    )
 
 
 def side_by_side_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
