@@ -8,6 +8,7 @@ import no Streamlit.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -75,16 +76,29 @@ class BackgroundJob:
         self._process.start()
         sender.close()
         self._outcome: tuple[str, Any] | None = None
+        # page runs of several sessions poll the same job: one of them reads the result at a time
+        # (two readers of one pipe would each get half of a large result)
+        self._reading = threading.Lock()
 
     def done(self) -> bool:
-        """Return whether the result (or the error) has arrived."""
-        if self._outcome is None and self._receiver.poll():
-            try:
-                self._outcome = self._receiver.recv()
-            except EOFError:
-                self._outcome = ("error", RuntimeError("the background job stopped unexpectedly"))
-            self._receiver.close()
-            self._process.join(5)
+        """Return whether the result (or the error) has arrived (False while another run reads it)."""
+        if self._outcome is not None:
+            return True
+        if not self._reading.acquire(blocking=False):
+            return False
+        try:
+            if self._outcome is None and self._receiver.poll():
+                try:
+                    self._outcome = self._receiver.recv()
+                except (EOFError, OSError):
+                    self._outcome = (
+                        "error",
+                        RuntimeError("the background job stopped before it finished"),
+                    )
+                self._receiver.close()
+                self._process.join(5)
+        finally:
+            self._reading.release()
         return self._outcome is not None
 
     def result(self) -> Any:

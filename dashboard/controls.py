@@ -166,7 +166,11 @@ def refresh_when_ready(ready: Callable[[], bool], *, every: float = 5.0) -> None
 
     @st.fragment(run_every=every)
     def _poll() -> None:
-        if ready():
+        try:
+            finished = ready()
+        except (CorpusError, ModelError):
+            finished = True  # the page's own run says what went wrong
+        if finished:
             st.rerun()
 
     _poll()

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from corpus.access import check_password
+from corpus.errors import CorpusError
 from corpus.importer import prepare_upload
 from corpus.records import Speech, SpeechFilter
 from corpus.store import CorpusStore
@@ -36,6 +37,7 @@ from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
 from dashboard.summaries import counts_by_speaker, counts_by_year, latest_speeches
 from models.compare import TermCounts, keyness, nearest_speeches, update_term_counts
+from models.errors import ModelError
 from models.organisations import find_organisations
 from models.quantities import quantities_frame
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND
@@ -309,7 +311,16 @@ def _in_background(
     if job.done():
         for old in [k for k in jobs if k[:2] == (name, url) and k[2] != key]:
             jobs.pop(old)
-        return job.result()
+        try:
+            return job.result()
+        except (CorpusError, ModelError):
+            raise
+        except Exception as err:  # the job crashed: say so, and try again on the next run
+            jobs.pop((name, url, key), None)
+            raise ModelError(
+                f"Preparing the corpus {name} in the background failed ({err}); "
+                "reload the page to try again."
+            ) from err
     return _last_result(name, url, but=key) if stale else None
 
 

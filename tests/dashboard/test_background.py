@@ -66,3 +66,28 @@ def test_counts_come_from_the_background_then_new_speeches_are_counted_at_once(
     assert not state.updating("counts")
     assert "glaciers" in _terms(app)
     store.dispose()
+
+
+def large_result(url: str) -> bytes:
+    """A background job's result as large as a big corpus's figures (tens of MB)."""
+    return url.encode() * (40_000_000 // len(url))
+
+
+def test_a_large_result_polled_by_many_page_runs_at_once_arrives_whole() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboard.background import BackgroundJob
+
+    job = BackgroundJob(large_result, "sqlite:///corpus.sqlite")
+
+    def poll(_: int) -> bytes:
+        deadline = time.monotonic() + 120
+        while not job.done():
+            assert time.monotonic() < deadline, "the job did not finish in 2 minutes"
+            time.sleep(0.001)
+        return job.result()
+
+    # sessions poll the same job from their own threads, as page runs and fragments do
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(poll, range(6)))
+    assert {len(r) for r in results} == {len(large_result("sqlite:///corpus.sqlite"))}
