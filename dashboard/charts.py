@@ -100,6 +100,16 @@ def _labels_margin(fig: go.Figure, labels: object, **margins: int) -> go.Figure:
     return _fixed_margins(fig, left=width + 16, **margins)
 
 
+def _two_sided_margin(fig: go.Figure) -> go.Figure:
+    """Fixed margins for bars of A and B: category labels on the left, their legend in one row
+    between the title and the bars (left to Plotly when the names would not fit in one row)."""
+    legend = sum(_text_px([trace.name]) + 40 for trace in fig.data)
+    if legend > 2 * _MAX_LABEL_PX:
+        return fig
+    labels = [label for trace in fig.data for label in trace.y]
+    return _labels_margin(fig, labels, top=85)
+
+
 def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
     """Each speech as a point on a real date axis, its length on y, coloured by speaker.
 
@@ -284,7 +294,9 @@ def keyness_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Fig
         )
     fig.update_layout(barmode="relative", height=max(400, 18 * len(frame) + 120))
     fig.update_yaxes(type="category")
-    return _layout(fig, title="Terms that set them apart", x_title="log2 ratio (A vs B)")
+    return _two_sided_margin(
+        _layout(fig, title="Terms that set them apart", x_title="log2 ratio (A vs B)")
+    )
 
 
 def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figure:
@@ -399,7 +411,7 @@ def side_by_side_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> g
     fig.update_layout(barmode="group", height=max(350, 40 * len(frame) + 120))
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(type="category", autorange="reversed")
-    return _layout(fig, title="Theme shares side by side", x_title="share")
+    return _two_sided_margin(_layout(fig, title="Theme shares side by side", x_title="share"))
 
 
 def term_trend_figure(frame: pd.DataFrame) -> go.Figure:
@@ -465,7 +477,8 @@ def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
     fig.update_xaxes(type="date")
     fig.update_yaxes(rangemode="tozero")
     _date_range(fig, frame["date"])
-    return _layout(fig, title=title, x_title="date", y_title="value")
+    # one trace and no legend; values are written short on the axis ("4k", "1.2M")
+    return _fixed_margins(_layout(fig, title=title, x_title="date", y_title="value"), left=80)
 
 
 def _hover_safe(text: str) -> str:
