@@ -508,6 +508,34 @@ def series_summary(points: pd.DataFrame) -> pd.DataFrame:
     return summary.rename_axis("series").reset_index()[SUMMARY_COLUMNS]
 
 
+# A measure worth following keeps its order of magnitude from speech to speech (NGOs with a status:
+# 70, then 80; members of a union: 10, then 12); a "series" whose values run from 2 to 2 billion
+# gathers different things said near the same name.
+STEADY_SPREAD = 3.0
+
+
+def followed_series(points: pd.DataFrame, summary: pd.DataFrame, *, n: int) -> list[str]:
+    """Return up to `n` series to show first: steady measures that changed, most cited first.
+
+    A series qualifies when at least two speeches cite it, its values differ, and its largest
+    value is at most `STEADY_SPREAD` times its smallest; the rest of `n` is filled with the most
+    cited series.
+
+    Args:
+        points: the points of the series (`series_frame`: series, speech_id, value).
+        summary: one row per series (`series_summary`), in the order to fall back on.
+    """
+    if summary.empty or n <= 0:
+        return []
+    positive = points[points["value"] > 0].groupby("series")["value"]
+    low, high = positive.min(), positive.max()
+    spread = (high / low).reindex(summary["series"]).to_numpy()
+    steady = (spread > 1) & (spread <= STEADY_SPREAD) & (summary["n_speeches"].to_numpy() >= 2)
+    chosen = summary["series"][steady].head(n).tolist()
+    rest = [s for s in summary["series"].head(n + len(chosen)) if s not in chosen]
+    return chosen + rest[: n - len(chosen)]
+
+
 __all__ = [
     "CORRECTION_KIND",
     "QUANTITY_COLUMNS",
@@ -516,6 +544,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "apply_corrections",
     "assign_series",
+    "followed_series",
     "normalise_counted",
     "normalise_scope",
     "quantity_key",

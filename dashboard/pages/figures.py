@@ -13,6 +13,7 @@ from dashboard.controls import (
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.figure_review import review_tools
 from dashboard.figure_tables import figure_table
+from models.quantity_series import followed_series
 
 MAX_CHARTS = 2  # series charted when the page opens; users add more in the picker
 MAX_SERIES_OPTIONS = 300
@@ -57,11 +58,13 @@ if len(summary):
     picked = st.multiselect(
         "Series to chart",
         list(names),
-        default=list(offered["series"].head(MAX_CHARTS)),
+        default=followed_series(points, offered, n=MAX_CHARTS),
         format_func=names.__getitem__,
         key="figures_series",
         bind="query-params",
-        help=f"The {MAX_SERIES_OPTIONS} series cited in most speeches are offered.",
+        help=f"The {MAX_SERIES_OPTIONS} series cited in most speeches are offered. Charted "
+        "first: the most cited measures whose value changed while keeping its order of "
+        "magnitude (at most three times apart).",
     )
     columns = st.columns(2)
     for i, series_id in enumerate(picked):

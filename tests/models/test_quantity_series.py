@@ -22,6 +22,7 @@ from models.quantity_series import (
     SERIES_COLUMNS,
     apply_corrections,
     assign_series,
+    followed_series,
     normalise_counted,
     quantity_key,
     series_frame,
@@ -294,3 +295,30 @@ def test_corrections_of_several_figures_land_on_their_own_rows() -> None:
     assert corrected["series_override"].tolist() == ["", "mine"]
     assert corrected["corrected"].tolist() == [True, True]
     assert corrected["value"].dtype == "float64"
+
+
+def test_followed_series_prefers_steady_measures_that_changed() -> None:
+    def points_of(series: str, values: list[float]) -> list[dict[str, object]]:
+        return [
+            {"series": series, "speech_id": f"{series}{i}", "value": v}
+            for i, v in enumerate(values)
+        ]
+
+    rows = (
+        points_of("mixed", [2, 6e9, 40, 193, 1e6])  # different things near one name
+        + points_of("same", [2, 2, 2, 2])  # never changes
+        + points_of("members", [10, 10, 12, 12])  # a union growing: worth following
+        + points_of("ngos", [70, 80])
+        + points_of("once", [5])
+    )
+    points = pd.DataFrame(rows)
+    summary = pd.DataFrame(
+        {
+            "series": ["mixed", "same", "members", "ngos", "once"],
+            "n_speeches": [5, 4, 4, 2, 1],
+        }
+    )
+    assert followed_series(points, summary, n=2) == ["members", "ngos"]
+    # too few steady ones: the most cited fill the rest, in the summary's order
+    assert followed_series(points, summary, n=4) == ["members", "ngos", "mixed", "same"]
+    assert followed_series(points, summary.iloc[:0], n=2) == []
