@@ -19,3 +19,8 @@ def test_xsrf_protection_is_not_switched_off() -> None:
     server = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["server"]
     assert server.get("enableXsrfProtection", True) is True
     assert server.get("enableCORS", True) is True
+
+
+def test_readers_never_see_a_traceback() -> None:
+    client = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["client"]
+    assert client["showErrorDetails"] == "none"
