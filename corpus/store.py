@@ -370,7 +370,9 @@ class CorpusStore:
             if digest not in existing and digest not in fresh:
                 fresh[digest] = _to_row(speech) | {"content_hash": digest, "added_at": now}
         inserted: set[str] = set()
-        if fresh:
+        if fresh and self.dialect == "postgresql":
+            inserted = _copy_new_speeches(conn, list(fresh.values()))
+        elif fresh:
             # one multi-row statement; rows another writer stored meanwhile are skipped, not failed
             statement = (
                 self._insert(speeches).on_conflict_do_nothing().returning(speeches.c.content_hash)
@@ -712,6 +714,40 @@ def _iso_dates(dates: pd.Series, precisions: pd.Series) -> pd.Series:
     return day.where(
         precisions == "day", day.str.slice(0, 7).where(precisions == "month", day.str.slice(0, 4))
     ).astype(object)
+
+
+_INCOMING = "speeches_incoming"
+
+
+def _copy_new_speeches(conn: Connection, rows: list[dict[str, object]]) -> set[str]:
+    """Store new speeches on PostgreSQL through COPY; return the content hashes stored.
+
+    The rows are copied into a temporary table of this transaction, then moved with one
+    INSERT ... ON CONFLICT DO NOTHING, so that rows another writer stored meanwhile are skipped,
+    as with the multi-row INSERT used elsewhere. COPY sends the texts as they are: no statement
+    of thousands of parameters to build and parse for every batch.
+    """
+    names = list(rows[0])
+    columns = ", ".join(names)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        # made afresh in each transaction, so it always has the columns of the speeches table
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} "
+            "(LIKE speeches INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        cursor.execute(f"TRUNCATE {_INCOMING}")
+        with cursor.copy(f"COPY {_INCOMING} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+        cursor.execute(
+            f"INSERT INTO speeches ({columns}) SELECT {columns} FROM {_INCOMING} "
+            "ON CONFLICT DO NOTHING RETURNING content_hash"
+        )
+        stored = {str(found[0]) for found in cursor.fetchall()}
+    finally:
+        cursor.close()
+    return stored
 
 
 def _to_row(speech: Speech) -> dict[str, object]:
