@@ -27,6 +27,7 @@ if __name__ == "__main__":
             st.Page("dashboard/pages/upload.py", title="Upload", icon=":material/upload_file:"),
         ]
     )
+    state.begin_run()
     state.warm_up()
     with reported_errors():
         shared_filters()

@@ -140,6 +140,9 @@ class CorpusStore:
         else:
             self._engine = self._make_engine(writer=False)
             self._writer = self._make_engine(writer=True)
+        # changes made through this store object (any thread): a reader that kept the version
+        # for a moment knows it is out of date when this moves
+        self.local_changes = 0
         created = self._migrate()
         if created and seed:
             self._insert_seed()
@@ -190,9 +193,12 @@ class CorpusStore:
             try:
                 with self._writer.begin() as conn:
                     result = work(conn)
-                    if changed(result):
+                    bumped = changed(result)
+                    if bumped:
                         conn.execute(_BUMP_VERSION)
-                    return result
+                if bumped:
+                    self.local_changes += 1
+                return result
             except OperationalError as err:
                 if _is_locked(err) and attempt < _LOCK_RETRIES - 1:
                     time.sleep(0.05 * 2**attempt)

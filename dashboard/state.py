@@ -75,9 +75,27 @@ def get_store() -> CorpusStore:
     return _store_for(load_settings().database_url)
 
 
+_RUN_VERSION = "_corpus_version_of_this_run"
+
+
+def begin_run() -> None:
+    """Forget the corpus version read during the previous script run of this session."""
+    st.session_state.pop(_RUN_VERSION, None)
+
+
 def corpus_version() -> int:
-    """Return the current corpus version (one quick query)."""
-    return get_store().version()
+    """Return the corpus version, read once per script run (a page asks for it dozens of times).
+
+    A change made through this server during the run is seen at once; changes made by other
+    servers or processes are seen by the next run.
+    """
+    store = get_store()
+    kept = st.session_state.get(_RUN_VERSION)
+    if isinstance(kept, tuple) and kept[0] == (store.url, store.local_changes):
+        return int(kept[1])
+    version = store.version()
+    st.session_state[_RUN_VERSION] = ((store.url, store.local_changes), version)
+    return version
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +108,7 @@ class CorpusKey:
 
 def corpus_key() -> CorpusKey:
     """Return the key of the corpus as it is now."""
-    store = get_store()
-    return CorpusKey(store.url, store.version())
+    return CorpusKey(get_store().url, corpus_version())
 
 
 _WARM_UP = b"Remarks at a warm-up, Geneva, 3 March 2024\n\nA short text read once at start.\n"

@@ -316,3 +316,12 @@ def test_any_speech_round_trips(
     store.add(speech)
     assert store.get(speech.speech_id) == speech
     store.dispose()
+
+
+def test_local_changes_count_what_this_store_changed(empty_store: CorpusStore) -> None:
+    speech = make_speech("Counted once, then offered again as a duplicate.")
+    before, version = empty_store.local_changes, empty_store.version()
+    empty_store.add(speech)
+    assert empty_store.local_changes == before + 1 and empty_store.version() > version
+    empty_store.add(speech)  # a duplicate changes nothing
+    assert empty_store.local_changes == before + 1
