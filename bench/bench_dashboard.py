@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -192,8 +191,12 @@ def main() -> int:
                 finally:
                     stop_server(proc)
             target = "< 2 s" if app is None else "-"
-            rows.append((f"{label}: first page drawn, fresh browser", median(fresh), target))
-            rows.append((f"{label}: first page drawn, browser cache warm", median(cached), "-"))
+            rows.append(
+                (f"{label}: first page drawn, fresh browser", statistics.median(fresh), target)
+            )
+            rows.append(
+                (f"{label}: first page drawn, browser cache warm", statistics.median(cached), "-")
+            )
 
         if not args.seed_only:
             if not UNGDC.exists():

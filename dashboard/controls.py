@@ -47,7 +47,7 @@ def shared_filters() -> SpeechFilter:
     The values are kept in the URL: ?speaker=...&place=...&from=YYYY-MM-DD&to=...&q=...
     A corpus of one speech has nothing to filter: the sidebar says when the filters appear.
     """
-    if len(state.catalogue()) < 2:
+    if state.corpus_size() < 2:
         # nothing to narrow down yet; the widgets would only slow the very first page
         with st.sidebar:
             st.subheader("Filters")

@@ -190,6 +190,17 @@ def _catalogue(url: str, version: int, key: FilterKey) -> pd.DataFrame:
     return whole[chosen].reset_index(drop=True)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _corpus_size(url: str, version: int) -> int:
+    return len(_catalogue(url, version, _NO_FILTER))
+
+
+def corpus_size() -> int:
+    """Return how many speeches the corpus holds (a number kept per version, not a table copy)."""
+    key = corpus_key()
+    return _corpus_size(key.url, key.version)
+
+
 def catalogue(flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
     """Return the metadata of the selected speeches (a copy; cached per corpus version)."""
     key = corpus_key()

@@ -17,7 +17,7 @@ st.caption("The corpus at a glance. The filters in the sidebar apply to every pa
 with reported_errors():
     flt = state.current_filter()
     catalogue = state.catalogue(flt)
-    total = len(state.catalogue())
+    total = state.corpus_size()
     version = state.corpus_version()
 
 if catalogue.empty:
