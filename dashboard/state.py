@@ -114,16 +114,23 @@ def corpus_key() -> CorpusKey:
 _WARM_UP = b"Remarks at a warm-up, Geneva, 3 March 2024\n\nA short text read once at start.\n"
 
 
+# seconds between the server's first page run and starting the readers' process: long enough for
+# a browser opened with the server to draw its first page without the readers' imports competing
+# for the same cores, short enough to be done long before anyone has picked a file to upload
+WARM_UP_DELAY = 6.0
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up() -> threading.Thread:
     """Start the upload readers' worker process in the background, once per server.
 
     Uploads are read in a guarded child process; starting its fork server imports the readers,
-    which takes seconds. Doing it when the server starts keeps that wait off the first upload.
+    which takes seconds. Doing it soon after the server starts keeps that wait off the first
+    upload; an upload that comes sooner starts the process itself.
     """
-    thread = threading.Thread(
-        target=prepare_upload, args=("warm-up.txt", _WARM_UP), name="reader-warm-up", daemon=True
-    )
+    thread = threading.Timer(WARM_UP_DELAY, prepare_upload, args=("warm-up.txt", _WARM_UP))
+    thread.name = "reader-warm-up"
+    thread.daemon = True
     thread.start()
     return thread
 
