@@ -30,6 +30,35 @@ if catalogue.empty:
         st.info("The corpus is empty: add transcripts on the Upload page.")
     st.stop()
 
+if total == 1:
+    # the corpus is one speech: what it is, the way to read it and what this page will show, rather than four
+    # metrics, charts of one point and tables of one row (the first page a new user sees is drawn
+    # with the fewest of the browser's element scripts)
+    only = catalogue.iloc[0]
+    st.subheader("The speech")
+    st.markdown(f"**{literal(only['title']) or 'Untitled speech'}**")
+    words = f"{int(only['n_words']):,} words"
+    st.caption(
+        literal(
+            " · ".join(
+                str(v) for v in (only["speaker"], only["place"], only["date_iso"], words) if v
+            )
+        )
+    )
+    st.page_link(
+        "dashboard/pages/speech.py",
+        label="Read it, with its figures and distinctive terms",
+        icon=":material/article:",
+        query_params={"speech": str(only["speech_id"])},
+    )
+    st.info(
+        "Only one speech so far. As speeches are added (Upload page), this page shows them on a "
+        "time line, counts them by year and speaker, lists the latest additions and offers them "
+        "as CSV and Excel downloads.",
+        icon=":material/info:",
+    )
+    st.stop()
+
 first, last = catalogue["date_iso"].iloc[0], catalogue["date_iso"].iloc[-1]
 cols = st.columns(4)
 cols[0].metric("Speeches", f"{len(catalogue):,}", help=f"{total:,} in the whole corpus")
@@ -40,13 +69,9 @@ cols[3].metric("Dates", first if first == last else f"{first} to {last}")
 summary = state.overview(flt)
 by_year, by_speaker, latest = summary["by_year"], summary["by_speaker"], summary["latest"]
 if len(catalogue) == 1:
-    # a chart of one point says nothing the metrics above do not (and costs the browser its
-    # charting library on the very first page)
+    # a chart of one point says nothing the metrics above do not
     st.info(
-        "Only one speech so far. As speeches are added (Upload page), this page shows them on a "
-        "time line, counts them by year and speaker, and lists the latest additions."
-        if total == 1
-        else "One speech matches the filters; the time line and the counts by year and speaker "
+        "One speech matches the filters; the time line and the counts by year and speaker "
         "are drawn when two or more match.",
         icon=":material/info:",
     )
@@ -60,7 +85,7 @@ else:
 
 listing = catalogue[OVERVIEW_COLUMNS]
 if len(listing) == 1:
-    # one speech: a line about it and the way to read it, rather than two tables of one row
+    # one speech matches: a line about it and the way to read it, not two tables of one row
     only = listing.iloc[0]
     st.subheader("The speech")
     st.markdown(f"**{literal(only['title']) or 'Untitled speech'}**")
