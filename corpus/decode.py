@@ -31,9 +31,12 @@ import sys
 import unicodedata
 from functools import cache
 
+import numpy as np
+import numpy.typing as npt
 from charset_normalizer import from_bytes
 from charset_normalizer.models import CharsetMatch
 
+from corpus.codepoints import codepoints, word_table
 from corpus.errors import TranscriptDecodeError
 from corpus.limits import DEFAULT_LIMITS, Limits
 
@@ -472,9 +475,30 @@ def _long_line(n_chars: int) -> re.Pattern[str]:
     return re.compile(rf"^[^\n]{{{n_chars + 1}}}", re.MULTILINE)
 
 
+def build_tables() -> None:
+    """Build the code-point tables that `normalise_text` and word counting look up (once per
+    process, about a third of a second): a process that forks readers does it before forking."""
+    _mark_table()
+    _mark_flood()
+    word_table()
+
+
+@cache
+def _marks() -> list[str]:
+    # every combining mark (general category M*), in code point order
+    return [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M"]
+
+
+@cache
+def _mark_table() -> npt.NDArray[np.bool_]:
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[ord(m) for m in _marks()]] = True
+    return table
+
+
 @cache
 def _mark_flood() -> re.Pattern[str]:
-    marks = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M"]
+    marks = _marks()
     ranges: list[str] = []
     start = prev = marks[0]
     for ch in [*marks[1:], "\U0010ffff"]:
@@ -511,8 +535,9 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     # Combining marks are neither word characters nor space: only runs of such characters
     # can hold a flood, and scanning for those is fast.
-    flood = _mark_flood()
-    text = _MARK_CANDIDATE.sub(lambda m: flood.sub(r"\1", m.group()), text)
+    if _mark_table()[codepoints(text)].any():  # most texts have no combining mark at all
+        flood = _mark_flood()
+        text = _MARK_CANDIDATE.sub(lambda m: flood.sub(r"\1", m.group()), text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     if "\n\n\n" in text:  # a plain search first: most texts have no such runs
         text = _PARAGRAPH_BREAKS.sub("\n\n", text)

@@ -23,9 +23,9 @@ _CONTEXT = multiprocessing.get_context(
     "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 )
 if _CONTEXT.get_start_method() == "forkserver":
-    # the readers are imported once in the fork server, not again for every file, and run at a
-    # lower priority than the pages (corpus.reader_priority)
-    _CONTEXT.set_forkserver_preload(["corpus.reader_priority", "corpus.importer"])
+    # the readers are imported (and their tables built) once in the fork server, not again for
+    # every file, and run at a lower priority than the pages (corpus.reader_priority)
+    _CONTEXT.set_forkserver_preload(["corpus.reader_priority", "corpus.reader_server"])
 
 
 def _virtual_memory_bytes() -> int:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Literal
 
+from corpus.codepoints import count_words as _count_words
+
 DatePrecision = Literal["day", "month", "year"]
 DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "month", "year")
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# a word: letters or digits, with inner hyphens and apostrophes ("co-operation", "don't")
+WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 
 
 def fingerprint(text: str) -> str:
@@ -33,8 +35,12 @@ def speech_id_for(text: str) -> str:
 
 
 def count_words(text: str) -> int:
-    """Count the words of a text (letters or digits, with inner hyphens and apostrophes)."""
-    return len(_WORD.findall(text))
+    """Count the words of a text (letters or digits, with inner hyphens and apostrophes).
+
+    The words are the matches of `WORD_PATTERN`, counted without making them (see
+    `corpus.codepoints.count_words`).
+    """
+    return _count_words(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
 from scipy.special import xlogy
 from scipy.stats import chi2
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 
-from corpus.records import SpeechFilter
+from corpus.records import SpeechFilter, count_words
 from models.errors import EmptyVocabularyError, NotEnoughTextError, SelectionError
 
 __all__ = [
@@ -67,7 +68,6 @@ _TERM_PATTERN = r"(?u)\b[^\W\d_]{2,}(?:-[^\W\d_]+)*\b"
 _TERM = re.compile(_TERM_PATTERN)
 # The store artifact holding the corpus counts; raise the number when the vocabulary rules change.
 COUNTS_ARTIFACT = "compare.term_counts/2"
-_WORD_PATTERN = r"\w+(?:[-'’]\w+)*"  # the word of corpus.count_words: the per-10k denominator
 _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
 
@@ -137,6 +137,11 @@ class _Store(Protocol):
     def catalogue(self, flt: SpeechFilter = ...) -> pd.DataFrame: ...
     def get_artifact(self, name: str) -> bytes | None: ...
     def put_artifact(self, name: str, payload: bytes) -> None: ...
+
+
+def _word_counts(texts: pd.Series) -> npt.NDArray[np.int64]:
+    # the words of corpus.count_words: the per-10k denominator
+    return np.fromiter((count_words(t) for t in texts), dtype=np.int64, count=len(texts))
 
 
 def corpus_term_counts(store: _Store, *, bigrams: bool = False) -> TermCounts:
@@ -217,7 +222,7 @@ def update_term_counts(
                 n_words=(
                     n_words.reindex(texts.index).fillna(0).to_numpy(dtype=np.int64)
                     if n_words is not None
-                    else texts.str.count(_WORD_PATTERN).to_numpy(dtype=np.int64)
+                    else _word_counts(texts)
                 ),
             )
         parts.append((fresh.speech_ids, fresh.terms, fresh.matrix, fresh.n_words))
@@ -307,7 +312,7 @@ def term_counts(
             "select speeches with more text."
         ) from err
     if n_words is None:
-        words = texts.str.count(_WORD_PATTERN).to_numpy(dtype=np.int64)
+        words = _word_counts(texts)
     else:
         words = n_words.reindex(texts.index).fillna(0).to_numpy(dtype=np.int64)
     return TermCounts(

@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from corpus.records import SpeechFilter
+from corpus.records import WORD_PATTERN, SpeechFilter
 from models.errors import NotEnoughTextError, SelectionError
 
 __all__ = [
@@ -57,7 +57,7 @@ PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 _PERIOD_NEEDS = {"year": 0, "quarter": 1, "month": 1}  # the date precision each period needs
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_WORD = re.compile(WORD_PATTERN)
 _LETTERS = re.compile(r"[a-z]+")
 _VOWEL_GROUP = re.compile(r"[aeiouy]+")
 # A sentence may end at . ! ? (with closing quotes or brackets) followed by white space.
