@@ -737,10 +737,14 @@ def _copy_new_speeches(conn: Connection, rows: list[dict[str, object]]) -> set[s
     columns = ", ".join(names)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        # made afresh in each transaction, so it always has the columns of the speeches table
+        # made afresh in each transaction, so it always has the columns of the speeches table;
+        # and their compression (PostgreSQL 14+): a value moves on compressed as it is, so the
+        # texts are compressed once, the way the speeches table asks
+        like = "INCLUDING DEFAULTS"
+        if (conn.dialect.server_version_info or (0,)) >= (14,):
+            like += " INCLUDING COMPRESSION"
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} "
-            "(LIKE speeches INCLUDING DEFAULTS) ON COMMIT DROP"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (LIKE speeches {like}) ON COMMIT DROP"
         )
         cursor.execute(f"TRUNCATE {_INCOMING}")
         with cursor.copy(f"COPY {_INCOMING} ({columns}) FROM STDIN") as copy:

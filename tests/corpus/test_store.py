@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
+from sqlalchemy import create_engine
 
 from corpus import SpeechFilter, SpeechNotFoundError, StoreError
 from corpus.records import Speech, speech_id_for
@@ -228,6 +229,29 @@ def test_schema_version_recorded(empty_store: CorpusStore) -> None:
     from corpus.schema import SCHEMA_VERSION
 
     assert empty_store.schema_version() == SCHEMA_VERSION
+
+
+def test_long_texts_are_stored_with_the_fast_compression(
+    empty_store: CorpusStore, store_url: str
+) -> None:
+    """PostgreSQL with lz4: texts stored one by one and in bulk (COPY) are lz4, read back whole."""
+    if empty_store.dialect != "postgresql":
+        pytest.skip("compression methods are PostgreSQL's")
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        if not conn.exec_driver_sql(
+            "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+            "AND 'lz4' = ANY(enumvals)"
+        ).first():
+            pytest.skip("this PostgreSQL server is built without lz4")
+    texts = [f"Paragraph {i} on rivers, treaties and {i} delegations. " * 400 for i in range(3)]
+    empty_store.add(make_speech(texts[0]))
+    empty_store.add_many([make_speech(t) for t in texts[1:]])
+    with engine.connect() as conn:
+        methods = conn.exec_driver_sql("SELECT pg_column_compression(text) FROM speeches").all()
+    engine.dispose()
+    assert methods == [("lz4",)] * 3
+    assert sorted(empty_store.texts()) == sorted(texts)
 
 
 def test_newer_database_is_refused(sqlite_path: Path) -> None:
