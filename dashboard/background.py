@@ -8,10 +8,13 @@ import no Streamlit.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import pandas as pd
@@ -67,39 +70,28 @@ def _run(connection: Connection, work: Callable[[str], Any], url: str) -> None:
 
 
 class BackgroundJob:
-    """`work(url)` running in a daemon process (stopped with the server), polled by pages."""
+    """`work(url)` run in a daemon process (stopped with the server), polled by pages.
+
+    The jobs of one server run one at a time, in the order they were asked for: on a large corpus
+    each holds the whole corpus in memory (about 1 GB on the 10,924-speech UN corpus), and two at
+    once would compete for the same cores anyway. A thread of the server starts each job's process
+    and reads its result as soon as it is sent, so the process ends and gives its memory back at
+    once, whether or not a page is polling.
+    """
 
     def __init__(self, work: Callable[[str], Any], url: str) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(sender, work, url), daemon=True)
-        self._process.start()
-        sender.close()
+        self._work = work
+        self._url = url
+        self._finished = threading.Event()
         self._outcome: tuple[str, Any] | None = None
-        # page runs of several sessions poll the same job: one of them reads the result at a time
-        # (two readers of one pipe would each get half of a large result)
-        self._reading = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._cancelled = False
+        self._lock = threading.Lock()
+        _queue().put(self)
 
     def done(self) -> bool:
-        """Return whether the result (or the error) has arrived (False while another run reads it)."""
-        if self._outcome is not None:
-            return True
-        if not self._reading.acquire(blocking=False):
-            return False
-        try:
-            if self._outcome is None and self._receiver.poll():
-                try:
-                    self._outcome = self._receiver.recv()
-                except (EOFError, OSError):
-                    self._outcome = (
-                        "error",
-                        RuntimeError("the background job stopped before it finished"),
-                    )
-                self._receiver.close()
-                self._process.join(5)
-        finally:
-            self._reading.release()
-        return self._outcome is not None
+        """Return whether the result (or the error) has arrived."""
+        return self._finished.is_set()
 
     def result(self) -> Any:
         """Return the result of a finished job, or raise its error."""
@@ -112,6 +104,53 @@ class BackgroundJob:
         return value
 
     def cancel(self) -> None:
-        """Stop the job if it still runs."""
-        if self._process.is_alive():
-            self._process.kill()
+        """Stop the job if it still runs, or take it out of the queue if it waits."""
+        with self._lock:
+            self._cancelled = True
+            if self._process is not None and self._process.is_alive():
+                self._process.kill()
+
+    def _run_here(self) -> None:
+        """Run the job's process and wait for its outcome (on the jobs' thread)."""
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        with self._lock:
+            if self._cancelled:
+                receiver.close()
+                sender.close()
+                self._finish(("error", RuntimeError("the background job was cancelled")))
+                return
+            self._process = context.Process(
+                target=_run, args=(sender, self._work, self._url), daemon=True
+            )
+            self._process.start()
+        sender.close()
+        try:
+            outcome = receiver.recv()
+        except (EOFError, OSError):
+            outcome = ("error", RuntimeError("the background job stopped before it finished"))
+        finally:
+            receiver.close()
+        self._process.join(5)
+        self._finish(outcome)
+
+    def _finish(self, outcome: tuple[str, Any]) -> None:
+        self._outcome = outcome
+        self._finished.set()
+
+
+@cache
+def _queue() -> queue.SimpleQueue[BackgroundJob]:
+    """Return the server's queue of jobs, with the thread that runs them one after another."""
+    jobs: queue.SimpleQueue[BackgroundJob] = queue.SimpleQueue()
+
+    def run_all() -> None:
+        while True:
+            job = jobs.get()
+            try:
+                job._run_here()
+            except Exception as err:  # noqa: BLE001 - the job fails; the next one still runs
+                job._finish(("error", err))
+
+    threading.Thread(target=run_all, name="background-jobs", daemon=True).start()
+    return jobs

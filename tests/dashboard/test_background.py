@@ -91,3 +91,44 @@ def test_a_large_result_polled_by_many_page_runs_at_once_arrives_whole() -> None
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(poll, range(6)))
     assert {len(r) for r in results} == {len(large_result("sqlite:///corpus.sqlite"))}
+
+
+def timed_nap(url: str) -> tuple[float, float]:
+    """A job that takes a moment and says when it ran (wall clock, comparable across processes)."""
+    started = time.time()
+    time.sleep(float(url))
+    return started, time.time()
+
+
+def _wait(job: object, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not job.done():  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, "the job did not finish in time"
+        time.sleep(0.01)
+
+
+def test_jobs_run_one_at_a_time_in_order_and_a_cancelled_one_never_runs() -> None:
+    from dashboard.background import BackgroundJob
+
+    first = BackgroundJob(timed_nap, "1.0")
+    dropped = BackgroundJob(timed_nap, "30")
+    second = BackgroundJob(timed_nap, "0.2")
+    dropped.cancel()  # still waiting behind the first: it is taken out of the queue
+    _wait(second)
+    assert first.done() and dropped.done()
+    (_, first_end), (second_start, _) = first.result(), second.result()
+    assert second_start >= first_end, "two large jobs must never hold memory at once"
+    with pytest.raises(RuntimeError, match="cancelled"):
+        dropped.result()
+
+
+def test_a_finished_job_gives_its_memory_back_without_a_page_polling() -> None:
+    from dashboard.background import BackgroundJob
+
+    job = BackgroundJob(large_result, "sqlite:///corpus.sqlite")
+    deadline = time.monotonic() + 120
+    while job._process is None or job._process.is_alive():  # never asks done() or result()
+        assert time.monotonic() < deadline, "the job's process still holds its memory"
+        time.sleep(0.05)
+    _wait(job)
+    assert len(job.result()) == len(large_result("sqlite:///corpus.sqlite"))
