@@ -30,6 +30,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 
 from corpus.records import SpeechFilter, count_words
 from models.errors import EmptyVocabularyError, NotEnoughTextError, SelectionError
+from models.selection import batches_by_words
 
 __all__ = [
     "COUNTS_ARTIFACT",
@@ -68,6 +69,8 @@ _TERM_PATTERN = r"(?u)\b[^\W\d_]{2,}(?:-[^\W\d_]+)*\b"
 _TERM = re.compile(_TERM_PATTERN)
 # The store artifact holding the corpus counts; raise the number when the vocabulary rules change.
 COUNTS_ARTIFACT = "compare.term_counts/2"
+# Texts read at a time when the whole corpus is counted (about 60 MB of text in memory at once)
+COUNT_BATCH_WORDS = 5_000_000
 _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
 
@@ -178,8 +181,33 @@ def corpus_term_counts(store: _Store, *, bigrams: bool = False) -> TermCounts:
             stored, texts, order=pd.Index(catalogue["speech_id"]), n_words=words, bigrams=bigrams
         )
     else:
-        counts = term_counts(store.texts(SpeechFilter()), bigrams=bigrams, n_words=words)
+        counts = _count_in_batches(store, catalogue["speech_id"], words, bigrams=bigrams)
     store.put_artifact(name, key + b"\n" + counts.to_bytes())
+    return counts
+
+
+def _count_in_batches(
+    store: _Store, speech_ids: pd.Series, words: pd.Series, *, bigrams: bool
+) -> TermCounts:
+    """Count every speech, reading the texts `COUNT_BATCH_WORDS` words at a time.
+
+    The counts equal one `term_counts` over all the texts; the texts of only one batch are in
+    memory at a time (all of them would be about 400 MB on the UN corpus).
+    """
+    batches = batches_by_words(list(speech_ids), words.to_dict(), COUNT_BATCH_WORDS)
+    if len(batches) == 1:
+        return term_counts(store.texts(SpeechFilter()), bigrams=bigrams, n_words=words)
+    counts: TermCounts | None = None
+    done = 0
+    for batch in batches:
+        texts = store.texts(SpeechFilter(speech_ids=frozenset(batch)))
+        done += len(batch)
+        if counts is None:
+            counts = term_counts(texts, bigrams=bigrams, n_words=words)
+        else:
+            order = pd.Index(speech_ids.iloc[:done].to_numpy(dtype=object))
+            counts = update_term_counts(counts, texts, order=order, n_words=words, bigrams=bigrams)
+    assert counts is not None
     return counts
 
 

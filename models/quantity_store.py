@@ -30,6 +30,7 @@ from models.quantity_series import (
     assign_series,
     series_frame,
 )
+from models.selection import batches_by_words
 
 EXTRACTOR_VERSION = "1"
 _FRAME_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/frame.parquet"
@@ -58,6 +59,11 @@ FIGURE_COLUMNS = [
 ]
 
 
+# Speeches are read and extracted this many words at a time (about 60 MB of text held at once):
+# reading a whole large corpus first would hold every text in memory (about 1 GB on the UN corpus)
+EXTRACT_BATCH_WORDS = 5_000_000
+
+
 def _cached_extraction(
     store: CorpusStore, catalogue: pd.DataFrame, n_jobs: int | None
 ) -> pd.DataFrame:
@@ -77,8 +83,14 @@ def _cached_extraction(
     wanted = dict(zip(catalogue["speech_id"], catalogue["date_iso"], strict=True))
     missing = [sid for sid, iso in wanted.items() if known.get(sid) != iso]
     if missing:
-        speeches = store.find(SpeechFilter(speech_ids=frozenset(missing)))
-        fresh = quantities_frame(speeches, n_jobs=n_jobs)
+        words = dict(zip(catalogue["speech_id"], catalogue["n_words"], strict=True))
+        fresh_parts = [
+            quantities_frame(store.find(SpeechFilter(speech_ids=frozenset(batch))), n_jobs=n_jobs)
+            for batch in batches_by_words(missing, words, EXTRACT_BATCH_WORDS)
+        ]
+        fresh = (
+            pd.concat(fresh_parts, ignore_index=True) if len(fresh_parts) > 1 else fresh_parts[0]
+        )
         kept = cached[~cached["speech_id"].isin(missing)]
         parts = [part for part in (kept, fresh) if not part.empty]
         cached = (

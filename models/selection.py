@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Protocol
@@ -24,7 +25,7 @@ import pandas as pd
 from corpus.records import SpeechFilter
 from models.errors import SelectionError
 
-__all__ = ["SELECTION_KEYS", "parse_selection", "resolve"]
+__all__ = ["SELECTION_KEYS", "batches_by_words", "parse_selection", "resolve"]
 
 SELECTION_KEYS = ("speaker", "year", "date", "place", "country", "id")
 _YEAR = re.compile(r"(\d{4})(?:-(\d{4}))?")
@@ -156,3 +157,22 @@ def resolve(store: _Catalogued, selection: str) -> SpeechFilter:
     dates = pd.to_datetime(everything["date"])
     hints.append(f"the corpus runs from {dates.min().year} to {dates.max().year}")
     raise SelectionError(f"No speech matches {selection}; {'; '.join(hints)}.")
+
+
+def batches_by_words(
+    speech_ids: Sequence[str], words: Mapping[str, int], limit: int
+) -> list[list[str]]:
+    """Cut speech ids, in their order, into consecutive batches of about `limit` words each.
+
+    Work over a whole large corpus reads its texts a batch at a time, so that memory depends on
+    the batch, not on the corpus. A batch closes once it holds `limit` words or more.
+    """
+    batches: list[list[str]] = [[]]
+    total = 0
+    for speech_id in speech_ids:
+        if batches[-1] and total >= limit:
+            batches.append([])
+            total = 0
+        batches[-1].append(speech_id)
+        total += int(words.get(speech_id) or 0)
+    return batches

@@ -344,6 +344,30 @@ def test_updated_counts_equal_a_full_recount(bigrams: bool) -> None:
         update_term_counts(before, None, order=pd.Index(["a1", "c9"]))
 
 
+@pytest.mark.parametrize("bigrams", [False, True])
+def test_a_large_corpus_is_counted_in_batches_equal_to_one_count(
+    store: CorpusStore, monkeypatch: pytest.MonkeyPatch, bigrams: bool
+) -> None:
+    import models.compare as compare
+
+    whole = term_counts(
+        store.texts(), bigrams=bigrams, n_words=store.catalogue().set_index("speech_id")["n_words"]
+    )
+    read: list[int] = []
+    texts = store.texts
+
+    def counted_texts(*args: object) -> pd.Series:
+        found = texts(*args)  # type: ignore[arg-type]
+        read.append(len(found))
+        return found
+
+    monkeypatch.setattr(compare, "COUNT_BATCH_WORDS", 10)  # a speech or two at a time
+    monkeypatch.setattr(store, "texts", counted_texts)
+    batched = corpus_term_counts(store, bigrams=bigrams)
+    assert len(read) >= 3 and max(read) < len(whole.speech_ids), read
+    _same_counts(batched, whole)
+
+
 def test_updated_counts_take_a_new_speech_of_stop_words_only() -> None:
     before = term_counts(_texts())
     wanted = pd.Index([*before.speech_ids, "s"])

@@ -105,6 +105,31 @@ def test_series_join_the_same_measure_across_years(store: CorpusStore) -> None:
     assert set(nato["series"]).isdisjoint(set(ngo["series"]))
 
 
+def test_a_large_corpus_is_read_in_batches_with_the_same_figures(
+    store: CorpusStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.quantity_store as quantity_store
+
+    whole = corpus_quantities(store)
+    again = CorpusStore(f"sqlite:///{tmp_path / 'batched.sqlite'}", seed=False)
+    for text, spoken, country in SPEECHES:
+        again.add(make_speech(text, delivered_on=spoken, country=country, speaker="Speaker"))
+    read: list[int] = []
+    find = again.find
+
+    def counted_find(flt: SpeechFilter) -> list[object]:
+        found = find(flt)
+        read.append(len(found))
+        return found
+
+    monkeypatch.setattr(quantity_store, "EXTRACT_BATCH_WORDS", 12)  # about one speech each
+    monkeypatch.setattr(again, "find", counted_find)
+    batched = corpus_quantities(again)
+    again.dispose()
+    assert len(read) >= 3 and max(read) <= 2, read  # never the whole corpus at once
+    pd.testing.assert_frame_equal(batched, whole)
+
+
 def test_series_flag_changes_and_disagreements(store: CorpusStore) -> None:
     points = corpus_series(store)
     assert list(points.columns) == SERIES_COLUMNS
