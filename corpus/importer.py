@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -235,6 +237,21 @@ PARALLEL_MIN_ROWS = 1_000
 _POOL_CONTEXT = multiprocessing.get_context("spawn")
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Make a worker end itself when the importing process is gone.
+
+    A killed import cannot stop its workers, and they would wait for ever: each holds the pipe
+    its results go back through open for the others.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _prepare_chunk(
     name: str,
     chunk: list[tuple[int, Record]],
@@ -267,7 +284,12 @@ def _table_rows_parallel(
     At most a few chunks per worker are in flight, so memory stays bounded on any table size.
     """
     by_field = reading.fields()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_POOL_CONTEXT) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_POOL_CONTEXT,
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: deque[Future[list[Prepared | FileReport]]] = deque()
         for chunk in _chunks(reading.records()):
             pending.append(pool.submit(_prepare_chunk, reading.name, chunk, by_field, overrides))

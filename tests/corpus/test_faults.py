@@ -40,6 +40,27 @@ def _count(db: Path) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    """Return the ids of the processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 @pytest.mark.parametrize("kill_after", [1, 2], ids=["early", "later"])
 def test_killed_import_leaves_every_speech_whole(tmp_path: Path, kill_after: int) -> None:
     table = tmp_path / "speeches.jsonl.gz"
@@ -65,8 +86,14 @@ def test_killed_import_leaves_every_speech_whole(tmp_path: Path, kill_after: int
     assert process.poll() is None, (
         "the import finished before it could be killed; use a larger table"
     )
+    workers = _children(process.pid)
+    assert workers, "a table this large is prepared by worker processes"
     os.kill(process.pid, signal.SIGKILL)
     process.wait(30)
+    deadline = time.monotonic() + 30
+    while (left := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, "the workers of a killed import must end, not wait for ever"
 
     store = CorpusStore(str(db))
     assert store.integrity_check() == "ok"
