@@ -20,7 +20,6 @@ from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.downloads import csv_button
 from dashboard.literal import literal
-from dashboard.summaries import speech_label
 from models.errors import ModelError
 
 MAX_PICKER_OPTIONS = 1_000
@@ -98,29 +97,45 @@ def shared_filters() -> SpeechFilter:
 
 
 def speech_picker(
-    catalogue: pd.DataFrame, *, key: str, label: str = "Speech", limit: int = MAX_PICKER_OPTIONS
+    flt: SpeechFilter,
+    *,
+    key: str,
+    label: str = "Speech",
+    limit: int = MAX_PICKER_OPTIONS,
+    leave_out: str | None = None,
 ) -> str | None:
-    """Draw a select box of the speeches in `catalogue` (newest first); return the chosen id.
+    """Draw a select box of the selected speeches (newest first); return the chosen id.
 
-    The choice is kept in the URL under `key`. Only the `limit` newest speeches are offered (plus
-    the one chosen), so a picker over a large corpus stays quick; the filters narrow it down.
+    The choice is kept in the URL under `key` as the speech id (?speech=3f2a...), so that a link
+    opens that speech. Only the `limit` newest speeches are offered (plus the one chosen), so a
+    picker over a large corpus stays quick; the filters narrow it down. `leave_out` is a speech
+    not to offer (the other side of a comparison).
     """
-    if catalogue.empty:
+    choices = state.speech_choices(flt, limit)
+    ids = [i for i in choices.newest if i != leave_out][:limit]
+    if not ids:
         return None
-    ordered = catalogue.sort_values(["date", "speech_id"], ascending=[False, True])
-    current = state.value(key) or state.url_value(key)
-    shown = ordered.head(limit)
-    if current in set(ordered["speech_id"]) and current not in set(shown["speech_id"]):
-        shown = pd.concat([shown, ordered[ordered["speech_id"] == current]])
-    names = {row.speech_id: speech_label(row._asdict()) for row in shown.itertuples(index=False)}
-    ids = list(names)
-    if current not in names:
+    # Streamlit's own URL binding would write the label, not the id, and ignore a link's id: the
+    # id in the URL is applied when it changed since this session last saw it (a link was
+    # followed), and the choice is written back after the widget
+    seen = f"{key}__url"
+    linked = state.url_value(key)
+    if linked != state.value(seen) and linked in choices.ids and linked != leave_out:
+        state.set_value(key, linked)
+    current = state.value(key)
+    if current in choices.ids and current != leave_out and current not in ids:
+        ids.append(str(current))
+    if current not in ids:
         last = state.last_speech()
-        state.set_value(key, last if last in names else ids[0])
-    chosen = st.selectbox(label, ids, format_func=names.__getitem__, key=key, bind="query-params")
-    if len(ordered) > limit:
+        state.set_value(key, last if last in ids else ids[0])
+    chosen = st.selectbox(label, ids, format_func=choices.label, key=key)
+    if chosen is not None:
+        state.set_url_value(key, str(chosen))
+        state.set_value(seen, str(chosen))
+    offered = len(choices.ids) - (leave_out in choices.ids)
+    if offered > limit:
         st.caption(
-            f"The list offers the {limit:,} newest of {len(ordered):,} speeches; "
+            f"The list offers the {limit:,} newest of {offered:,} speeches; "
             "narrow it with the filters in the sidebar."
         )
     return str(chosen) if chosen is not None else None

@@ -35,12 +35,17 @@ from dashboard.charts import (
 )
 from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
-from dashboard.summaries import counts_by_speaker, counts_by_year, latest_speeches
+from dashboard.summaries import (
+    counts_by_speaker,
+    counts_by_year,
+    latest_speeches,
+    speech_label,
+)
 from models.compare import TermCounts, keyness, nearest_speeches, update_term_counts
 from models.errors import ModelError
 from models.organisations import find_organisations
 from models.quantities import quantities_frame
-from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND
+from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
 from models.stats import concordance, stored_speech_stats
 from models.stats import term_trend as trend_of_terms
 from models.topic_store import ThemeModelState, current_themes, set_label, stored_themes
@@ -206,6 +211,46 @@ def corpus_size() -> int:
     """Return how many speeches the corpus holds (a number kept per version, not a table copy)."""
     key = corpus_key()
     return _corpus_size(key.url, key.version)
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechChoices:
+    """What a speech picker offers from a selection: its newest speeches, with their labels.
+
+    Attributes:
+        newest: at most `limit + 1` speech ids, newest first (one more, so that a picker that
+            leaves out the other side's speech still offers `limit`).
+        labels: the label of each id of `newest`.
+        ids: every speech id of the selection.
+    """
+
+    newest: tuple[str, ...]
+    labels: dict[str, str]
+    ids: frozenset[str]
+
+    def label(self, speech_id: str) -> str:
+        """Return the label of a speech of the selection (looked up when not among the newest)."""
+        found = self.labels.get(speech_id)
+        if found is not None:
+            return found
+        whole = catalogue()
+        row = whole[whole["speech_id"] == speech_id].iloc[0]
+        return speech_label(row.to_dict())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _speech_choices(url: str, version: int, key: FilterKey, limit: int) -> SpeechChoices:
+    listed = _catalogue(url, version, key)
+    newest = listed.sort_values(["date", "speech_id"], ascending=[False, True]).head(limit + 1)
+    labels = {row.speech_id: speech_label(row._asdict()) for row in newest.itertuples(index=False)}
+    return SpeechChoices(tuple(labels), labels, frozenset(listed["speech_id"]))
+
+
+def speech_choices(flt: SpeechFilter, limit: int) -> SpeechChoices:
+    """Return the newest speeches of a selection for a picker (sorted and labelled once per
+    corpus version and filter, not on every page run; shared: read-only)."""
+    key = corpus_key()
+    return _speech_choices(key.url, key.version, filter_key(flt), limit)
 
 
 def catalogue(flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
@@ -531,6 +576,28 @@ def figures_view(flt: SpeechFilter) -> FiguresView | None:
     return _figures_view(key.url, key.version, digest, updating("figures"), filter_key(flt), found)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _followed(
+    url: str, version: int, digest: str, stale: bool, key: FilterKey, n: int, options: int,
+    _view: FiguresView,
+) -> tuple[str, ...]:  # fmt: skip
+    return tuple(followed_series(_view.points, _view.summary.head(options), n=n))
+
+
+def followed(flt: SpeechFilter, *, n: int, options: int) -> list[str]:
+    """Return the series to chart first among the `options` most cited (`followed_series`)."""
+    view = figures_view(flt)
+    if view is None:
+        return []
+    key = corpus_key()
+    digest, _ = _figures_key(key.url, key.version)
+    return list(
+        _followed(
+            key.url, key.version, digest, updating("figures"), filter_key(flt), n, options, view
+        )
+    )
+
+
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _series_chart(
     url: str, version: int, stale: bool, key: FilterKey, series_id: str, title: str,
@@ -750,6 +817,12 @@ def value(key: str, default: object = None) -> object:
 def url_value(key: str) -> str | None:
     """Return a value given in the page's URL (?key=value), if any."""
     return st.query_params.get(key)
+
+
+def set_url_value(key: str, new: str) -> None:
+    """Write a value into the page's URL (?key=value), so that a copied link keeps it."""
+    if st.query_params.get(key) != new:
+        st.query_params[key] = new
 
 
 def set_value(key: str, new: object) -> None:

@@ -6,6 +6,7 @@ from dashboard import state
 from dashboard.charts import keyness_figure, side_by_side_figure
 from dashboard.comparison import compare, comparison_key, narrowed, side
 from dashboard.controls import (
+    MAX_PICKER_OPTIONS,
     refresh_when_ready,
     reported_errors,
     show_figure,
@@ -14,7 +15,6 @@ from dashboard.controls import (
 )
 from dashboard.downloads import about, workbook_button
 from dashboard.literal import literal
-from dashboard.summaries import speech_label
 
 st.header("Compare")
 with reported_errors():
@@ -76,17 +76,14 @@ if mode == "two selections":
     a, b = sides
 else:
     with left:
-        first = speech_picker(catalogue, key="compare_a", label="Speech A")
+        first = speech_picker(flt, key="compare_a", label="Speech A")
     with right:
-        rest = catalogue[catalogue["speech_id"] != first]
-        second = speech_picker(rest, key="compare_b", label="Speech B")
+        second = speech_picker(flt, key="compare_b", label="Speech B", leave_out=first)
     if first is None or second is None:
         st.stop()
-    rows = catalogue.set_index("speech_id")
-    a = side(speech_label({**rows.loc[first], "speech_id": first}), state.speech_filter_of([first]))
-    b = side(
-        speech_label({**rows.loc[second], "speech_id": second}), state.speech_filter_of([second])
-    )
+    choices = state.speech_choices(flt, MAX_PICKER_OPTIONS)
+    a = side(choices.label(first), state.speech_filter_of([first]))
+    b = side(choices.label(second), state.speech_filter_of([second]))
 
 with reported_errors():
     result = compare(a, b)

@@ -13,7 +13,6 @@ from dashboard.controls import (
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.figure_review import review_tools
 from dashboard.figure_tables import figure_table
-from models.quantity_series import followed_series
 
 MAX_CHARTS = 2  # series charted when the page opens; users add more in the picker
 MAX_SERIES_OPTIONS = 300
@@ -58,7 +57,7 @@ if len(summary):
     picked = st.multiselect(
         "Series to chart",
         list(names),
-        default=followed_series(points, offered, n=MAX_CHARTS),
+        default=state.followed(flt, n=MAX_CHARTS, options=MAX_SERIES_OPTIONS),
         format_func=names.__getitem__,
         key="figures_series",
         bind="query-params",

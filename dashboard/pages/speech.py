@@ -28,7 +28,7 @@ if catalogue.empty:
     st.warning("No speech matches the filters; clear a filter in the sidebar to pick a speech.")
     st.stop()
 
-picked = speech_picker(catalogue, key="speech")
+picked = speech_picker(flt, key="speech")
 if picked is None:
     st.stop()
 speech_id: str = picked

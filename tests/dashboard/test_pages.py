@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
 from tests.conftest import make_speech
+from tests.dashboard.conftest import APP
 
 PAGES = ["overview", "speech", "themes", "compare", "figures", "terms", "upload"]
 
@@ -110,3 +111,32 @@ def test_figures_review_renames_a_series_and_the_page_shows_the_new_name(app: Ap
     series = [d.value for d in app.dataframe if "series_name" in d.value.columns][0]
     renamed = series.loc[series["series"] == chosen, "series_name"]
     assert list(renamed) == ["NGOs with ECOSOC status (renamed)"]
+
+
+def test_speech_pickers_offer_the_newest_first_and_never_the_same_speech_twice(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    older = make_speech("Rivers and glaciers need treaties.", delivered_on=date(2001, 5, 2))
+    newer = make_speech("Oceans and fisheries need rules.", delivered_on=date(2024, 9, 1))
+    store.add_many([older, newer])
+    seed_id = store.catalogue()["speech_id"][0]
+    store.dispose()
+
+    app.switch_page("dashboard/pages/compare.py").run()
+    assert not app.exception
+    first, second = app.selectbox(key="compare_a"), app.selectbox(key="compare_b")
+    assert first.options[0].startswith("2024-09-01") and len(first.options) == 3
+    assert first.value == newer.speech_id
+    assert len(second.options) == 2 and not any(o.startswith("2024-09-01") for o in second.options)
+
+    # a speech named in a shared link is chosen; the other side still leaves it out
+    linked = AppTest.from_file(str(APP), default_timeout=90)
+    linked.run()
+    linked.query_params["compare_a"] = older.speech_id
+    linked.switch_page("dashboard/pages/compare.py").run()
+    assert linked.selectbox(key="compare_a").value == older.speech_id
+    assert linked.selectbox(key="compare_b").value in {newer.speech_id, seed_id}
+    assert not any(o.startswith("2001-05-02") for o in linked.selectbox(key="compare_b").options)

@@ -88,3 +88,13 @@ def test_upload_then_download_csv_and_excel(page: Page, app_url: str, tmp_path: 
     assert page.locator(".speech-text mark.st-figure").count() >= 2
     assert page.locator(".speech-text mark.st-organisation").count() >= 2
     ui.full_screenshot(page, ui.screenshots / "speech-hostile.png")
+
+    # a link to a speech that is not the newest opens that speech, and keeps its id in the URL
+    seed_id = speeches.loc[speeches["title"].str.startswith("Foreign Minister"), "speech_id"].iloc[
+        0
+    ]
+    ui.open_page(page, f"{app_url}/speech?speech={seed_id}")
+    expect(page.get_by_role("heading", name="Foreign Minister Sergey Lavrov").first).to_be_visible()
+    assert f"speech={seed_id}" in page.url
+    ui.open_page(page, f"{app_url}/compare?compare_a={seed_id}&compare_b={new_id}")
+    expect(page.get_by_text("A: 2018-06-15").first).to_be_visible()
