@@ -12,7 +12,6 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -73,7 +72,7 @@ class BackgroundJob:
     """`work(url)` run in a daemon process (stopped with the server), polled by pages.
 
     The jobs of one server run one at a time, in the order they were asked for: on a large corpus
-    each holds the whole corpus in memory (about 1 GB on the 10,924-speech UN corpus), and two at
+    each needs several hundred MB (up to about 800 MB on the 10,924-speech UN corpus), and two at
     once would compete for the same cores anyway. A thread of the server starts each job's process
     and reads its result as soon as it is sent, so the process ends and gives its memory back at
     once, whether or not a page is polling.
@@ -139,18 +138,25 @@ class BackgroundJob:
         self._finished.set()
 
 
-@cache
+_JOBS: queue.SimpleQueue[BackgroundJob] | None = None
+_JOBS_LOCK = threading.Lock()
+
+
 def _queue() -> queue.SimpleQueue[BackgroundJob]:
-    """Return the server's queue of jobs, with the thread that runs them one after another."""
-    jobs: queue.SimpleQueue[BackgroundJob] = queue.SimpleQueue()
+    """Return the server's queue of jobs, with the one thread that runs them one after another."""
+    global _JOBS
+    with _JOBS_LOCK:  # page runs of several sessions may ask for the first job at once
+        if _JOBS is None:
+            jobs: queue.SimpleQueue[BackgroundJob] = queue.SimpleQueue()
 
-    def run_all() -> None:
-        while True:
-            job = jobs.get()
-            try:
-                job._run_here()
-            except Exception as err:  # noqa: BLE001 - the job fails; the next one still runs
-                job._finish(("error", err))
+            def run_all() -> None:
+                while True:
+                    job = jobs.get()
+                    try:
+                        job._run_here()
+                    except Exception as err:  # noqa: BLE001 - this job fails; the next still runs
+                        job._finish(("error", err))
 
-    threading.Thread(target=run_all, name="background-jobs", daemon=True).start()
-    return jobs
+            threading.Thread(target=run_all, name="background-jobs", daemon=True).start()
+            _JOBS = jobs
+        return _JOBS
