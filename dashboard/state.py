@@ -41,7 +41,13 @@ from dashboard.summaries import (
     latest_speeches,
     speech_label,
 )
-from models.compare import TermCounts, keyness, nearest_speeches, update_term_counts
+from models.compare import (
+    SimilarityIndex,
+    TermCounts,
+    keyness,
+    nearest_speeches,
+    update_term_counts,
+)
 from models.errors import ModelError
 from models.organisations import find_organisations
 from models.quantities import quantities_frame
@@ -460,9 +466,16 @@ def _ids_digest(ids: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
 
 
+# the weights of every counted speech (about 100 MB on the UN corpus): one set at a time
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _similarity_index(url: str, digest: str, _counts: TermCounts) -> SimilarityIndex:
+    return SimilarityIndex.of(_counts)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _nearest(url: str, digest: str, speech_id: str, _counts: TermCounts) -> pd.DataFrame:
-    return nearest_speeches(_counts, speech_ids=[speech_id], n=NEAREST_POOL)
+    index = _similarity_index(url, digest, _counts)
+    return nearest_speeches(_counts, speech_ids=[speech_id], n=NEAREST_POOL, index=index)
 
 
 def nearest_to(speech_id: str) -> pd.DataFrame | None:

@@ -425,3 +425,37 @@ def test_cli_compare_shows_theme_shares_once_themes_are_fitted(store: CorpusStor
     # one theme is the fisheries one: A's share of it far exceeds B's
     assert result["themes"][0]["difference"] > 0.5
     assert result["themes"][-1]["difference"] < -0.5
+
+
+def test_most_of_a_corpus_is_summed_as_the_whole_less_the_rest() -> None:
+    from models.compare import _row_sums
+
+    counts = term_counts(_texts())
+    matrix = counts.matrix
+    everyone_but_one = np.arange(1, matrix.shape[0])
+    for rows in (everyone_but_one, everyone_but_one[::-1], np.array([0, 2]), np.array([1, 1, 2])):
+        expected = np.asarray(matrix[rows].sum(axis=0)).ravel()
+        assert np.array_equal(_row_sums(matrix, rows), expected), rows
+
+
+def test_nearest_speeches_with_a_prebuilt_index_are_the_same() -> None:
+    from models.compare import SimilarityIndex
+
+    counts = term_counts(_texts())
+    index = SimilarityIndex.of(counts)
+    for speech_ids in (None, ["a1"], ["b3", "a2"]):
+        pd.testing.assert_frame_equal(
+            nearest_speeches(counts, speech_ids=speech_ids, n=3, index=index),
+            nearest_speeches(counts, speech_ids=speech_ids, n=3),
+        )
+        fresh = _tfidf_reference(counts)
+        rows = index.rows(counts, np.arange(len(counts.speech_ids)))
+        assert np.allclose((rows @ index.columns).toarray(), (fresh @ fresh.T).toarray())
+
+
+def _tfidf_reference(counts: TermCounts) -> object:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    return TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2").fit_transform(
+        counts.matrix
+    )
