@@ -247,6 +247,14 @@ def nav(page, name: str) -> None:  # type: ignore[no-untyped-def]
     drawn(page)
 
 
+def pick_option(page, label: str, down: int) -> None:  # type: ignore[no-untyped-def]
+    """Open the select box `label` of the page and choose the option `down` places lower."""
+    page.get_by_test_id("stMain").get_by_role("combobox", name=label).click()
+    for _ in range(down):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
 PAGES = ("Speech", "Themes", "Compare", "Figures", "Terms", "Upload", "Overview")
 
 
@@ -288,6 +296,15 @@ def ungdc_runs(browser, db: Path, tmp: Path, repeats: int) -> list[tuple[str, fl
                 warm[name].append(timed(lambda n=name: nav(page, n)))
         for name in PAGES:
             rows.append((f"UN: switch to {name} again", statistics.median(warm[name]), "< 1 s"))
+        # another speech in a picker: a speech not read before, so its comparisons are new
+        for name, label in (("Speech", "Speech"), ("Compare", "Speech B")):
+            nav(page, name)
+            picks = [
+                timed(lambda k=k, lb=label: wait_run(page, lambda: pick_option(page, lb, k)))
+                for k in (3, 5, 7, 9, 11)[: max(1, repeats)]
+            ]
+            rows.append((f"UN: pick another speech on {name}", statistics.median(picks), "< 1 s"))
+        nav(page, "Overview")
         box = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Text contains")
         filters = []
         for query in ("climate", "sanctions", "nuclear")[: max(1, repeats)]:
