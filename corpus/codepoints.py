@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 _JOINERS = "-'’"  # joined between letters they make one word: "co-operation", "don't"
+# a word: letters or digits, with inner hyphens and apostrophes (what `count_words` counts)
+WORD_PATTERN = r"\w+(?:[" + re.escape(_JOINERS) + r"]\w+)*"
 
 
 def codepoints(text: str) -> npt.NDArray[np.uint32]:
@@ -50,7 +52,7 @@ def _joiner_table() -> npt.NDArray[np.bool_]:
 
 
 def count_words(text: str) -> int:
-    """Count the matches of `\\w+(?:[-'’]\\w+)*` in `text`, without making them.
+    """Count the matches of `WORD_PATTERN` in `text`, without making them.
 
     A word is a run of word characters, and runs joined by one hyphen or apostrophe between
     word characters are one word: the runs, less the joins.

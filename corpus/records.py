@@ -7,13 +7,11 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Literal
 
+from corpus.codepoints import WORD_PATTERN as WORD_PATTERN
 from corpus.codepoints import count_words as _count_words
 
 DatePrecision = Literal["day", "month", "year"]
 DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "month", "year")
-
-# a word: letters or digits, with inner hyphens and apostrophes ("co-operation", "don't")
-WORD_PATTERN = r"\w+(?:[-'’]\w+)*"
 
 
 def fingerprint(text: str) -> str:

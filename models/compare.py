@@ -564,10 +564,14 @@ def theme_comparison(mix: pd.DataFrame, *, a: Iterable[str], b: Iterable[str]) -
     return frame.reset_index(drop=True)
 
 
+def _weighting() -> TfidfTransformer:
+    """The TF-IDF weighting of similarity: sublinear term frequency, smoothed idf, L2 rows."""
+    return TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+
+
 def _tfidf(counts: TermCounts) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows (sublinear term frequency, smoothed idf) from the counts."""
-    transformer = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
-    return sparse.csr_matrix(transformer.fit_transform(counts.matrix))
+    """The weighted rows of every counted speech (`_weighting` fitted on the counts)."""
+    return sparse.csr_matrix(_weighting().fit_transform(counts.matrix))
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,7 +592,7 @@ class SimilarityIndex:
     @classmethod
     def of(cls, counts: TermCounts) -> SimilarityIndex:
         """Fit the weighting on `counts` and keep every speech's weights."""
-        transformer = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+        transformer = _weighting()
         weights = sparse.csr_matrix(transformer.fit_transform(counts.matrix))
         return cls(transformer, sparse.csr_matrix(weights.T))
 

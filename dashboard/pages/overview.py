@@ -1,5 +1,6 @@
 """Overview: the corpus at a glance, within the sidebar filters."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import state
@@ -30,27 +31,26 @@ if catalogue.empty:
         st.info("The corpus is empty: add transcripts on the Upload page.")
     st.stop()
 
-if total == 1:
-    # the corpus is one speech: what it is, the way to read it and what this page will show, rather than four
-    # metrics, charts of one point and tables of one row (the first page a new user sees is drawn
-    # with the fewest of the browser's element scripts)
-    only = catalogue.iloc[0]
+
+def the_speech(row: pd.Series) -> None:
+    """Draw one speech as a line about it and the link to read it (no tables of one row)."""
     st.subheader("The speech")
-    st.markdown(f"**{literal(only['title']) or 'Untitled speech'}**")
-    words = f"{int(only['n_words']):,} words"
-    st.caption(
-        literal(
-            " · ".join(
-                str(v) for v in (only["speaker"], only["place"], only["date_iso"], words) if v
-            )
-        )
-    )
+    st.markdown(f"**{literal(row['title']) or 'Untitled speech'}**")
+    facts = (row["speaker"], row["place"], row["date_iso"], f"{int(row['n_words']):,} words")
+    st.caption(literal(" · ".join(str(v) for v in facts if v)))
     st.page_link(
         "dashboard/pages/speech.py",
         label="Read it, with its figures and distinctive terms",
         icon=":material/article:",
-        query_params={"speech": str(only["speech_id"])},
+        query_params={"speech": str(row["speech_id"])},
     )
+
+
+if total == 1:
+    # the corpus is one speech: what it is, the way to read it and what this page will show,
+    # rather than four metrics, charts of one point and tables of one row (the first page a new
+    # user sees is drawn with the fewest of the browser's element scripts)
+    the_speech(catalogue.iloc[0])
     st.info(
         "Only one speech so far. As speeches are added (Upload page), this page shows them on a "
         "time line, counts them by year and speaker, lists the latest additions and offers them "
@@ -85,19 +85,7 @@ else:
 
 listing = catalogue[OVERVIEW_COLUMNS]
 if len(listing) == 1:
-    # one speech matches: a line about it and the way to read it, not two tables of one row
-    only = listing.iloc[0]
-    st.subheader("The speech")
-    st.markdown(f"**{literal(only['title']) or 'Untitled speech'}**")
-    st.caption(
-        literal(" · ".join(str(v) for v in (only["speaker"], only["place"], only["date_iso"]) if v))
-    )
-    st.page_link(
-        "dashboard/pages/speech.py",
-        label="Read it, with its figures and distinctive terms",
-        icon=":material/article:",
-        query_params={"speech": str(only["speech_id"])},
-    )
+    the_speech(listing.iloc[0])
 else:
     st.subheader("Latest additions")
     show_table(latest, key="overview_latest", file_name="latest-speeches.csv")
