@@ -17,7 +17,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -90,6 +90,15 @@ class TermCounts:
     terms: np.ndarray
     matrix: sparse.csr_matrix
     n_words: np.ndarray
+    _totals: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    def column_totals(self) -> np.ndarray:
+        """Return each term's count over every speech (summed once, then kept with the counts)."""
+        if self._totals is None:
+            # two threads may both sum; they store the same array
+            object.__setattr__(self, "_totals", np.asarray(self.matrix.sum(axis=0)).ravel())
+        assert self._totals is not None
+        return self._totals
 
     def rows(self, speech_ids: Iterable[str], *, group: str) -> np.ndarray:
         """Return the row numbers of the given speeches, raising SelectionError for unknown ids."""
@@ -381,9 +390,22 @@ def _keyness_table(
 ) -> pd.DataFrame:
     keep = (a + b) >= min_count
     a, b, terms = a[keep], b[keep], terms[keep]
+    g2 = _g2(a.astype(float), b.astype(float), float(total_a), float(total_b))
     rate_a = a / total_a
     rate_b = b / total_b
-    g2 = _g2(a.astype(float), b.astype(float), float(total_a), float(total_b))
+    keep = rate_a != rate_b
+    if max_p is not None:
+        # p < max_p exactly where G2 is above the chi-squared quantile: most terms of a large
+        # corpus are dropped here, before a table is built for them (the exact test follows)
+        keep &= g2 >= chi2.isf(max_p, df=1) * (1 - 1e-9)
+    a, b, terms, g2, rate_a, rate_b = (
+        a[keep],
+        b[keep],
+        terms[keep],
+        g2[keep],
+        rate_a[keep],
+        rate_b[keep],
+    )
     # Hardie's log-ratio: binary log of the ratio of relative frequencies; a zero count becomes 0.5
     # so that a term used by one group only gets a finite, comparable effect size.
     log_ratio = np.log2((np.where(a == 0, 0.5, a) / total_a) / (np.where(b == 0, 0.5, b) / total_b))
@@ -400,7 +422,6 @@ def _keyness_table(
             "favours": np.where(rate_a > rate_b, "a", "b"),
         }
     )
-    frame = frame[rate_a != rate_b]
     if max_p is not None:
         frame = frame[frame["p_value"] < max_p]
     frame = frame.sort_values(
@@ -411,17 +432,17 @@ def _keyness_table(
     return frame.reset_index(drop=True)[KEYNESS_COLUMNS]
 
 
-def _row_sums(matrix: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+def _row_sums(counts: TermCounts, rows: np.ndarray) -> np.ndarray:
     """Return the column totals of some rows of a count matrix.
 
-    A group of most of a large corpus (one speech against all the others) is summed as the whole
-    matrix less the rows left out, instead of copying most of the matrix first: the counts are
+    A group of most of a large corpus (one speech against all the others) is the corpus totals
+    less the rows left out, instead of a copy of most of the matrix summed again: the counts are
     integers, so the result is the same.
     """
+    matrix = counts.matrix
     if len(rows) * 2 > matrix.shape[0] and len(np.unique(rows)) == len(rows):
         left_out = np.setdiff1d(np.arange(matrix.shape[0]), rows, assume_unique=True)
-        whole = np.asarray(matrix.sum(axis=0)).ravel()
-        return whole - np.asarray(matrix[left_out].sum(axis=0)).ravel()
+        return counts.column_totals() - np.asarray(matrix[left_out].sum(axis=0)).ravel()
     return np.asarray(matrix[rows].sum(axis=0)).ravel()
 
 
@@ -469,8 +490,8 @@ def keyness(
     total_b = int(counts.n_words[rows_b].sum())
     if total_a == 0 or total_b == 0:
         raise NotEnoughTextError("One of the groups has no words; select speeches with text.")
-    sum_a = _row_sums(counts.matrix, rows_a)
-    sum_b = _row_sums(counts.matrix, rows_b)
+    sum_a = _row_sums(counts, rows_a)
+    sum_b = _row_sums(counts, rows_b)
     return _keyness_table(
         sum_a,
         sum_b,

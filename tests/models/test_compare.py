@@ -131,6 +131,34 @@ def test_keyness_options_min_count_n_and_equal_rates() -> None:
     assert strict.empty and list(strict.columns) == KEYNESS_COLUMNS
 
 
+@pytest.mark.parametrize("max_p", [0.05, 0.001, 1e-6])
+def test_keyness_keeps_exactly_the_terms_below_the_p_value_asked_for(max_p: float) -> None:
+    # one speech against many, on a Zipf-like vocabulary, as on the Speech page
+    rng = np.random.default_rng(7)
+    letters = "bcdfghjklmnpqrstvwxz"
+    vocabulary = np.array([f"w{letters[i // 20]}{letters[i % 20]}a" for i in range(400)])
+    weights = 1 / np.arange(1, 401)
+    texts = pd.Series(
+        {
+            f"s{i}": " ".join(rng.choice(vocabulary, size=300, p=weights / weights.sum()))
+            for i in range(60)
+        }
+    )
+    counts = term_counts(texts)
+    everything = keyness(counts, a=["s0"], b=[f"s{i}" for i in range(1, 60)], max_p=None)
+    kept = keyness(counts, a=["s0"], b=[f"s{i}" for i in range(1, 60)], max_p=max_p)
+    expected = everything[everything["p_value"] < max_p].reset_index(drop=True)
+    assert len(kept) < len(everything)
+    pd.testing.assert_frame_equal(kept, expected)
+
+
+def test_column_totals_are_the_counts_of_every_speech() -> None:
+    counts = term_counts(_texts())
+    totals = counts.column_totals()
+    assert totals.tolist() == np.asarray(counts.matrix.sum(axis=0)).ravel().tolist()
+    assert counts.column_totals() is totals  # summed once
+
+
 def test_bigrams_join_adjacent_words_only() -> None:
     texts = pd.Series(
         {"a": "fish stocks and the rule of law. " * 50, "b": "tax revenue for the state. " * 50}
@@ -435,7 +463,7 @@ def test_most_of_a_corpus_is_summed_as_the_whole_less_the_rest() -> None:
     everyone_but_one = np.arange(1, matrix.shape[0])
     for rows in (everyone_but_one, everyone_but_one[::-1], np.array([0, 2]), np.array([1, 1, 2])):
         expected = np.asarray(matrix[rows].sum(axis=0)).ravel()
-        assert np.array_equal(_row_sums(matrix, rows), expected), rows
+        assert np.array_equal(_row_sums(counts, rows), expected), rows
 
 
 def test_nearest_speeches_with_a_prebuilt_index_are_the_same() -> None:
