@@ -248,29 +248,6 @@ def counts_by_speaker_figure(counts: pd.DataFrame, *, top: int = 20) -> go.Figur
     return _labels_margin(_layout(fig, title=title, x_title="speeches"), fig.data[0].y)
 
 
-def terms_bar_figure(frame: pd.DataFrame, *, title: str, value: str = "g2") -> go.Figure:
-    """Horizontal bars of terms by a score (distinctive terms of a speech).
-
-    Args:
-        frame: columns term, `value`, count_a, per_10k_a, per_10k_b.
-    """
-    ordered = frame.iloc[::-1]
-    fig = go.Figure(
-        go.Bar(
-            x=ordered[value],
-            y=[_hover_safe(t) for t in ordered["term"]],
-            orientation="h",
-            marker_color=OKABE_ITO[4],
-            customdata=ordered[["count_a", "per_10k_a", "per_10k_b"]].to_numpy(),
-            hovertemplate="%{y}: used %{customdata[0]} times, %{customdata[1]:.1f} per 10,000 words "
-            "here vs %{customdata[2]:.1f} elsewhere<extra></extra>",
-            name=value,
-        )
-    )
-    fig.update_yaxes(type="category")
-    return _labels_margin(_layout(fig, title=title, x_title="log-likelihood (G2)"), fig.data[0].y)
-
-
 def keyness_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
     """Diverging bars: terms of A to the right, terms of B to the left, by log-ratio.
 

@@ -1,4 +1,8 @@
-"""Compare: two speeches or two selections side by side: themes, keyness, statistics, figures."""
+"""Compare: two speeches or two selections side by side: themes, keyness, statistics, figures.
+
+Everything below the page's header depends on the two sides chosen, and choosing another reruns
+that part alone (a fragment): the sidebar and the navigation stay as they are.
+"""
 
 import streamlit as st
 
@@ -16,126 +20,138 @@ from dashboard.controls import (
 from dashboard.downloads import about, workbook_button
 from dashboard.literal import literal
 
+
+@st.fragment
+def comparison() -> None:
+    """The choice of the two sides and everything compared between them."""
+    state.begin_run()  # a rerun of this part alone reads the corpus version afresh too
+    with reported_errors():
+        flt = state.current_filter()
+        catalogue = state.catalogue(flt)
+
+    if len(catalogue) < 2:
+        st.info(
+            "Comparisons need at least two speeches; the selection holds "
+            f"{len(catalogue)}. Add speeches on the Upload page (or widen the filters): here will "
+            "appear their theme shares side by side, the terms that set them apart, their text "
+            "statistics and their cited figures.",
+            icon=":material/info:",
+        )
+        return
+
+    mode = st.segmented_control(
+        "Compare",
+        ["two speeches", "two selections"],
+        default="two speeches",
+        key="compare_mode",
+        bind="query-params",
+    )
+    left, right = st.columns(2)
+    if mode == "two selections":
+        speakers = sorted(set(catalogue["speaker"]))
+        low, high = catalogue["date"].min().date(), catalogue["date"].max().date()
+        sides = []
+        for column, name in ((left, "a"), (right, "b")):
+            with column:
+                st.markdown(f"**Selection {name.upper()}**")
+                chosen = st.multiselect(
+                    "Speakers",
+                    speakers,
+                    key=f"compare_{name}_speakers",
+                    bind="query-params",
+                    placeholder="All speakers",
+                )
+                start = st.date_input(
+                    "From",
+                    value=None,
+                    min_value=low,
+                    max_value=high,
+                    key=f"compare_{name}_from",
+                    bind="query-params",
+                )
+                end = st.date_input(
+                    "To",
+                    value=None,
+                    min_value=low,
+                    max_value=high,
+                    key=f"compare_{name}_to",
+                    bind="query-params",
+                )
+                label = ", ".join(chosen) or "all speakers"
+                label += f" {start or low} to {end or high}"
+                sides.append(side(label, narrowed(flt, speakers=chosen, start=start, end=end)))
+        a, b = sides
+    else:
+        with left:
+            first = speech_picker(flt, key="compare_a", label="Speech A")
+        with right:
+            second = speech_picker(flt, key="compare_b", label="Speech B", leave_out=first)
+        if first is None or second is None:
+            return
+        choices = state.speech_choices(flt, MAX_PICKER_OPTIONS)
+        a = side(choices.label(first), state.speech_filter_of([first]))
+        b = side(choices.label(second), state.speech_filter_of([second]))
+
+    with reported_errors():
+        result = compare(a, b)
+    memo_key = comparison_key(a, b)
+    show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
+
+    st.subheader("Theme shares")
+    if result.themes.message:
+        st.info(result.themes.message, icon=":material/info:")
+    else:
+        show_figure(
+            state.memo(
+                "compare_themes_chart",
+                memo_key,
+                lambda: side_by_side_figure(result.themes.frame, label_a="A", label_b="B"),
+            ),
+            key="compare_themes_chart",
+        )
+        show_table(result.themes.frame, key="compare_themes", file_name="theme-shares.csv")
+
+    st.subheader("Terms that set them apart")
+    if result.keyness.message:
+        st.info(result.keyness.message, icon=":material/info:")
+    else:
+        show_figure(
+            state.memo(
+                "compare_keyness_chart",
+                memo_key,
+                lambda: keyness_figure(result.keyness.frame, label_a="A", label_b="B"),
+            ),
+            key="compare_keyness_chart",
+        )
+        show_table(result.keyness.frame, key="compare_keyness", file_name="keyness.csv")
+
+    st.subheader("Text statistics")
+    show_table(result.stats.frame, key="compare_stats", file_name="text-statistics.csv")
+
+    st.subheader("Cited figures")
+    if result.figures.message:
+        st.info(result.figures.message, icon=":material/info:")
+    else:
+        show_table(result.figures.frame, key="compare_figures", file_name="compared-figures.csv")
+
+    st.caption(f"A: {literal(a.name)} · B: {literal(b.name)}")
+    workbook_button(
+        result.sheets(),
+        about_rows=about(
+            page="Compare",
+            flt=flt,
+            version=state.corpus_version(),
+            extra={"A": a.name, "B": b.name},
+        ),
+        file_name="comparison-pack.xlsx",
+        key="compare_pack",
+        label="comparison pack (every table, one workbook)",
+    )
+
+
 st.header("Compare")
-with reported_errors():
-    flt = state.current_filter()
-    catalogue = state.catalogue(flt)
-    version = state.corpus_version()
-
-if len(catalogue) < 2:
-    st.info(
-        "Comparisons need at least two speeches; the selection holds "
-        f"{len(catalogue)}. Add speeches on the Upload page (or widen the filters): here will "
-        "appear their theme shares side by side, the terms that set them apart, their text "
-        "statistics and their cited figures.",
-        icon=":material/info:",
-    )
-    st.stop()
-
-mode = st.segmented_control(
-    "Compare",
-    ["two speeches", "two selections"],
-    default="two speeches",
-    key="compare_mode",
-    bind="query-params",
-)
-left, right = st.columns(2)
-if mode == "two selections":
-    speakers = sorted(set(catalogue["speaker"]))
-    low, high = catalogue["date"].min().date(), catalogue["date"].max().date()
-    sides = []
-    for column, name in ((left, "a"), (right, "b")):
-        with column:
-            st.markdown(f"**Selection {name.upper()}**")
-            chosen = st.multiselect(
-                "Speakers",
-                speakers,
-                key=f"compare_{name}_speakers",
-                bind="query-params",
-                placeholder="All speakers",
-            )
-            start = st.date_input(
-                "From",
-                value=None,
-                min_value=low,
-                max_value=high,
-                key=f"compare_{name}_from",
-                bind="query-params",
-            )
-            end = st.date_input(
-                "To",
-                value=None,
-                min_value=low,
-                max_value=high,
-                key=f"compare_{name}_to",
-                bind="query-params",
-            )
-            label = ", ".join(chosen) or "all speakers"
-            label += f" {start or low} to {end or high}"
-            sides.append(side(label, narrowed(flt, speakers=chosen, start=start, end=end)))
-    a, b = sides
-else:
-    with left:
-        first = speech_picker(flt, key="compare_a", label="Speech A")
-    with right:
-        second = speech_picker(flt, key="compare_b", label="Speech B", leave_out=first)
-    if first is None or second is None:
-        st.stop()
-    choices = state.speech_choices(flt, MAX_PICKER_OPTIONS)
-    a = side(choices.label(first), state.speech_filter_of([first]))
-    b = side(choices.label(second), state.speech_filter_of([second]))
-
-with reported_errors():
-    result = compare(a, b)
-memo_key = comparison_key(a, b)
-show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
-
-st.subheader("Theme shares")
-if result.themes.message:
-    st.info(result.themes.message, icon=":material/info:")
-else:
-    show_figure(
-        state.memo(
-            "compare_themes_chart",
-            memo_key,
-            lambda: side_by_side_figure(result.themes.frame, label_a="A", label_b="B"),
-        ),
-        key="compare_themes_chart",
-    )
-    show_table(result.themes.frame, key="compare_themes", file_name="theme-shares.csv")
-
-st.subheader("Terms that set them apart")
-if result.keyness.message:
-    st.info(result.keyness.message, icon=":material/info:")
-else:
-    show_figure(
-        state.memo(
-            "compare_keyness_chart",
-            memo_key,
-            lambda: keyness_figure(result.keyness.frame, label_a="A", label_b="B"),
-        ),
-        key="compare_keyness_chart",
-    )
-    show_table(result.keyness.frame, key="compare_keyness", file_name="keyness.csv")
-
-st.subheader("Text statistics")
-show_table(result.stats.frame, key="compare_stats", file_name="text-statistics.csv")
-
-st.subheader("Cited figures")
-if result.figures.message:
-    st.info(result.figures.message, icon=":material/info:")
-else:
-    show_table(result.figures.frame, key="compare_figures", file_name="compared-figures.csv")
-
-st.caption(f"A: {literal(a.name)} · B: {literal(b.name)}")
+comparison()
 if state.corpus_counts() is None or state.corpus_figures() is None:
     refresh_when_ready(
         lambda: state.corpus_counts() is not None and state.corpus_figures() is not None
     )
-workbook_button(
-    result.sheets(),
-    about_rows=about(page="Compare", flt=flt, version=version, extra={"A": a.name, "B": b.name}),
-    file_name="comparison-pack.xlsx",
-    key="compare_pack",
-    label="comparison pack (every table, one workbook)",
-)

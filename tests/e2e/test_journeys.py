@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -96,5 +97,13 @@ def test_upload_then_download_csv_and_excel(page: Page, app_url: str, tmp_path: 
     ui.open_page(page, f"{app_url}/speech?speech={seed_id}")
     expect(page.get_by_role("heading", name="Foreign Minister Sergey Lavrov").first).to_be_visible()
     assert f"speech={seed_id}" in page.url
+    # picking another speech redraws the part of the page below the picker and links to it
+    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
+    page.keyboard.type("Jane Doe")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Remarks by Jane Doe").first).to_be_visible()
+    expect(page).to_have_url(re.compile(f"speech={new_id}"))
+    ui.wait_idle(page)
+    assert page.locator(".speech-text mark.st-figure").count() >= 2
     ui.open_page(page, f"{app_url}/compare?compare_a={seed_id}&compare_b={new_id}")
     expect(page.get_by_text("A: 2018-06-15").first).to_be_visible()
