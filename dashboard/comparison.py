@@ -109,7 +109,8 @@ def _themes(a: Side, b: Side) -> Outcome:
             message="Theme shares side by side will appear here once themes are fitted "
             "(Themes page)."
         )
-    mix = found.mix_long()
+    # the two sides' rows only: the mix of a large corpus is a hundred thousand rows to reshape
+    mix = found.mix_long([*a.speech_ids, *b.speech_ids])
     try:
         frame = theme_comparison(mix, a=a.speech_ids, b=b.speech_ids)
     except ModelError as err:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,9 +92,16 @@ class ThemeModelState:
         rows = [(t, self.labels[t], terms.get(t, "")) for t in sorted(self.theme_ids)]
         return pd.DataFrame(rows, columns=["theme", "label", "terms"])
 
-    def mix_long(self) -> pd.DataFrame:
-        """Return the mix as a tidy frame: columns speech_id, theme, share."""
-        wide = self.mix.rename_axis(index="speech_id").reset_index()
+    def mix_long(self, speech_ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """Return the mix as a tidy frame: columns speech_id, theme, share.
+
+        Args:
+            speech_ids: only these speeches (those without a mix are left out); None: every one.
+        """
+        mix = self.mix
+        if speech_ids is not None:
+            mix = mix.loc[mix.index.intersection(pd.Index(list(speech_ids)))]
+        wide = mix.rename_axis(index="speech_id").reset_index()
         long = wide.melt(id_vars="speech_id", var_name="theme", value_name="share")
         long["theme"] = long["theme"].astype(np.int64)
         return long.sort_values(["speech_id", "theme"], ignore_index=True)

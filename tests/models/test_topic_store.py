@@ -74,6 +74,9 @@ def test_read_outs_have_exact_columns(store: CorpusStore, speeches: SyntheticCor
     assert list(mix.columns) == ["speech_id", "theme", "share"]
     assert len(mix) == 3 * len(speeches.records)
     assert mix.groupby("speech_id")["share"].sum().round(6).eq(1.0).all()
+    some = list(mix["speech_id"].drop_duplicates()[:2]) + ["not-a-speech"]
+    part = state.mix_long(some)
+    pd.testing.assert_frame_equal(part, mix[mix["speech_id"].isin(some)].reset_index(drop=True))
 
 
 def test_a_new_speech_is_scored_at_once_without_a_refit(store: CorpusStore) -> None:
