@@ -12,6 +12,7 @@ from dashboard import state
 from dashboard.analysis import COUNTING, Outcome
 from models.compare import theme_comparison
 from models.errors import ModelError
+from models.selection import is_in
 from models.stats import stats_by_group
 
 FIGURE_COLUMNS = ["group", "date", "speech_id", "qualifier", "value", "unit", "counted",
@@ -149,7 +150,7 @@ def _figures(a: Side, b: Side) -> Outcome:
     figures = found.figures
     parts = []
     for label, ids in (("A", a.speech_ids), ("B", b.speech_ids)):
-        part = figures[figures["speech_id"].isin(ids)]
+        part = figures[is_in(figures["speech_id"], ids)]
         parts.append(part.assign(group=label))
     frame = pd.concat(parts, ignore_index=True)[FIGURE_COLUMNS]
     if frame.empty:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from models.quantity_series import series_frame, series_summary
+from models.selection import is_in
 
 TABLE_COLUMNS = ["date", "speaker", "qualifier", "value", "value_high", "unit", "counted", "scope",
                  "organisation", "series_name", "confirmed", "corrected", "text", "sentence",
@@ -63,6 +64,6 @@ def in_selection(
 
     The summary rows (values, changes) describe each series over the whole corpus.
     """
-    chosen = points[points["speech_id"].isin(set(speech_ids))]
+    chosen = points[is_in(points["speech_id"], set(speech_ids))]
     kept = summary[summary["series"].isin(set(chosen["series"]))]
     return chosen.reset_index(drop=True), kept.reset_index(drop=True)

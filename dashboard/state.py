@@ -52,6 +52,7 @@ from models.errors import ModelError
 from models.organisations import find_organisations
 from models.quantities import quantities_frame
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
+from models.selection import is_in
 from models.stats import concordance, stored_speech_stats
 from models.stats import term_trend as trend_of_terms
 from models.topic_store import ThemeModelState, current_themes, set_label, stored_themes
@@ -204,7 +205,7 @@ def _catalogue(url: str, version: int, key: FilterKey) -> pd.DataFrame:
         return _store_for(url).catalogue()
     # a selection: its ids from the store, its rows from the whole catalogue (cached)
     whole = _catalogue(url, version, _NO_FILTER)
-    chosen = whole["speech_id"].isin(_store_for(url).speech_ids(filter_from_key(key)))
+    chosen = is_in(whole["speech_id"], _store_for(url).speech_ids(filter_from_key(key)))
     return whole[chosen].reset_index(drop=True)
 
 
@@ -446,7 +447,7 @@ def corpus_counts() -> TermCounts | None:
 def _updated_counts(key: CorpusKey, previous: TermCounts) -> TermCounts | None:
     """Return `previous` brought up to date with the speeches added since, if they are few."""
     catalogue = _catalogue(key.url, key.version, filter_key(SpeechFilter()))
-    new = catalogue[~catalogue["speech_id"].isin(previous.speech_ids)]
+    new = catalogue[~is_in(catalogue["speech_id"], previous.speech_ids)]
     if int(new["n_words"].sum()) > SYNC_WORDS:
         return None
     texts = (
@@ -569,7 +570,7 @@ def _figures_view(
 ) -> FiguresView:
     ids = _catalogue(url, version, key)["speech_id"]
     wanted = set(ids)
-    figures = _found.figures[_found.figures["speech_id"].isin(wanted)].reset_index(drop=True)
+    figures = _found.figures[is_in(_found.figures["speech_id"], wanted)].reset_index(drop=True)
     points, summary = in_selection(_found.points, _found.summary, ids)
     # row numbers only: a frame per series would take seconds on tens of thousands of series
     rows = {str(name): idx for name, idx in points.groupby("series", sort=False).indices.items()}

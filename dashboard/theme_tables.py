@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from models.selection import is_in
 from models.topic_store import ThemeModelState, themes_over_time
 
 
@@ -42,7 +43,7 @@ def selection_shares(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the theme mix of the selected speeches (long) and their theme shares over time."""
     mix = found.mix_long()
-    mix = mix[mix["speech_id"].isin(catalogue["speech_id"])].reset_index(drop=True)
+    mix = mix[is_in(mix["speech_id"], catalogue["speech_id"])].reset_index(drop=True)
     return mix, shares_over_time(catalogue, mix, labels=found.labels, period=period)
 
 

@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 
 from corpus.records import SpeechFilter, count_words
 from models.errors import EmptyVocabularyError, NotEnoughTextError, SelectionError
-from models.selection import batches_by_words
+from models.selection import batches_by_words, is_in
 
 __all__ = [
     "COUNTS_ARTIFACT",
@@ -185,7 +185,7 @@ def corpus_term_counts(store: _Store, *, bigrams: bool = False) -> TermCounts:
             return stored
     words = catalogue.set_index("speech_id")["n_words"]
     if stored is not None and len(stored.speech_ids):
-        new = catalogue.loc[~catalogue["speech_id"].isin(stored.speech_ids), "speech_id"]
+        new = catalogue.loc[~is_in(catalogue["speech_id"], stored.speech_ids), "speech_id"]
         texts = store.texts(SpeechFilter(speech_ids=frozenset(new))) if len(new) else None
         counts = update_term_counts(
             stored, texts, order=pd.Index(catalogue["speech_id"]), n_words=words, bigrams=bigrams
@@ -248,7 +248,7 @@ def update_term_counts(
     """
     parts = [(counts.speech_ids, counts.terms, counts.matrix, counts.n_words)]
     if texts is not None:
-        texts = texts[~texts.index.isin(counts.speech_ids)]
+        texts = texts[~is_in(texts.index, counts.speech_ids)]
     if texts is not None and not texts.empty:
         try:
             fresh = term_counts(texts, bigrams=bigrams, n_words=n_words)
@@ -264,16 +264,7 @@ def update_term_counts(
                 ),
             )
         parts.append((fresh.speech_ids, fresh.terms, fresh.matrix, fresh.n_words))
-    terms = np.unique(np.concatenate([p[1].astype(str) for p in parts])).astype(object)
-    matrices = []
-    for _, part_terms, matrix, _ in parts:
-        columns = np.searchsorted(terms, part_terms.astype(str)).astype(matrix.indices.dtype)
-        matrices.append(
-            sparse.csr_matrix(
-                (matrix.data, columns[matrix.indices], matrix.indptr),
-                shape=(matrix.shape[0], len(terms)),
-            )
-        )
+    terms, matrices = _on_common_terms(parts)
     stacked = sparse.vstack(matrices, format="csr")
     ids = pd.Index(np.concatenate([p[0].to_numpy(dtype=object) for p in parts]))
     rows = ids.get_indexer(order)
@@ -285,7 +276,12 @@ def update_term_counts(
     matrix = stacked[rows]
     matrix.sort_indices()
     # drop terms only the removed speeches used, as a full count would
-    used = np.flatnonzero(np.bincount(matrix.indices, minlength=len(terms)))
+    kept_all = len(rows) == stacked.shape[0] and len(np.unique(rows)) == len(rows)
+    used = (
+        np.arange(len(terms))
+        if kept_all  # every speech kept: every term is still used
+        else np.flatnonzero(np.bincount(matrix.indices, minlength=len(terms)))
+    )
     if len(used) < len(terms):
         matrix = matrix[:, used].tocsr()
         terms = terms[used]
@@ -295,6 +291,51 @@ def update_term_counts(
         matrix=matrix,
         n_words=np.concatenate([p[3] for p in parts])[rows],
     )
+
+
+def _on_common_terms(
+    parts: list[tuple[pd.Index, np.ndarray, sparse.csr_matrix, np.ndarray]],
+) -> tuple[np.ndarray, list[sparse.csr_matrix]]:
+    """Return the sorted union of the parts' terms and each part's matrix on those columns.
+
+    When the new speeches bring no term the counted ones lack (most uploads to a large corpus),
+    the counted matrix is kept as it is rather than rebuilt: it holds millions of counts.
+    """
+    base_terms, base_matrix = parts[0][1], parts[0][2]
+    base = base_terms.astype(str)
+    if len(base) > 1 and bool(np.all(base[:-1] < base[1:])):  # sorted and distinct
+        columns = []
+        for _, part_terms, _, _ in parts[1:]:
+            wanted = part_terms.astype(str)
+            at = np.minimum(np.searchsorted(base, wanted), len(base) - 1)
+            if not np.array_equal(base[at], wanted):
+                break
+            columns.append(at)
+        else:
+            matrices = [base_matrix]
+            for (_, _, matrix, _), at in zip(parts[1:], columns, strict=True):
+                matrices.append(
+                    sparse.csr_matrix(
+                        (
+                            matrix.data,
+                            at.astype(matrix.indices.dtype)[matrix.indices],
+                            matrix.indptr,
+                        ),
+                        shape=(matrix.shape[0], len(base)),
+                    )
+                )
+            return base_terms, matrices
+    terms = np.unique(np.concatenate([p[1].astype(str) for p in parts])).astype(object)
+    matrices = []
+    for _, part_terms, matrix, _ in parts:
+        at = np.searchsorted(terms, part_terms.astype(str)).astype(matrix.indices.dtype)
+        matrices.append(
+            sparse.csr_matrix(
+                (matrix.data, at[matrix.indices], matrix.indptr),
+                shape=(matrix.shape[0], len(terms)),
+            )
+        )
+    return terms, matrices
 
 
 def _bigram_analyzer(text: str) -> list[str]:

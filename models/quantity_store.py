@@ -30,7 +30,7 @@ from models.quantity_series import (
     assign_series,
     series_frame,
 )
-from models.selection import batches_by_words
+from models.selection import batches_by_words, is_in
 
 EXTRACTOR_VERSION = "1"
 _FRAME_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/frame.parquet"
@@ -91,7 +91,7 @@ def _cached_extraction(
         fresh = (
             pd.concat(fresh_parts, ignore_index=True) if len(fresh_parts) > 1 else fresh_parts[0]
         )
-        kept = cached[~cached["speech_id"].isin(missing)]
+        kept = cached[~is_in(cached["speech_id"], missing)]
         parts = [part for part in (kept, fresh) if not part.empty]
         cached = (
             pd.concat(parts, ignore_index=True)
@@ -103,7 +103,7 @@ def _cached_extraction(
         cached.to_parquet(buffer, index=False)
         store.put_artifact(_FRAME_ARTIFACT, buffer.getvalue())
         store.put_artifact(_INDEX_ARTIFACT, json.dumps(known, sort_keys=True).encode("utf-8"))
-    selected = cached[cached["speech_id"].isin(wanted)].drop(columns=["date"])
+    selected = cached[is_in(cached["speech_id"], wanted)].drop(columns=["date"])
     dates = catalogue[["speech_id", "date"]]
     frame = selected.merge(dates, on="speech_id", how="left")[QUANTITY_COLUMNS]
     return frame.sort_values(["date", "speech_id", "start"]).reset_index(drop=True)

@@ -15,19 +15,41 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from corpus.records import SpeechFilter
 from models.errors import SelectionError
 
-__all__ = ["SELECTION_KEYS", "batches_by_words", "parse_selection", "resolve"]
+__all__ = ["SELECTION_KEYS", "batches_by_words", "is_in", "parse_selection", "resolve"]
 
 SELECTION_KEYS = ("speaker", "year", "date", "place", "country", "id")
+
+
+def is_in(values: pd.Series | pd.Index, wanted: Iterable[str]) -> npt.NDArray[np.bool_]:
+    """Return which of `values` (strings, such as speech ids) are among `wanted`.
+
+    The same as `values.isin(wanted)`, which on pandas' Arrow-backed strings turns every wanted
+    value into an Arrow scalar one by one: a tenth of a second for the ids of a large corpus,
+    on every page that selects speeches. Arrow's own `is_in` takes milliseconds. A missing
+    value is never among `wanted`.
+    """
+    found = pc.is_in(
+        pa.array(values, type=pa.string(), from_pandas=True),
+        value_set=pa.array(list(wanted), type=pa.string()),
+        skip_nulls=True,
+    )
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 _YEAR = re.compile(r"(\d{4})(?:-(\d{4}))?")
 _DATE_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?")
 _SET_FIELDS = {"speaker": "speakers", "place": "places", "country": "countries", "id": "speech_ids"}

@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models.errors import SelectionError
-from models.selection import SELECTION_KEYS, parse_selection, resolve
+from models.selection import SELECTION_KEYS, is_in, parse_selection, resolve
 from tests.conftest import make_speech
 
 
@@ -167,3 +170,16 @@ def test_resolve_on_an_empty_corpus(tmp_path: Path) -> None:
             resolve(store, "year:2018")
     finally:
         store.dispose()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=40),
+    wanted=st.lists(st.text(max_size=6), max_size=20),
+)
+def test_is_in_agrees_with_pandas_isin(values: list[str | None], wanted: list[str]) -> None:
+    for container in (pd.Series(values, dtype="str"), pd.Series(values, dtype=object)):
+        expected = container.isin(wanted).to_numpy(dtype=bool) & container.notna().to_numpy()
+        assert is_in(container, wanted).tolist() == expected.tolist()
+        assert is_in(container, set(wanted)).tolist() == expected.tolist()
+    assert is_in(pd.Index([v for v in values if v is not None]), wanted).dtype == bool
