@@ -550,18 +550,41 @@ class FiguresView:
         figures: the figures of the selected speeches (columns as `CorpusFigures.figures`).
         points: the series points of the selected speeches.
         summary: the series those points belong to, by descending number of speeches.
-        rows_of_series: the row numbers in `points` of each series, by series id.
+        series_ids: every series with points, in the order of their codes.
+        order: the row numbers of `points`, grouped by series code (stable within a series).
+        bounds: where each series' rows start in `order` (one more entry than `series_ids`).
     """
 
     figures: pd.DataFrame
     points: pd.DataFrame
     summary: pd.DataFrame
-    rows_of_series: dict[str, np.ndarray]
+    series_ids: pd.Index
+    order: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def of(cls, figures: pd.DataFrame, points: pd.DataFrame, summary: pd.DataFrame) -> FiguresView:
+        """Lay out the points by series with one stable sort of their codes.
+
+        Row numbers only: a frame per series, or pandas' groupby `indices` on Arrow strings,
+        takes seconds on tens of thousands of series.
+        """
+        codes, names = pd.factorize(points["series"])
+        order = np.argsort(codes, kind="stable")
+        # codes of points without a series are -1: sorted first, before every bound
+        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+        return cls(figures, points, summary, pd.Index(names), order, bounds)
+
+    def has_series(self, series_id: str) -> bool:
+        """Return whether the series has points in the selection."""
+        return series_id in self.series_ids
 
     def series_points(self, series_id: str) -> pd.DataFrame:
         """Return the points of one series (empty when it has none in the selection)."""
-        rows = self.rows_of_series.get(series_id)
-        return self.points.iloc[rows] if rows is not None else self.points.iloc[:0]
+        if not self.has_series(series_id):
+            return self.points.iloc[:0]
+        code = self.series_ids.get_loc(series_id)
+        return self.points.iloc[self.order[self.bounds[code] : self.bounds[code + 1]]]
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -572,9 +595,7 @@ def _figures_view(
     wanted = set(ids)
     figures = _found.figures[is_in(_found.figures["speech_id"], wanted)].reset_index(drop=True)
     points, summary = in_selection(_found.points, _found.summary, ids)
-    # row numbers only: a frame per series would take seconds on tens of thousands of series
-    rows = {str(name): idx for name, idx in points.groupby("series", sort=False).indices.items()}
-    return FiguresView(figures, points, summary, rows)
+    return FiguresView.of(figures, points, summary)
 
 
 def figures_view(flt: SpeechFilter) -> FiguresView | None:
@@ -623,7 +644,7 @@ def _series_chart(
 def series_chart(flt: SpeechFilter, series_id: str, *, title: str) -> go.Figure | None:
     """Return the chart of one series within the selection (shared: read-only), if it has points."""
     view = figures_view(flt)
-    if view is None or series_id not in view.rows_of_series:
+    if view is None or not view.has_series(series_id):
         return None
     key = corpus_key()
     return _series_chart(
@@ -707,7 +728,8 @@ def speech_organisations(speech_id: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _themes(url: str, version: int) -> ThemeModelState | None:
-    return stored_themes(_store_for(url))
+    ids = _catalogue(url, version, _NO_FILTER)["speech_id"]
+    return stored_themes(_store_for(url), speech_ids=ids)
 
 
 def themes() -> ThemeModelState | None:

@@ -148,17 +148,24 @@ def current_themes(
     return _state(store, model, theme_ids, info, mix)
 
 
-def stored_themes(store: CorpusStore) -> ThemeModelState | None:
+def stored_themes(
+    store: CorpusStore, *, speech_ids: Iterable[str] | None = None
+) -> ThemeModelState | None:
     """Return the stored themes without ever fitting (None when none are fitted yet).
 
     New speeches are scored with the stored model and removed ones dropped from the mix,
     even when the corpus has grown past the refit threshold: pages call this on load.
+
+    Args:
+        store: the corpus.
+        speech_ids: every speech of the corpus now, in catalogue order, when the caller has
+            them at hand (reading them again is most of the time taken on a large corpus).
     """
     saved = _load_model(store)
     if saved is None:
         return None
     model, theme_ids, info = saved
-    ids = list(store.catalogue(SpeechFilter())["speech_id"])
+    ids = list(store.catalogue(SpeechFilter())["speech_id"] if speech_ids is None else speech_ids)
     mix = _sync_mix(store, model, theme_ids, info["fit_id"], ids)
     return _state(store, model, theme_ids, info, mix)
 

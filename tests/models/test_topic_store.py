@@ -111,6 +111,9 @@ def test_stored_themes_never_fit_but_score_new_and_drop_removed_speeches(
     again = stored_themes(store)
     assert again is not None and list(again.mix.index) == list(synced.mix.index)
     assert np.allclose(again.mix.to_numpy(), synced.mix.to_numpy(), atol=1e-6)  # kept as float32
+    # the ids a page already holds give the same themes
+    given = stored_themes(store, speech_ids=store.catalogue()["speech_id"])
+    assert given is not None and list(given.mix.index) == list(again.mix.index)
 
 
 def test_a_refit_keeps_theme_numbers_and_labels(store: CorpusStore) -> None:
