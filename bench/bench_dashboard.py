@@ -332,6 +332,15 @@ def ungdc_runs(browser, db: Path, tmp: Path, repeats: int) -> list[tuple[str, fl
             page.get_by_test_id("stMetricValue").first.get_by_text("10,926").wait_for()
 
         rows.append(("UN: store an upload until Overview counts it", timed(upload), "< 2 s"))
+        # every page after the upload: the new speech is scored, counted and read into each
+        for name in PAGES:
+            rows.append(
+                (
+                    f"UN: after the upload, switch to {name}",
+                    timed(lambda n=name: nav(page, n)),
+                    "< 1 s",
+                )
+            )
         context.close()
     finally:
         stop_server(proc)
