@@ -4,9 +4,14 @@ Everything below the page's header depends on the two sides chosen, and choosing
 that part alone (a fragment): the sidebar and the navigation stay as they are.
 """
 
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import state
+from dashboard.analysis import Outcome
 from dashboard.charts import keyness_figure, side_by_side_figure
 from dashboard.comparison import compare, comparison_key, narrowed, side
 from dashboard.controls import (
@@ -19,6 +24,26 @@ from dashboard.controls import (
 )
 from dashboard.downloads import about, workbook_button
 from dashboard.literal import literal
+
+
+def chart_and_table(
+    title: str,
+    outcome: Outcome,
+    *,
+    name: str,
+    memo_key: tuple,
+    draw: Callable[[pd.DataFrame], go.Figure],
+    file_name: str,
+) -> None:
+    """A section of the comparison: its chart (drawn once per comparison) and its table."""
+    st.subheader(title)
+    if outcome.message:
+        st.info(outcome.message, icon=":material/info:")
+        return
+    show_figure(
+        state.memo(f"{name}_chart", memo_key, lambda: draw(outcome.frame)), key=f"{name}_chart"
+    )
+    show_table(outcome.frame, key=name, file_name=file_name)
 
 
 @st.fragment
@@ -61,22 +86,17 @@ def comparison() -> None:
                     bind="query-params",
                     placeholder="All speakers",
                 )
-                start = st.date_input(
-                    "From",
-                    value=None,
-                    min_value=low,
-                    max_value=high,
-                    key=f"compare_{name}_from",
-                    bind="query-params",
-                )
-                end = st.date_input(
-                    "To",
-                    value=None,
-                    min_value=low,
-                    max_value=high,
-                    key=f"compare_{name}_to",
-                    bind="query-params",
-                )
+                start, end = [
+                    st.date_input(
+                        title,
+                        value=None,
+                        min_value=low,
+                        max_value=high,
+                        key=f"compare_{name}_{part}",
+                        bind="query-params",
+                    )
+                    for title, part in (("From", "from"), ("To", "to"))
+                ]
                 label = ", ".join(chosen) or "all speakers"
                 label += f" {start or low} to {end or high}"
                 sides.append(side(label, narrowed(flt, speakers=chosen, start=start, end=end)))
@@ -97,33 +117,22 @@ def comparison() -> None:
     memo_key = comparison_key(a, b)
     show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
 
-    st.subheader("Theme shares")
-    if result.themes.message:
-        st.info(result.themes.message, icon=":material/info:")
-    else:
-        show_figure(
-            state.memo(
-                "compare_themes_chart",
-                memo_key,
-                lambda: side_by_side_figure(result.themes.frame, label_a="A", label_b="B"),
-            ),
-            key="compare_themes_chart",
-        )
-        show_table(result.themes.frame, key="compare_themes", file_name="theme-shares.csv")
-
-    st.subheader("Terms that set them apart")
-    if result.keyness.message:
-        st.info(result.keyness.message, icon=":material/info:")
-    else:
-        show_figure(
-            state.memo(
-                "compare_keyness_chart",
-                memo_key,
-                lambda: keyness_figure(result.keyness.frame, label_a="A", label_b="B"),
-            ),
-            key="compare_keyness_chart",
-        )
-        show_table(result.keyness.frame, key="compare_keyness", file_name="keyness.csv")
+    chart_and_table(
+        "Theme shares",
+        result.themes,
+        name="compare_themes",
+        memo_key=memo_key,
+        draw=lambda frame: side_by_side_figure(frame, label_a="A", label_b="B"),
+        file_name="theme-shares.csv",
+    )
+    chart_and_table(
+        "Terms that set them apart",
+        result.keyness,
+        name="compare_keyness",
+        memo_key=memo_key,
+        draw=lambda frame: keyness_figure(frame, label_a="A", label_b="B"),
+        file_name="keyness.csv",
+    )
 
     st.subheader("Text statistics")
     show_table(result.stats.frame, key="compare_stats", file_name="text-statistics.csv")
