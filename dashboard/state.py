@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,8 +56,6 @@ from models.selection import is_in
 from models.stats import concordance, stored_speech_stats
 from models.stats import term_trend as trend_of_terms
 from models.topic_store import ThemeModelState, current_themes, set_label, stored_themes
-
-_log = logging.getLogger(__name__)
 
 _FILTER = "shared_filter"
 _UPLOAD_ITEMS = "upload_prepared"
@@ -436,47 +433,15 @@ def corpus_counts() -> TermCounts | None:
     pages say that the terms are on their way. Once counted, speeches added later are counted
     here and now, alone, and the counts of the others are kept: an upload never waits.
     """
-    return _counts_of(corpus_key())
-
-
-# one update of the counts at a time: a page asking while `prepare_pages` updates them waits for
-# that update instead of making its own
-_COUNTS_UPDATE = threading.Lock()
-
-
-def _counts_of(key: CorpusKey) -> TermCounts | None:
+    key = corpus_key()
     digest, n_words = _speech_set(key.url, key.version)
     if ("counts", key.url, digest) not in _jobs():
-        with _COUNTS_UPDATE:
-            previous = _last_result("counts", key.url, but=digest)
-            if previous is not None and ("counts", key.url, digest) not in _jobs():
-                updated = _updated_counts(key, previous)
-                if updated is not None:
-                    _jobs()[("counts", key.url, digest)] = _Ready(updated)
+        previous = _last_result("counts", key.url, but=digest)
+        if previous is not None:
+            updated = _updated_counts(key, previous)
+            if updated is not None:
+                _jobs()[("counts", key.url, digest)] = _Ready(updated)
     return _in_background("counts", key.url, digest, count_corpus, wait=n_words <= SYNC_WORDS)
-
-
-def prepare_pages() -> None:
-    """Start preparing, in a server thread, what the pages read of the corpus as it is now.
-
-    Called once an upload is stored: the new speeches are counted, the similarity index made
-    again and the themes brought up to date while the user reads the upload report, so that the
-    next page opened does not wait for them. A page that asks for one of them meanwhile waits
-    for this work (the caches compute a key once) rather than doing it twice.
-    """
-    key = corpus_key()
-    threading.Thread(target=_prepare, args=(key,), name="speechtrack-prepare", daemon=True).start()
-
-
-def _prepare(key: CorpusKey) -> None:
-    try:
-        counts = _counts_of(key)
-        if counts is not None:
-            digest, _ = _speech_set(key.url, key.version)
-            _similarity_index(key.url, digest, counts)
-        _themes(key.url, key.version)
-    except Exception:  # noqa: BLE001 - only a head start: the page that needs it tries again
-        _log.warning("Preparing the pages after an upload failed", exc_info=True)
 
 
 def _updated_counts(key: CorpusKey, previous: TermCounts) -> TermCounts | None:

@@ -120,6 +120,4 @@ if st.button(
         result = store_prepared(state.get_store(), to_store, progress=advance)
     state.set_upload_items([signature, items, True])
     state.set_upload_reports(result)
-    if any(report.status == "added" for report in result):
-        state.prepare_pages()
     st.rerun()

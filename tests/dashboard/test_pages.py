@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
-from dashboard import state
 from tests.conftest import make_speech
 from tests.dashboard.conftest import APP
 
@@ -63,11 +61,6 @@ def test_upload_confirm_store_and_see_it_everywhere(
     assert list(report["status"]) == ["rejected", "added"]
     assert report["title"].iloc[1].startswith("Remarks by Jane Doe")
     new_id = report["speech_id"].iloc[1]
-    # storing starts counting the corpus as it now is in a server thread, before any page asks
-    for thread in threading.enumerate():
-        if thread.name == "speechtrack-prepare":
-            thread.join(timeout=60)
-    assert [key for key, job in state._jobs().items() if key[0] == "counts" and job.done()]
 
     app.switch_page("dashboard/pages/overview.py").run()
     assert app.metric[0].value == "2"
