@@ -153,7 +153,6 @@ def theme_mix_of(speech_id: str) -> Outcome:
             message="The theme mix will appear here once themes are fitted (Themes page); "
             "every speech is then scored with the current themes, new ones included."
         )
-    part = mix[mix["speech_id"] == speech_id]
-    if part.empty:
+    if mix.empty:
         return Outcome(message="This speech has no theme mix yet; reload the page in a moment.")
-    return Outcome(frame=part[["theme", "label", "share"]].reset_index(drop=True))
+    return Outcome(frame=mix[["theme", "label", "share"]])

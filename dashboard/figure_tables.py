@@ -64,6 +64,6 @@ def in_selection(
 
     The summary rows (values, changes) describe each series over the whole corpus.
     """
-    chosen = points[is_in(points["speech_id"], set(speech_ids))]
-    kept = summary[is_in(summary["series"], set(chosen["series"]))]
+    chosen = points[is_in(points["speech_id"], speech_ids)]
+    kept = summary[is_in(summary["series"], chosen["series"])]
     return chosen.reset_index(drop=True), kept.reset_index(drop=True)

@@ -592,8 +592,7 @@ def _figures_view(
     url: str, version: int, digest: str, stale: bool, key: FilterKey, _found: CorpusFigures
 ) -> FiguresView:
     ids = _catalogue(url, version, key)["speech_id"]
-    wanted = set(ids)
-    figures = _found.figures[is_in(_found.figures["speech_id"], wanted)].reset_index(drop=True)
+    figures = _found.figures[is_in(_found.figures["speech_id"], ids)].reset_index(drop=True)
     points, summary = in_selection(_found.points, _found.summary, ids)
     return FiguresView.of(figures, points, summary)
 
@@ -756,13 +755,7 @@ def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:
     found = themes()
     if found is None:
         return None
-    wide = found.mix.reindex([i for i in speech_ids if i in found.mix.index])
-    long = (
-        wide.rename_axis(index="speech_id")
-        .reset_index()
-        .melt(id_vars="speech_id", var_name="theme", value_name="share")
-    )
-    long["theme"] = long["theme"].astype(int)
+    long = found.mix_long(speech_ids)
     long["label"] = long["theme"].map(found.labels)
     return long[["speech_id", "theme", "label", "share"]]
 

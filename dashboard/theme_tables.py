@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from models.selection import is_in
 from models.topic_store import ThemeModelState, themes_over_time
 
 
@@ -42,8 +41,7 @@ def selection_shares(
     found: ThemeModelState, catalogue: pd.DataFrame, *, period: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the theme mix of the selected speeches (long) and their theme shares over time."""
-    mix = found.mix_long()
-    mix = mix[is_in(mix["speech_id"], catalogue["speech_id"])].reset_index(drop=True)
+    mix = found.mix_long(catalogue["speech_id"])
     return mix, shares_over_time(catalogue, mix, labels=found.labels, period=period)
 
 

@@ -301,40 +301,30 @@ def _on_common_terms(
     When the new speeches bring no term the counted ones lack (most uploads to a large corpus),
     the counted matrix is kept as it is rather than rebuilt: it holds millions of counts.
     """
-    base_terms, base_matrix = parts[0][1], parts[0][2]
+    base_terms = parts[0][1]
     base = base_terms.astype(str)
+    positions: list[np.ndarray | None] = [None]  # the counted part keeps its columns
     if len(base) > 1 and bool(np.all(base[:-1] < base[1:])):  # sorted and distinct
-        columns = []
         for _, part_terms, _, _ in parts[1:]:
             wanted = part_terms.astype(str)
             at = np.minimum(np.searchsorted(base, wanted), len(base) - 1)
             if not np.array_equal(base[at], wanted):
                 break
-            columns.append(at)
-        else:
-            matrices = [base_matrix]
-            for (_, _, matrix, _), at in zip(parts[1:], columns, strict=True):
-                matrices.append(
-                    sparse.csr_matrix(
-                        (
-                            matrix.data,
-                            at.astype(matrix.indices.dtype)[matrix.indices],
-                            matrix.indptr,
-                        ),
-                        shape=(matrix.shape[0], len(base)),
-                    )
-                )
-            return base_terms, matrices
-    terms = np.unique(np.concatenate([p[1].astype(str) for p in parts])).astype(object)
-    matrices = []
-    for _, part_terms, matrix, _ in parts:
-        at = np.searchsorted(terms, part_terms.astype(str)).astype(matrix.indices.dtype)
-        matrices.append(
-            sparse.csr_matrix(
-                (matrix.data, at[matrix.indices], matrix.indptr),
-                shape=(matrix.shape[0], len(terms)),
-            )
+            positions.append(at)
+    if len(positions) == len(parts):
+        terms = base_terms
+    else:
+        terms = np.unique(np.concatenate([p[1].astype(str) for p in parts])).astype(object)
+        positions = [np.searchsorted(terms, p[1].astype(str)) for p in parts]
+    matrices = [
+        matrix
+        if at is None
+        else sparse.csr_matrix(
+            (matrix.data, at.astype(matrix.indices.dtype)[matrix.indices], matrix.indptr),
+            shape=(matrix.shape[0], len(terms)),
         )
+        for (_, _, matrix, _), at in zip(parts, positions, strict=True)
+    ]
     return terms, matrices
 
 

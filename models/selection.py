@@ -40,11 +40,11 @@ def is_in(values: pd.Series | pd.Index, wanted: Iterable[str]) -> npt.NDArray[np
     The same as `values.isin(wanted)`, which on pandas' Arrow-backed strings turns every wanted
     value into an Arrow scalar one by one: a tenth of a second for the ids of a large corpus,
     on every page that selects speeches. Arrow's own `is_in` takes milliseconds. A missing
-    value is never among `wanted`.
+    value (None or NaN, in `values` or in `wanted`) is never among `wanted`.
     """
     found = pc.is_in(
         pa.array(values, type=pa.string(), from_pandas=True),
-        value_set=pa.array(list(wanted), type=pa.string()),
+        value_set=pa.array(list(wanted), type=pa.string(), from_pandas=True),
         skip_nulls=True,
     )
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)

@@ -31,7 +31,6 @@ import pandas as pd
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models.errors import ModelError, UnknownThemeError
-from models.selection import is_in
 from models.topic_quality import match_topics
 from models.topics import TopicModel
 from models.topics_stream import speech_batches
@@ -176,9 +175,7 @@ def theme_mix(store: CorpusStore, flt: SpeechFilter | None = None) -> pd.DataFra
     Uses the stored themes (fitting only when none are stored), never refits on its own.
     """
     state = stored_themes(store) or current_themes(store)
-    ids = store.catalogue(flt or SpeechFilter())["speech_id"]
-    long = state.mix_long()
-    return long[is_in(long["speech_id"], ids)].reset_index(drop=True)
+    return state.mix_long(store.catalogue(flt or SpeechFilter())["speech_id"])
 
 
 def score_new(store: CorpusStore, speech_ids: list[str]) -> pd.DataFrame:
@@ -189,9 +186,7 @@ def score_new(store: CorpusStore, speech_ids: list[str]) -> pd.DataFrame:
     """
     saved = _load_model(store)
     if saved is None:
-        state = current_themes(store)
-        long = state.mix_long()
-        return long[is_in(long["speech_id"], speech_ids)].reset_index(drop=True)
+        return current_themes(store).mix_long(speech_ids)
     model, theme_ids, info = saved
     mix = _load_mix(store, info["fit_id"], theme_ids)
     texts = store.texts(SpeechFilter(speech_ids=frozenset(speech_ids)))

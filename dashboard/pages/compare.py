@@ -6,7 +6,6 @@ that part alone (a fragment): the sidebar and the navigation stay as they are.
 
 from collections.abc import Callable
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -32,16 +31,20 @@ def chart_and_table(
     *,
     name: str,
     memo_key: tuple,
-    draw: Callable[[pd.DataFrame], go.Figure],
+    draw: Callable[..., go.Figure],
     file_name: str,
 ) -> None:
-    """A section of the comparison: its chart (drawn once per comparison) and its table."""
+    """A section of the comparison: its chart of A and B (drawn once per comparison) and its
+    table. `draw(frame, label_a=..., label_b=...)` makes the chart."""
     st.subheader(title)
     if outcome.message:
         st.info(outcome.message, icon=":material/info:")
         return
     show_figure(
-        state.memo(f"{name}_chart", memo_key, lambda: draw(outcome.frame)), key=f"{name}_chart"
+        state.memo(
+            f"{name}_chart", memo_key, lambda: draw(outcome.frame, label_a="A", label_b="B")
+        ),
+        key=f"{name}_chart",
     )
     show_table(outcome.frame, key=name, file_name=file_name)
 
@@ -117,22 +120,14 @@ def comparison() -> None:
     memo_key = comparison_key(a, b)
     show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
 
-    chart_and_table(
-        "Theme shares",
-        result.themes,
-        name="compare_themes",
-        memo_key=memo_key,
-        draw=lambda frame: side_by_side_figure(frame, label_a="A", label_b="B"),
-        file_name="theme-shares.csv",
-    )
-    chart_and_table(
-        "Terms that set them apart",
-        result.keyness,
-        name="compare_keyness",
-        memo_key=memo_key,
-        draw=lambda frame: keyness_figure(frame, label_a="A", label_b="B"),
-        file_name="keyness.csv",
-    )
+    for title, outcome, name, draw, file_name in (
+        ("Theme shares", result.themes, "compare_themes", side_by_side_figure, "theme-shares.csv"),
+        ("Terms that set them apart", result.keyness, "compare_keyness", keyness_figure,
+         "keyness.csv"),
+    ):  # fmt: skip
+        chart_and_table(
+            title, outcome, name=name, memo_key=memo_key, draw=draw, file_name=file_name
+        )
 
     st.subheader("Text statistics")
     show_table(result.stats.frame, key="compare_stats", file_name="text-statistics.csv")

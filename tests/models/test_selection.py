@@ -175,11 +175,13 @@ def test_resolve_on_an_empty_corpus(tmp_path: Path) -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     values=st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=40),
-    wanted=st.lists(st.text(max_size=6), max_size=20),
+    wanted=st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=20),
 )
-def test_is_in_agrees_with_pandas_isin(values: list[str | None], wanted: list[str]) -> None:
+def test_is_in_agrees_with_pandas_isin(values: list[str | None], wanted: list[str | None]) -> None:
     for container in (pd.Series(values, dtype="str"), pd.Series(values, dtype=object)):
         expected = container.isin(wanted).to_numpy(dtype=bool) & container.notna().to_numpy()
         assert is_in(container, wanted).tolist() == expected.tolist()
         assert is_in(container, set(wanted)).tolist() == expected.tolist()
+        # a column of another frame, missing values included
+        assert is_in(container, pd.Series(wanted, dtype="str")).tolist() == expected.tolist()
     assert is_in(pd.Index([v for v in values if v is not None]), wanted).dtype == bool
