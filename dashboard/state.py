@@ -455,10 +455,13 @@ def _updated_counts(key: CorpusKey, previous: TermCounts) -> TermCounts | None:
         if len(new)
         else None
     )
+    # the counted speeches keep their rows and the new ones come after them (rows are found by
+    # id, never by position): the counts are copied once, not twice
+    kept = previous.speech_ids[is_in(previous.speech_ids, catalogue["speech_id"])]
     return update_term_counts(
         previous,
         texts,
-        order=pd.Index(catalogue["speech_id"]),
+        order=kept.append(pd.Index(new["speech_id"])),
         n_words=catalogue.set_index("speech_id")["n_words"],
     )
 
@@ -467,10 +470,20 @@ def _ids_digest(ids: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
 
 
-# the weights of every counted speech (about 100 MB on the UN corpus): one set at a time
+@st.cache_resource(show_spinner=False)
+def _last_indexes() -> dict[str, SimilarityIndex]:
+    """The latest similarity index of each corpus, which the next one grows from."""
+    return {}
+
+
+# the frequencies of every counted speech (about 70 MB on the UN corpus): one set at a time
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _similarity_index(url: str, digest: str, _counts: TermCounts) -> SimilarityIndex:
-    return SimilarityIndex.of(_counts)
+    last = _last_indexes()
+    # after an upload the counts keep the counted speeches first: only the new ones are weighed
+    index = SimilarityIndex.of(_counts, previous=last.get(url))
+    last[url] = index
+    return index
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -26,7 +26,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import xlogy
 from scipy.stats import chi2
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.preprocessing import normalize
 
 from corpus.records import SpeechFilter, count_words
 from models.errors import EmptyVocabularyError, NotEnoughTextError, SelectionError
@@ -96,9 +97,17 @@ class TermCounts:
         """Return each term's count over every speech (summed once, then kept with the counts)."""
         if self._totals is None:
             # two threads may both sum; they store the same array
-            object.__setattr__(self, "_totals", np.asarray(self.matrix.sum(axis=0)).ravel())
+            self.keep_totals(np.asarray(self.matrix.sum(axis=0)).ravel())
         assert self._totals is not None
         return self._totals
+
+    def has_totals(self) -> bool:
+        """Return whether the column totals are summed already."""
+        return self._totals is not None
+
+    def keep_totals(self, totals: np.ndarray) -> None:
+        """Keep column totals worked out elsewhere (they must equal the matrix's column sums)."""
+        object.__setattr__(self, "_totals", totals)
 
     def rows(self, speech_ids: Iterable[str], *, group: str) -> np.ndarray:
         """Return the row numbers of the given speeches, raising SelectionError for unknown ids."""
@@ -239,7 +248,8 @@ def update_term_counts(
         texts: the texts of the speeches of `order` missing from `counts`, indexed by speech_id
             (None or empty when none is missing).
         order: the speeches wanted, in the order of the rows of the result; those of `counts`
-            not in it are dropped.
+            not in it are dropped. Keeping the counted speeches in their order, with the new ones
+            after them, is fastest: the counts are then not copied a second time.
         n_words: words per new speech, as in `term_counts`.
         bigrams: as in `term_counts`.
 
@@ -264,7 +274,9 @@ def update_term_counts(
                 ),
             )
         parts.append((fresh.speech_ids, fresh.terms, fresh.matrix, fresh.n_words))
-    terms, matrices = _on_common_terms(parts)
+    # each part's terms are sorted and keep their order on the common terms, so rows stay sorted
+    in_order = all(part[2].has_sorted_indices for part in parts)
+    terms, matrices, moved = _on_common_terms(parts)
     stacked = sparse.vstack(matrices, format="csr")
     ids = pd.Index(np.concatenate([p[0].to_numpy(dtype=object) for p in parts]))
     rows = ids.get_indexer(order)
@@ -273,7 +285,10 @@ def update_term_counts(
         raise SelectionError(
             f"Speech {missing!r} is neither counted nor among the new texts; give its text."
         )
-    matrix = stacked[rows]
+    # the counted speeches first and the new ones after them are the stacked rows: no copy
+    matrix = stacked if np.array_equal(rows, np.arange(len(ids))) else stacked[rows]
+    if in_order:
+        matrix.has_sorted_indices = True
     matrix.sort_indices()
     # drop terms only the removed speeches used, as a full count would
     kept_all = len(rows) == stacked.shape[0] and len(np.unique(rows)) == len(rows)
@@ -285,34 +300,43 @@ def update_term_counts(
     if len(used) < len(terms):
         matrix = matrix[:, used].tocsr()
         terms = terms[used]
-    return TermCounts(
+    result = TermCounts(
         speech_ids=pd.Index(order.to_numpy(dtype=object), name="speech_id"),
         terms=terms,
         matrix=matrix,
         n_words=np.concatenate([p[3] for p in parts])[rows],
     )
+    if counts.has_totals() and matrix is stacked and len(used) == len(terms):
+        # the corpus totals of the counted speeches, plus the new ones': no pass over them all
+        totals = np.zeros(len(terms), dtype=matrix.dtype)
+        totals[slice(None) if moved[0] is None else moved[0]] = counts.column_totals()
+        for part in matrices[1:]:
+            totals += np.asarray(part.sum(axis=0)).ravel().astype(matrix.dtype)
+        result.keep_totals(totals)
+    return result
 
 
 def _on_common_terms(
     parts: list[tuple[pd.Index, np.ndarray, sparse.csr_matrix, np.ndarray]],
-) -> tuple[np.ndarray, list[sparse.csr_matrix]]:
-    """Return the sorted union of the parts' terms and each part's matrix on those columns.
+) -> tuple[np.ndarray, list[sparse.csr_matrix], list[np.ndarray | None]]:
+    """Return the sorted union of the parts' terms, each part's matrix on those columns, and where
+    each part's columns went (None for a part whose columns did not move).
 
     When the new speeches bring no term the counted ones lack (most uploads to a large corpus),
-    the counted matrix is kept as it is rather than rebuilt: it holds millions of counts.
+    the counted matrix is kept as it is rather than rebuilt: it holds millions of counts. The
+    counted terms are compared as they are, not converted: on a large vocabulary that alone took
+    longer than the rest.
     """
-    base_terms = parts[0][1]
-    base = base_terms.astype(str)
+    base = parts[0][1]
     positions: list[np.ndarray | None] = [None]  # the counted part keeps its columns
     if len(base) > 1 and bool(np.all(base[:-1] < base[1:])):  # sorted and distinct
         for _, part_terms, _, _ in parts[1:]:
-            wanted = part_terms.astype(str)
-            at = np.minimum(np.searchsorted(base, wanted), len(base) - 1)
-            if not np.array_equal(base[at], wanted):
+            at = np.minimum(np.searchsorted(base, part_terms), len(base) - 1)
+            if not np.array_equal(base[at], part_terms):
                 break
             positions.append(at)
     if len(positions) == len(parts):
-        terms = base_terms
+        terms = base
     else:
         terms = np.unique(np.concatenate([p[1].astype(str) for p in parts])).astype(object)
         positions = [np.searchsorted(terms, p[1].astype(str)) for p in parts]
@@ -325,7 +349,7 @@ def _on_common_terms(
         )
         for (_, _, matrix, _), at in zip(parts, positions, strict=True)
     ]
-    return terms, matrices
+    return terms, matrices, positions
 
 
 def _bigram_analyzer(text: str) -> list[str]:
@@ -384,10 +408,12 @@ def term_counts(
         words = _word_counts(texts)
     else:
         words = n_words.reindex(texts.index).fillna(0).to_numpy(dtype=np.int64)
+    matrix = sparse.csr_matrix(matrix)
+    matrix.sort_indices()  # terms in column order within each row, as every TermCounts keeps them
     return TermCounts(
         speech_ids=pd.Index(texts.index, name="speech_id"),
         terms=vectorizer.get_feature_names_out(),
-        matrix=sparse.csr_matrix(matrix),
+        matrix=matrix,
         n_words=words,
     )
 
@@ -616,41 +642,145 @@ def theme_comparison(mix: pd.DataFrame, *, a: Iterable[str], b: Iterable[str]) -
     return frame.reset_index(drop=True)
 
 
-def _weighting() -> TfidfTransformer:
-    """The TF-IDF weighting of similarity: sublinear term frequency, smoothed idf, L2 rows."""
-    return TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
-
-
-def _tfidf(counts: TermCounts) -> sparse.csr_matrix:
-    """The weighted rows of every counted speech (`_weighting` fitted on the counts)."""
-    return sparse.csr_matrix(_weighting().fit_transform(counts.matrix))
+# a query of up to this many speeches is scored against dense columns (terms x speeches asked)
+_DENSE_QUERY = 32
 
 
 @dataclass(frozen=True, slots=True)
 class SimilarityIndex:
-    """TF-IDF weights of every counted speech, made once for many `nearest_speeches` calls.
+    """What `nearest_speeches` needs to score a few speeches against a whole corpus quickly.
 
-    Weighting a whole corpus and turning the weights around for the product takes about a second
-    on the UN corpus; with the index, the neighbours of one speech take milliseconds.
+    The weights are those of scikit-learn's `TfidfTransformer(sublinear_tf=True, smooth_idf=True,
+    norm="l2")` fitted on every counted speech (the tests hold them to it). Rather than weighting
+    and normalising the whole corpus (most of a second on the UN corpus, again after every
+    upload), the index keeps each speech's sublinear term frequencies, the idf and each speech's
+    norm: the cosine of a speech with every other is then one sparse product with a dense vector.
+    Only scoring hundreds of speeches at once builds the weighted columns.
 
     Attributes:
-        transformer: the TF-IDF weighting fitted on every counted speech.
-        columns: the weights of every speech, one column per speech (terms x speeches, CSR).
+        speech_ids: the counted speeches, in row order.
+        frequencies: 1 + log(count) of every counted term, one row per speech (the counts' layout).
+        idf: the smoothed inverse document frequency of each term.
+        norms: the length of each speech's TF-IDF weights (0 for a speech with no terms).
     """
 
-    transformer: TfidfTransformer
-    columns: sparse.csr_matrix
+    speech_ids: pd.Index
+    frequencies: sparse.csr_matrix
+    idf: np.ndarray
+    norms: np.ndarray
+    _columns: sparse.csr_matrix | None = field(default=None, init=False, repr=False)
 
     @classmethod
-    def of(cls, counts: TermCounts) -> SimilarityIndex:
-        """Fit the weighting on `counts` and keep every speech's weights."""
-        transformer = _weighting()
-        weights = sparse.csr_matrix(transformer.fit_transform(counts.matrix))
-        return cls(transformer, sparse.csr_matrix(weights.T))
+    def of(cls, counts: TermCounts, *, previous: SimilarityIndex | None = None) -> SimilarityIndex:
+        """Weigh `counts` and keep what scoring needs.
 
-    def rows(self, counts: TermCounts, rows: np.ndarray) -> sparse.csr_matrix:
-        """Return the weights of some speeches (rows of `counts`), as the fitted weighting gives."""
-        return sparse.csr_matrix(self.transformer.transform(counts.matrix[rows]))
+        Args:
+            counts: the term counts of every speech to search.
+            previous: the index of earlier counts; when `counts` keeps those speeches as its
+                first rows (as the dashboard's counts do after an upload), their frequencies are
+                taken from it and only the new rows are weighed.
+
+        No temporary array is as large as the counts: on a server that has just taken an upload,
+        fresh memory is what costs most.
+        """
+        matrix = counts.matrix
+        n_speeches, n_terms = matrix.shape
+        kept = 0
+        if previous is not None and previous.covers_start_of(counts):
+            kept = previous.frequencies.nnz
+        data = np.empty(matrix.nnz)
+        data[:kept] = previous.frequencies.data if previous is not None and kept else []
+        for start, stop in _spans(kept, matrix.nnz):
+            data[start:stop] = _sublinear(matrix.data[start:stop])
+        frequencies = sparse.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
+        documents = np.zeros(n_terms, dtype=np.int64)
+        for start, stop in _spans(0, matrix.nnz):
+            documents += np.bincount(matrix.indices[start:stop], minlength=n_terms)
+        idf = np.log((1 + n_speeches) / (1 + documents)) + 1
+        squared_idf = idf**2
+        squares = np.zeros(n_speeches)
+        for first, last in _spans(0, n_speeches, _ROWS):
+            begin, end = matrix.indptr[first], matrix.indptr[last]
+            block = sparse.csr_matrix(
+                (
+                    data[begin:end] ** 2,
+                    matrix.indices[begin:end],
+                    matrix.indptr[first : last + 1] - begin,
+                ),
+                shape=(last - first, n_terms),
+            )
+            squares[first:last] = block @ squared_idf
+        return cls(counts.speech_ids, frequencies, idf, np.sqrt(squares))
+
+    def covers_start_of(self, counts: TermCounts) -> bool:
+        """Return whether `counts` begins with this index's speeches, their counts in the same place.
+
+        The counts of a speech keep their place when later counts only add speeches after it and
+        terms between its terms (`update_term_counts`), provided both keep each row's terms sorted.
+        """
+        n = len(self.speech_ids)
+        matrix = counts.matrix
+        return (
+            n <= len(counts.speech_ids)
+            and self.frequencies.has_sorted_indices
+            and matrix.has_sorted_indices
+            and bool(np.array_equal(matrix.indptr[: n + 1], self.frequencies.indptr))
+            and bool(np.array_equal(counts.speech_ids[:n], self.speech_ids))
+        )
+
+    def weights(self, counts: TermCounts, rows: np.ndarray) -> sparse.csr_matrix:
+        """Return the TF-IDF weights of speeches `rows` of `counts`, each of length 1 (or 0)."""
+        chosen = counts.matrix[rows]
+        weighted = sparse.csr_matrix(
+            (_sublinear(chosen.data) * self.idf[chosen.indices], chosen.indices, chosen.indptr),
+            shape=chosen.shape,
+        )
+        return sparse.csr_matrix(normalize(weighted, norm="l2"))
+
+    def similarities(self, counts: TermCounts, rows: np.ndarray) -> np.ndarray:
+        """Return the cosine similarity of speeches `rows` (of `counts`) with every speech.
+
+        Returns:
+            A dense array, one row per asked speech and one column per counted speech.
+        """
+        queries = self.weights(counts, rows)
+        if len(rows) > _DENSE_QUERY:
+            return np.asarray((queries @ self._weighted_columns()).toarray())
+        dense = queries.multiply(self.idf).T.toarray()  # terms x asked
+        products = np.asarray(self.frequencies @ dense).T
+        norms = np.broadcast_to(self.norms, products.shape)
+        return np.divide(products, norms, out=np.zeros_like(products), where=norms > 0)
+
+    def _weighted_columns(self) -> sparse.csr_matrix:
+        """The normalised weights of every speech, one column per speech (made once, then kept)."""
+        if self._columns is None:
+            weights = sparse.csr_matrix(self.frequencies.multiply(self.idf))
+            scale = np.divide(1.0, self.norms, out=np.zeros_like(self.norms), where=self.norms > 0)
+            columns = sparse.csr_matrix(weights.multiply(scale[:, None]).T)
+            # two threads may both build; they store the same matrix
+            object.__setattr__(self, "_columns", columns)
+        assert self._columns is not None
+        return self._columns
+
+
+# values and rows of a count matrix are weighed a span at a time: small temporary arrays
+_SPAN = 1 << 20
+_ROWS = 2048
+
+
+def _spans(start: int, stop: int, size: int = _SPAN) -> list[tuple[int, int]]:
+    """Return consecutive (start, stop) pairs covering start..stop, `size` at most each."""
+    return [(i, min(i + size, stop)) for i in range(start, stop, size)]
+
+
+def _sublinear(counts: np.ndarray) -> np.ndarray:
+    """Return 1 + log(count) for positive counts, as `TfidfTransformer(sublinear_tf=True)` does."""
+    if counts.dtype.kind in "iu" and len(counts) and 0 < counts.min() <= counts.max() <= 1 << 20:
+        # counts are small integers: look the logarithms up (twice as fast as taking them)
+        table = np.ones(int(counts.max()) + 1)  # the entry of 0 is never looked up
+        table[1:] += np.log(np.arange(1, len(table), dtype=np.float64))
+        return np.asarray(np.take(table, counts))
+    return np.log(counts.astype(np.float64)) + 1
 
 
 def similarity_matrix(
@@ -666,13 +796,13 @@ def similarity_matrix(
         A square frame indexed by speech_id with one column per speech_id, values from 0 to 1 and
         1 on the diagonal (0 for a speech with no terms).
     """
-    weights = _tfidf(counts)
+    index = SimilarityIndex.of(counts)
     rows = (
         np.arange(len(counts.speech_ids))
         if speech_ids is None
         else counts.rows(speech_ids, group="A")
     )
-    chosen = weights[rows]
+    chosen = index.weights(counts, rows)
     values = (chosen @ chosen.T).toarray()
     ids = counts.speech_ids[rows]
     return pd.DataFrame(
@@ -709,7 +839,7 @@ def nearest_speeches(
     parts = []
     for start in range(0, len(rows), 512):  # 512 dense rows at a time bounds memory on big corpora
         block = rows[start : start + 512]
-        sims = (index.rows(counts, block) @ index.columns).toarray()
+        sims = index.similarities(counts, block)
         sims[np.arange(len(block)), block] = -np.inf  # a speech is not its own neighbour
         for i, row in enumerate(block):
             take = min(n, len(ids) - 1)

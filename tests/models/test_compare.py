@@ -466,19 +466,65 @@ def test_most_of_a_corpus_is_summed_as_the_whole_less_the_rest() -> None:
         assert np.array_equal(_row_sums(counts, rows), expected), rows
 
 
-def test_nearest_speeches_with_a_prebuilt_index_are_the_same() -> None:
+@pytest.mark.parametrize("dense_query", [32, 0], ids=["few speeches asked", "many asked"])
+def test_nearest_speeches_with_a_prebuilt_index_are_the_same(
+    dense_query: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from models.compare import SimilarityIndex
 
-    counts = term_counts(_texts())
+    monkeypatch.setattr("models.compare._DENSE_QUERY", dense_query)
+    texts = pd.concat([_texts(), pd.Series({"empty": "1 2 3", "again": "water water water"})])
+    counts = term_counts(texts)
     index = SimilarityIndex.of(counts)
-    for speech_ids in (None, ["a1"], ["b3", "a2"]):
+    fresh = _tfidf_reference(counts)
+    everyone = np.arange(len(counts.speech_ids))
+    for rows in (everyone, everyone[:1], everyone[[3, 1]], everyone[::-1]):
+        assert np.allclose(index.similarities(counts, rows), (fresh[rows] @ fresh.T).toarray())
+    for speech_ids in (None, ["a1"], ["b3", "a2"], ["empty"]):
         pd.testing.assert_frame_equal(
             nearest_speeches(counts, speech_ids=speech_ids, n=3, index=index),
             nearest_speeches(counts, speech_ids=speech_ids, n=3),
         )
-        fresh = _tfidf_reference(counts)
-        rows = index.rows(counts, np.arange(len(counts.speech_ids)))
-        assert np.allclose((rows @ index.columns).toarray(), (fresh @ fresh.T).toarray())
+    assert np.allclose(similarity_matrix(counts).to_numpy(), (fresh @ fresh.T).toarray())
+
+
+@pytest.mark.parametrize(
+    "added",
+    [{"a9": FISH * 2}, {"a9": FISH + " zanzibarish krill", "b9": TAX}, {}],
+    ids=["known terms", "new terms", "nothing new"],
+)
+def test_an_index_grown_from_the_previous_one_equals_a_fresh_one(added: dict[str, str]) -> None:
+    from models.compare import SimilarityIndex
+
+    before = term_counts(_texts())
+    previous = SimilarityIndex.of(before)
+    order = before.speech_ids.append(pd.Index(list(added)))
+    after = update_term_counts(before, pd.Series(added) if added else None, order=order)
+    assert previous.covers_start_of(after)
+    grown = SimilarityIndex.of(after, previous=previous)
+    fresh = SimilarityIndex.of(after)
+    assert np.array_equal(grown.frequencies.data, fresh.frequencies.data)
+    assert np.allclose(grown.idf, fresh.idf) and np.allclose(grown.norms, fresh.norms)
+    reference = _tfidf_reference(after)
+    everyone = np.arange(len(after.speech_ids))
+    assert np.allclose(grown.similarities(after, everyone), (reference @ reference.T).toarray())
+
+
+def test_an_index_of_other_rows_is_not_grown_from() -> None:
+    from models.compare import SimilarityIndex
+
+    before = term_counts(_texts())
+    previous = SimilarityIndex.of(before)
+    reordered = update_term_counts(before, None, order=before.speech_ids[::-1])
+    shorter = update_term_counts(before, None, order=before.speech_ids[1:])
+    for counts in (reordered, shorter):
+        assert not previous.covers_start_of(counts)
+        grown = SimilarityIndex.of(counts, previous=previous)
+        reference = _tfidf_reference(counts)
+        everyone = np.arange(len(counts.speech_ids))
+        assert np.allclose(
+            grown.similarities(counts, everyone), (reference @ reference.T).toarray()
+        )
 
 
 def _tfidf_reference(counts: TermCounts) -> object:
@@ -487,3 +533,25 @@ def _tfidf_reference(counts: TermCounts) -> object:
     return TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2").fit_transform(
         counts.matrix
     )
+
+
+@pytest.mark.parametrize(
+    ("added", "keep"),
+    [
+        ({"a9": FISH * 2}, None),
+        ({"a9": FISH + " zanzibarish krill", "b9": TAX}, None),
+        ({"c1": "1 2 3"}, None),
+        ({"a9": FISH + " krill"}, ["b1", "a1", "a9"]),
+    ],
+    ids=["known terms", "new terms", "no terms", "reordered and fewer"],
+)
+def test_totals_carried_over_an_update_equal_the_column_sums(
+    added: dict[str, str], keep: list[str] | None
+) -> None:
+    before = term_counts(_texts())
+    before.column_totals()
+    order = pd.Index(keep) if keep else before.speech_ids.append(pd.Index(list(added)))
+    after = update_term_counts(before, pd.Series(added), order=order)
+    expected = np.asarray(after.matrix.sum(axis=0)).ravel()
+    assert np.array_equal(after.column_totals(), expected)
+    assert after.column_totals().dtype == expected.dtype
