@@ -5,6 +5,10 @@ which import this file again as `__mp_main__`; there it must do nothing and impo
 """
 
 if __name__ == "__main__":
+    from dashboard.memory import keep_freed_memory
+
+    keep_freed_memory()
+
     import streamlit as st
 
     from dashboard import state

@@ -1,0 +1,62 @@
+"""How the dashboard server gets memory for large arrays: reused rather than faulted in afresh.
+
+Term counts, similarity weights and theme shares of a large corpus are arrays of tens of megabytes,
+made again after every upload. By default glibc maps each one fresh from the kernel and unmaps it
+when freed, and NumPy asks the kernel to back each with 2 MB pages. On virtual machines that hand
+freed memory back to their host, faulting such pages in cost about 3 ms per megabyte, and the first
+visit to Speech after an upload to the UN corpus spent most of its time there (1.4-2.4 s against
+1.1-1.2 s with both settings below; `bench/bench_dashboard.py` times these visits).
+
+`keep_freed_memory` serves allocations from heaps that are never trimmed, so a new array reuses
+the pages of the last, and lets the kernel back the rest with ordinary pages.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import sys
+
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+_NEVER = 2**31 - 1  # the largest value mallopt takes: no allocation is mapped, no heap trimmed
+
+
+@functools.cache  # once per server: streamlit_app.py calls it on every run
+def keep_freed_memory() -> bool:
+    """Serve large arrays from heaps that are never trimmed, backed by ordinary pages.
+
+    Call it once, early, in the server process only (worker processes are short-lived). Memory
+    freed by the server stays with it for the next array instead of going back to the kernel.
+
+    Returns whether glibc took the settings (False off Linux or with another C library).
+    """
+    from numpy._core import multiarray
+
+    # the switch behind NumPy's NUMPY_MADVISE_HUGEPAGE, which is read only when NumPy is imported
+    switch = getattr(multiarray, "_set_madvise_hugepage", None)
+    if switch is not None:
+        switch(False)
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return False
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is None:  # musl and other C libraries have no mallopt
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return all(
+        mallopt(parameter, value) == 1
+        for parameter, value in (
+            # threads share the heaps already made; a thread's own heap maps anything over 64 MB
+            (_M_ARENA_MAX, 1),
+            (_M_MMAP_THRESHOLD, _NEVER),
+            (_M_TRIM_THRESHOLD, _NEVER),
+        )
+    )
