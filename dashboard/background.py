@@ -8,6 +8,7 @@ import no Streamlit.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -59,7 +60,33 @@ def extract_figures(url: str) -> CorpusFigures:
     return CorpusFigures(figures, points, summary)
 
 
-def _run(connection: Connection, work: Callable[[str], Any], url: str) -> None:
+# background jobs yield the processor to the server and to readers' browsers: a job that brings the
+# figures of a large corpus up to date after an upload takes several seconds of CPU, and at the
+# server's own priority it slowed every page opened meanwhile
+JOB_NICENESS = 10
+
+
+def _job_priority() -> int | None:
+    """Return the scheduling priority jobs run at (None where priorities cannot be read)."""
+    if not hasattr(os, "getpriority"):
+        return None
+    return min(os.getpriority(os.PRIO_PROCESS, 0) + JOB_NICENESS, 19)
+
+
+def _lower_priority(pid: int, priority: int | None) -> None:
+    """Give process `pid` (0: this one) the jobs' priority, where the system allows it."""
+    if priority is None:
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, priority)
+    except OSError:  # not permitted here (or gone): the job keeps the server's priority
+        pass
+
+
+def _run(
+    connection: Connection, work: Callable[[str], Any], url: str, priority: int | None = None
+) -> None:
+    _lower_priority(0, priority)  # the server lowers it too, as soon as it starts the process
     try:
         connection.send(("ok", work(url)))
     except Exception as err:  # noqa: BLE001 - handed to the server, which raises it in the page
@@ -119,10 +146,13 @@ class BackgroundJob:
                 sender.close()
                 self._finish(("error", RuntimeError("the background job was cancelled")))
                 return
+            priority = _job_priority()
             self._process = context.Process(
-                target=_run, args=(sender, self._work, self._url), daemon=True
+                target=_run, args=(sender, self._work, self._url, priority), daemon=True
             )
             self._process.start()
+            assert self._process.pid is not None
+            _lower_priority(self._process.pid, priority)  # before its imports, not after
         sender.close()
         try:
             outcome = receiver.recv()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -132,3 +133,21 @@ def test_a_finished_job_gives_its_memory_back_without_a_page_polling() -> None:
         time.sleep(0.05)
     _wait(job)
     assert len(job.result()) == len(large_result("sqlite:///corpus.sqlite"))
+
+
+def own_priority(url: str) -> int:
+    """A job that reports the scheduling priority it runs at."""
+    import os
+
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities here")
+def test_a_job_runs_at_a_lower_priority_than_the_server() -> None:
+    from dashboard.background import JOB_NICENESS, BackgroundJob
+
+    job = BackgroundJob(own_priority, "sqlite:///corpus.sqlite")
+    _wait(job)
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    assert job.result() == min(server + JOB_NICENESS, 19)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == server  # the server keeps its own
