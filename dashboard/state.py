@@ -250,7 +250,7 @@ def _speech_choices(url: str, version: int, key: FilterKey, limit: int) -> Speec
     listed = _catalogue(url, version, key)
     newest = listed.sort_values(["date", "speech_id"], ascending=[False, True]).head(limit + 1)
     labels = {row.speech_id: speech_label(row._asdict()) for row in newest.itertuples(index=False)}
-    return SpeechChoices(tuple(labels), labels, frozenset(listed["speech_id"]))
+    return SpeechChoices(tuple(labels), labels, frozenset(listed["speech_id"].tolist()))
 
 
 def speech_choices(flt: SpeechFilter, limit: int) -> SpeechChoices:

@@ -143,7 +143,9 @@ def current_themes(
         return _fit(
             store, n_topics=n_topics, n_words=n_words, previous=saved, out_of_core=out_of_core
         )
-    mix = _sync_mix(store, model, theme_ids, info["fit_id"], list(catalogue["speech_id"]))
+    mix = _sync_mix(
+        store, model, theme_ids, info["fit_id"], pd.Index(catalogue["speech_id"], dtype=object)
+    )
     return _state(store, model, theme_ids, info, mix)
 
 
@@ -164,7 +166,10 @@ def stored_themes(
     if saved is None:
         return None
     model, theme_ids, info = saved
-    ids = list(store.catalogue(SpeechFilter())["speech_id"] if speech_ids is None else speech_ids)
+    ids = pd.Index(
+        store.catalogue(SpeechFilter())["speech_id"] if speech_ids is None else speech_ids,
+        dtype=object,
+    )
     mix = _sync_mix(store, model, theme_ids, info["fit_id"], ids)
     return _state(store, model, theme_ids, info, mix)
 
@@ -377,18 +382,22 @@ def _sync_mix(
     model: TopicModel,
     theme_ids: tuple[int, ...],
     fit_id: str,
-    speech_ids: list[str],
+    speech_ids: pd.Index,
 ) -> pd.DataFrame:
-    """Bring the stored mix in line with the corpus: score new speeches, drop removed ones."""
+    """Bring the stored mix in line with the corpus: score new speeches, drop removed ones.
+
+    The ids are compared as whole indexes: walking ten thousand Arrow-backed ids one by one in
+    Python took a tenth of a second on every page's first run after an upload.
+    """
     mix = _load_mix(store, fit_id, theme_ids)
-    missing = sorted(set(speech_ids) - set(mix.index))
-    removed = set(mix.index) - set(speech_ids)
-    if not missing and not removed:
+    missing = speech_ids.difference(mix.index, sort=True)
+    removed = mix.index.difference(speech_ids)
+    if missing.empty and removed.empty:
         return mix.loc[speech_ids]
-    if missing:
+    if not missing.empty:
         texts = store.texts(SpeechFilter(speech_ids=frozenset(missing)))
         mix = pd.concat([mix, _score(model, theme_ids, texts)])
-    mix = mix.loc[[i for i in speech_ids if i in mix.index]]
+    mix = mix.loc[speech_ids[speech_ids.isin(mix.index)]]
     _save_mix(store, fit_id, mix)
     return mix
 
