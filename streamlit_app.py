@@ -36,3 +36,8 @@ if __name__ == "__main__":
     with reported_errors():
         shared_filters()
     page.run()
+    # the page is drawn: prepare what the other pages read of a changed corpus (not on Upload,
+    # where one upload often follows another and would make that work obsolete)
+    if page.title != "Upload":
+        with reported_errors():
+            state.prepare_pages()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from corpus.access import check_password
 from corpus.errors import CorpusError
@@ -56,6 +58,8 @@ from models.selection import is_in
 from models.stats import concordance, stored_speech_stats
 from models.stats import term_trend as trend_of_terms
 from models.topic_store import ThemeModelState, current_themes, set_label, stored_themes
+
+_log = logging.getLogger(__name__)
 
 _FILTER = "shared_filter"
 _UPLOAD_ITEMS = "upload_prepared"
@@ -433,15 +437,62 @@ def corpus_counts() -> TermCounts | None:
     pages say that the terms are on their way. Once counted, speeches added later are counted
     here and now, alone, and the counts of the others are kept: an upload never waits.
     """
-    key = corpus_key()
+    return _counts_of(corpus_key())
+
+
+# one update of the counts at a time: a page that asks while `prepare_pages` brings them up to
+# date waits for that update instead of making its own
+_COUNTS_UPDATE = threading.Lock()
+
+
+def _counts_of(key: CorpusKey) -> TermCounts | None:
     digest, n_words = _speech_set(key.url, key.version)
     if ("counts", key.url, digest) not in _jobs():
-        previous = _last_result("counts", key.url, but=digest)
-        if previous is not None:
-            updated = _updated_counts(key, previous)
-            if updated is not None:
-                _jobs()[("counts", key.url, digest)] = _Ready(updated)
+        with _COUNTS_UPDATE:
+            previous = _last_result("counts", key.url, but=digest)
+            if previous is not None and ("counts", key.url, digest) not in _jobs():
+                updated = _updated_counts(key, previous)
+                if updated is not None:
+                    _jobs()[("counts", key.url, digest)] = _Ready(updated)
     return _in_background("counts", key.url, digest, count_corpus, wait=n_words <= SYNC_WORDS)
+
+
+@st.cache_resource(show_spinner=False)
+def _prepared() -> tuple[threading.Lock, dict[str, int]]:
+    """The corpus version each database's pages were last prepared for, and its lock."""
+    return threading.Lock(), {}
+
+
+def prepare_pages() -> None:
+    """Once a page is drawn, prepare in a server thread what pages read of a changed corpus.
+
+    Called at the end of a page run. The first time a run sees a new corpus version (an upload,
+    a removal), the term counts are brought up to date, the similarity index grown and the themes
+    scored while the reader looks at the page just drawn, so that the next page opened finds them
+    ready. A page that asks for one of them meanwhile waits for this work (the caches make each
+    key once) rather than doing it twice. Starting only after a page is drawn, the work never
+    delays the page that shows the change.
+    """
+    key = corpus_key()
+    lock, prepared = _prepared()
+    with lock:
+        if prepared.get(key.url) == key.version:
+            return
+        prepared[key.url] = key.version
+    thread = threading.Thread(target=_prepare, args=(key,), name="speechtrack-prepare", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
+
+
+def _prepare(key: CorpusKey) -> None:
+    try:
+        counts = _counts_of(key)
+        if counts is not None:
+            digest, _ = _speech_set(key.url, key.version)
+            _similarity_index(key.url, digest, counts)
+        _themes(key.url, key.version)
+    except Exception:  # noqa: BLE001 - only a head start: the page that needs them tries again
+        _log.warning("Preparing the pages for corpus version %s failed", key.version, exc_info=True)
 
 
 def _updated_counts(key: CorpusKey, previous: TermCounts) -> TermCounts | None:

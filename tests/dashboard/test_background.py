@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,13 @@ from dashboard import state
 from tests.conftest import make_speech
 
 COUNTING = "being counted"
+
+
+class _NoIndex:
+    speech_ids: tuple[str, ...] = ()
+
+
+_NO_INDEX = _NoIndex()
 WATER = (
     "Water security is the first duty of this conference. Rivers, aquifers and glaciers feed "
     "billions, and the basins we share need treaties, data and trust between upstream and "
@@ -151,3 +159,43 @@ def test_a_job_runs_at_a_lower_priority_than_the_server() -> None:
     server = os.getpriority(os.PRIO_PROCESS, 0)
     assert job.result() == min(server + JOB_NICENESS, 19)
     assert os.getpriority(os.PRIO_PROCESS, 0) == server  # the server keeps its own
+
+
+def _join_preparation() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "speechtrack-prepare":
+            thread.join(timeout=120)
+            assert not thread.is_alive(), "preparing the pages did not finish in 2 minutes"
+
+
+def test_once_a_page_shows_a_change_the_other_pages_are_prepared_before_they_ask(
+    app: AppTest, tmp_path: Path
+) -> None:
+    app.run()  # the Overview, on the seed alone
+    assert not app.exception, [e.value for e in app.exception]
+    _join_preparation()
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    water = make_speech(WATER * 4, title="On water", delivered_on=date(2021, 3, 22))
+    store.add(water)
+
+    # the Upload page, where uploads follow one another, leaves the work for later
+    app.switch_page("dashboard/pages/upload.py").run()
+    _join_preparation()
+    assert not [k for k in state._jobs() if k[0] == "counts" and water.speech_id in k[2]]
+    assert water.speech_id not in state._last_indexes().get(store.url, _NO_INDEX).speech_ids
+
+    app.switch_page("dashboard/pages/overview.py").run()  # a page that shows the new speech
+    assert not app.exception, [e.value for e in app.exception]
+    _join_preparation()
+    counted = [job.result() for key, job in state._jobs().items() if key[0] == "counts"]
+    assert any(water.speech_id in counts.speech_ids for counts in counted)
+    index = state._last_indexes()[store.url]
+    assert water.speech_id in index.speech_ids
+    themes = state._themes(store.url, store.version())
+    assert themes is None or water.speech_id in themes.mix.index
+
+    # the Speech page then finds them made: the counts are the very ones prepared
+    shown = _speech_page(app, water.speech_id)
+    assert COUNTING not in shown and "aquifers" in _terms(app)
+    assert state._last_indexes()[store.url] is index
+    store.dispose()
