@@ -3,9 +3,10 @@
 Term counts, similarity weights and theme shares of a large corpus are arrays of tens of megabytes,
 made again after every upload. By default glibc maps each one fresh from the kernel and unmaps it
 when freed, and NumPy asks the kernel to back each with 2 MB pages. On virtual machines that hand
-freed memory back to their host, faulting such pages in cost about 3 ms per megabyte, and the first
-visit to Speech after an upload to the UN corpus spent most of its time there (1.4-2.4 s against
-1.1-1.2 s with both settings below; `bench/bench_dashboard.py` times these visits).
+freed memory back to their host, faulting such pages in cost about 3 to 4 ms per megabyte (four
+arrays of 66 MB took 1.0 s to make, against 0.04 s from a heap that keeps its memory). In probe
+runs of the first visit to Speech after an upload to the UN corpus, it took 1.9 and 2.4 s with
+neither setting below, 1.4-1.8 s with either one alone, and 1.1 and 1.2 s with both.
 
 `keep_freed_memory` serves allocations from heaps that are never trimmed, so a new array reuses
 the pages of the last, and lets the kernel back the rest with ordinary pages.
