@@ -466,8 +466,8 @@ def _prepared() -> tuple[threading.Lock, dict[str, int]]:
 def prepare_pages() -> None:
     """Once a page is drawn, prepare in a server thread what pages read of a changed corpus.
 
-    Called at the end of a page run. The first time a run sees a new corpus version (an upload,
-    a removal), the term counts are brought up to date, the similarity index grown and the themes
+    Called at the end of a page run. The first time a run sees a corpus version (the server's
+    first run, then after an upload or a removal), the term counts are brought up to date, the similarity index grown and the themes
     scored while the reader looks at the page just drawn, so that the next page opened finds them
     ready. A page that asks for one of them meanwhile waits for this work (the caches make each
     key once) rather than doing it twice. Starting only after a page is drawn, the work never

@@ -274,9 +274,12 @@ def update_term_counts(
                 ),
             )
         parts.append((fresh.speech_ids, fresh.terms, fresh.matrix, fresh.n_words))
-    # each part's terms are sorted and keep their order on the common terms, so rows stay sorted
-    in_order = all(part[2].has_sorted_indices for part in parts)
     terms, matrices, moved = _on_common_terms(parts)
+    # a row stays sorted when its part's was and the part's columns kept their order
+    in_order = all(
+        part[2].has_sorted_indices and (at is None or bool(np.all(at[1:] > at[:-1])))
+        for part, at in zip(parts, moved, strict=True)
+    )
     stacked = sparse.vstack(matrices, format="csr")
     ids = pd.Index(np.concatenate([p[0].to_numpy(dtype=object) for p in parts]))
     rows = ids.get_indexer(order)
@@ -685,11 +688,11 @@ class SimilarityIndex:
         """
         matrix = counts.matrix
         n_speeches, n_terms = matrix.shape
+        data = np.empty(matrix.nnz)
         kept = 0
         if previous is not None and previous.covers_start_of(counts):
             kept = previous.frequencies.nnz
-        data = np.empty(matrix.nnz)
-        data[:kept] = previous.frequencies.data if previous is not None and kept else []
+            data[:kept] = previous.frequencies.data
         for start, stop in _spans(kept, matrix.nnz):
             data[start:stop] = _sublinear(matrix.data[start:stop])
         frequencies = sparse.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)

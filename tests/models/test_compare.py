@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 from scipy.stats import chi2_contingency
 
 from corpus.store import CorpusStore
@@ -555,3 +556,20 @@ def test_totals_carried_over_an_update_equal_the_column_sums(
     expected = np.asarray(after.matrix.sum(axis=0)).ravel()
     assert np.array_equal(after.column_totals(), expected)
     assert after.column_totals().dtype == expected.dtype
+
+
+def test_an_update_over_counts_whose_terms_are_out_of_order_keeps_rows_sorted() -> None:
+    texts = _texts()
+    counted = term_counts(texts)
+    backwards = sparse.csr_matrix(counted.matrix[:, ::-1])
+    backwards.sort_indices()
+    base = TermCounts(counted.speech_ids, counted.terms[::-1], backwards, counted.n_words)
+    added = pd.Series({"a9": FISH + " zanzibarish krill"})
+    after = update_term_counts(base, added, order=base.speech_ids.append(added.index))
+    resorted = after.matrix.copy()
+    resorted.has_sorted_indices = False
+    resorted.sort_indices()
+    assert np.array_equal(resorted.indices, after.matrix.indices)
+    full = term_counts(pd.concat([texts, added]))
+    assert list(after.terms) == list(full.terms)
+    assert (after.matrix != full.matrix).nnz == 0
