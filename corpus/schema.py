@@ -192,10 +192,34 @@ def _fast_compression(conn: Connection, dialect: str) -> None:
     )
 
 
+# the columns of `CorpusStore.catalogue`, in the order it sorts by first: every page reads the whole
+# catalogue again after an upload or an edit
+CATALOGUE_INDEX_COLUMNS = (
+    "delivered_on", "speech_id", "title", "speaker", "role", "country", "place", "date_precision",
+    "category", "posted_by", "source", "language", "n_words", "added_at",
+)  # fmt: skip
+
+
+def _catalogue_index(conn: Connection, dialect: str) -> None:
+    # SQLite keeps a row's columns together, and `added_at` comes after the text: reading it meant
+    # walking the overflow pages of every speech's text (110 ms of the 150 ms a catalogue of the
+    # 10,924-speech UN corpus took to fetch). An index holding every catalogue column, in the
+    # catalogue's order, answers the query alone (35-55 ms) and sorts nothing. PostgreSQL keeps
+    # long texts out of the row already, and caps the size of an index entry, which long titles
+    # could pass.
+    if dialect != "sqlite":
+        return
+    _run(
+        conn,
+        [f"CREATE INDEX speeches_catalogue ON speeches ({', '.join(CATALOGUE_INDEX_COLUMNS)})"],
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "speeches, annotations, artifacts", _initial),
     Migration(2, "full-text search (FTS5 on SQLite, tsvector on PostgreSQL)", _full_text),
     Migration(3, "lz4 compression of long values on PostgreSQL", _fast_compression),
+    Migration(4, "an index answering the catalogue on SQLite", _catalogue_index),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -473,13 +473,10 @@ class CorpusStore:
             date_iso, date_precision, n_words, source, category, posted_by, language, added_at
             (when the speech was stored, UTC).
         """
-        columns = [c for c in _SPEECH_COLUMNS if c.name != "text"] + [speeches.c.added_at]
-        query = self._filtered(select(*columns), flt).order_by(
-            speeches.c.delivered_on, speeches.c.speech_id
-        )
+        query = self._catalogue_query(flt)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        names = [c.name for c in columns]
+        names = [c.name for c in query.selected_columns]
         frame = pd.DataFrame(
             dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {},
             columns=names,
@@ -489,6 +486,13 @@ class CorpusStore:
         frame["added_at"] = pd.to_datetime(frame["added_at"], utc=True)
         frame["date_iso"] = _iso_dates(frame["date"], frame["date_precision"])
         return frame[_CATALOGUE_COLUMNS].reset_index(drop=True)
+
+    def _catalogue_query(self, flt: SpeechFilter) -> Select:  # type: ignore[type-arg]
+        """The query of `catalogue`: on SQLite the index `speeches_catalogue` answers it alone."""
+        columns = [c for c in _SPEECH_COLUMNS if c.name != "text"] + [speeches.c.added_at]
+        return self._filtered(select(*columns), flt).order_by(
+            speeches.c.delivered_on, speeches.c.speech_id
+        )
 
     def speech_ids(self, flt: SpeechFilter = SpeechFilter()) -> list[str]:
         """Return the ids of the selected speeches, by date then id (a quick query: no metadata)."""

@@ -263,6 +263,40 @@ def test_long_texts_are_stored_with_the_fast_compression(pg_url: str) -> None:
     store.dispose()
 
 
+def _catalogue_plan(store: CorpusStore, path: Path) -> str:
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    query = store._catalogue_query(SpeechFilter())
+    sql = str(
+        query.compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True})
+    )
+    with sqlite3.connect(path) as conn:
+        return " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def test_catalogue_is_read_from_its_index_alone(sqlite_path: Path) -> None:
+    """The whole catalogue comes from one index, in order: no text page is read, nothing sorted."""
+    store = CorpusStore(str(sqlite_path))
+    store.add(make_speech("A second speech on rivers and treaties. " * 50))
+    plan = _catalogue_plan(store, sqlite_path)
+    assert plan == "SCAN speeches USING COVERING INDEX speeches_catalogue", plan
+    frame = store.catalogue()
+    assert len(frame) == 2 and frame["added_at"].notna().all()
+    store.dispose()
+
+
+def test_an_older_database_gains_the_catalogue_index(sqlite_path: Path) -> None:
+    store = CorpusStore(str(sqlite_path))
+    store.dispose()
+    with sqlite3.connect(sqlite_path) as conn:  # the database as schema 3 left it
+        conn.execute("DROP INDEX speeches_catalogue")
+        conn.execute("UPDATE store_meta SET value = '3' WHERE key = 'schema_version'")
+    reopened = CorpusStore(str(sqlite_path))
+    assert "COVERING INDEX speeches_catalogue" in _catalogue_plan(reopened, sqlite_path)
+    assert reopened.count() == 1
+    reopened.dispose()
+
+
 def test_newer_database_is_refused(sqlite_path: Path) -> None:
     CorpusStore(str(sqlite_path), seed=False).dispose()
     with sqlite3.connect(sqlite_path) as conn:

@@ -143,3 +143,30 @@ def test_a_selection_is_the_stores_own_catalogue_of_it(tmp_path) -> None:  # typ
         # (a cached copy may hold the text columns as pandas strings)
         pd.testing.assert_frame_equal(cached, store.catalogue(flt), check_dtype=False)
     store.dispose()
+
+
+def test_filter_choices_and_dates_are_the_stores_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The sidebar's lists and date bounds, read from the cached catalogue, equal the store's."""
+    from corpus.store import CorpusStore
+    from dashboard import state
+    from tests.conftest import make_speech
+
+    url = str(tmp_path / "corpus.sqlite")
+    store = CorpusStore(url)
+    for i, (speaker, place) in enumerate([("Ana Ruiz", "Lima"), ("bo Tax", ""), ("Ana Ruiz", "")]):
+        store.add(
+            make_speech(f"Rivers, statement {i}.", speaker=speaker, place=place,
+                        delivered_on=date(1999 + 10 * i, 5, 3))
+        )  # fmt: skip
+    version = store.version()
+    assert state._choices(url, version) == {
+        "speaker": store.speakers(),
+        "place": store.places(),
+        "country": store.countries(),
+    }
+    assert "bo Tax" in state._choices(url, version)["speaker"]
+    assert "" not in state._choices(url, version)["place"]
+    first, last = store.date_range()  # type: ignore[misc]
+    bounds = (date(1999, 5, 3), date(2019, 5, 3))
+    assert state._date_range(url, version) == (first.date(), last.date()) == bounds
+    store.dispose()
