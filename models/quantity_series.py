@@ -27,6 +27,7 @@ import pandas as pd
 
 from models.organisations import short_name
 from models.quantities import QUANTITY_COLUMNS
+from models.selection import is_in
 
 CORRECTION_KIND = "quantity_correction"
 SERIES_EDIT_KIND = "series_edit"
@@ -527,7 +528,10 @@ def followed_series(points: pd.DataFrame, summary: pd.DataFrame, *, n: int) -> l
     """
     if summary.empty or n <= 0:
         return []
-    positive = points[points["value"] > 0].groupby("series")["value"]
+    # only the points of the series offered: grouping every point of a large corpus by its
+    # series string cost most of the Figures page's run
+    offered = is_in(points["series"], summary["series"]) & (points["value"] > 0).to_numpy()
+    positive = points[offered].groupby("series")["value"]
     low, high = positive.min(), positive.max()
     spread = (high / low).reindex(summary["series"]).to_numpy()
     steady = (spread > 1) & (spread <= STEADY_SPREAD) & (summary["n_speeches"].to_numpy() >= 2)

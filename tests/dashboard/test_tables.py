@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
@@ -170,3 +171,21 @@ def test_filter_choices_and_dates_are_the_stores_own(tmp_path) -> None:  # type:
     bounds = (date(1999, 5, 3), date(2019, 5, 3))
     assert state._date_range(url, version) == (first.date(), last.date()) == bounds
     store.dispose()
+
+
+def test_the_newest_speeches_are_those_of_a_full_sort() -> None:
+    """Many speeches on the same days: the cut keeps every tie, ids stay in order within a day."""
+    from dashboard.state import _newest
+
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 5, 40, 300):
+        days = rng.integers(0, 12, size)
+        listed = pd.DataFrame(
+            {
+                "speech_id": [f"id-{v:04d}" for v in rng.permutation(size)],
+                "date": pd.Timestamp("2020-01-01") + pd.to_timedelta(days, unit="D"),
+            }
+        )
+        for n in (1, 3, 10, 41):
+            expected = listed.sort_values(["date", "speech_id"], ascending=[False, True]).head(n)
+            pd.testing.assert_frame_equal(_newest(listed, n), expected)

@@ -347,3 +347,7 @@ def test_followed_series_prefers_steady_measures_that_changed() -> None:
     # too few steady ones: the most cited fill the rest, in the summary's order
     assert followed_series(points, summary, n=4) == ["members", "ngos", "mixed", "same"]
     assert followed_series(points, summary.iloc[:0], n=2) == []
+    # only the series offered (the page offers the most cited) are chosen from
+    offered = summary[summary["series"] != "members"]
+    assert followed_series(points, offered, n=2) == ["ngos", "mixed"]
+    assert followed_series(points, summary.tail(2), n=2) == ["ngos", "once"]

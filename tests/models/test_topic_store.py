@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from corpus.store import CorpusStore
 from models.cli_themes import register
@@ -241,6 +244,71 @@ def test_themes_over_time_counts_the_speeches_behind_each_point(
     assert themes_over_time(one_speaker, mix)["n_speeches"].tolist() == [3] * 6
     with pytest.raises(ModelError, match="Unknown period 'week'"):
         themes_over_time(speeches.catalogue, mix, period="week")
+
+
+def _over_time_by_pandas(catalogue: pd.DataFrame, mix: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The definition of `themes_over_time`, written as a join and a group-by."""
+    dated = catalogue[["speech_id", "date"]].dropna().drop_duplicates("speech_id")
+    joined = mix.merge(dated, on="speech_id", how="inner")
+    starts = joined["date"].dt.to_period({"year": "Y", "quarter": "Q", "month": "M"}[period])
+    joined = joined.assign(period=starts.dt.start_time.astype("datetime64[ns]"))
+    out = joined.groupby(["period", "theme"], as_index=False).agg(
+        share=("share", "mean"), n_speeches=("speech_id", "nunique")
+    )
+    return out[["period", "theme", "share", "n_speeches"]].sort_values(
+        ["period", "theme"], ignore_index=True
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=hs.lists(
+        hs.tuples(
+            hs.integers(0, 7),  # speech
+            hs.integers(0, 4),  # theme
+            hs.one_of(hs.floats(0, 1), hs.just(float("nan"))),
+        ),
+        max_size=40,
+    ),
+    days=hs.lists(hs.one_of(hs.integers(0, 3000), hs.none()), min_size=6, max_size=6),
+    period=hs.sampled_from(["year", "quarter", "month"]),
+)
+def test_themes_over_time_is_the_mean_per_period_and_theme(
+    rows: list[tuple[int, int, float]], days: list[int | None], period: str
+) -> None:
+    """Speeches without a date or absent from the catalogue, missing shares, repeated rows."""
+    catalogue = pd.DataFrame(
+        {
+            "speech_id": [f"s{i}" for i in range(6)],  # s6 and s7 are in no catalogue
+            "date": [pd.NaT if d is None else pd.Timestamp("2015-01-01") + pd.Timedelta(days=d)
+                     for d in days],
+        }
+    )  # fmt: skip
+    mix = pd.DataFrame(rows, columns=["speech_id", "theme", "share"])
+    mix = mix.astype({"theme": np.int64, "share": float})
+    mix["speech_id"] = "s" + mix["speech_id"].astype(str)
+    found = themes_over_time(catalogue, mix, period=period)
+    pd.testing.assert_frame_equal(found, _over_time_by_pandas(catalogue, mix, period))
+
+
+def test_a_mix_laid_out_long_is_the_melted_table(store: CorpusStore) -> None:
+    state = current_themes(store, n_topics=3)
+    shuffled = state.mix.sample(frac=1.0, random_state=4)
+    shuffled = shuffled[list(reversed(shuffled.columns))]
+    state = dataclasses.replace(state, mix=shuffled)
+    expected = (
+        shuffled.rename_axis(index="speech_id")
+        .reset_index()
+        .melt(id_vars="speech_id", var_name="theme", value_name="share")
+        .astype({"theme": np.int64})
+        .sort_values(["speech_id", "theme"], ignore_index=True)
+    )
+    pd.testing.assert_frame_equal(state.mix_long(), expected)
+    some = shuffled.index[:3].tolist()
+    pd.testing.assert_frame_equal(
+        state.mix_long([*some, "not-a-speech"]),
+        expected[expected["speech_id"].isin(some)].reset_index(drop=True),
+    )
 
 
 # -- command line ----------------------------------------------------------------------------
