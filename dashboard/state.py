@@ -28,7 +28,13 @@ from corpus.errors import CorpusError
 from corpus.importer import prepare_upload
 from corpus.records import Speech, SpeechFilter
 from corpus.store import CorpusStore
-from dashboard.background import BackgroundJob, CorpusFigures, count_corpus, extract_figures
+from dashboard.background import (
+    BackgroundJob,
+    CorpusFigures,
+    count_corpus,
+    extract_figures,
+    grow_figures,
+)
 from dashboard.charts import (
     counts_by_speaker_figure,
     counts_by_year_figure,
@@ -485,9 +491,9 @@ def prepare_pages() -> None:
     """Once a page is drawn, prepare in a server thread what pages read of a changed corpus.
 
     Called at the end of a page run. The first time a run sees a corpus version (the server's
-    first run, then after an upload or a removal), the term counts are brought up to date, the similarity index grown and the themes
-    scored while the reader looks at the page just drawn, so that the next page opened finds them
-    ready. A page that asks for one of them meanwhile waits for this work (the caches make each
+    first run, then after an upload or a removal), the term counts are brought up to date, the
+    similarity index grown, the themes scored and the new speeches' figures added while the
+    reader looks at the page just drawn, so that the next page opened finds them ready. A page that asks for one of them meanwhile waits for this work (the caches make each
     key once) rather than doing it twice. Starting only after a page is drawn, the work never
     delays the page that shows the change.
     """
@@ -509,6 +515,7 @@ def _prepare(key: CorpusKey) -> None:
             digest, _ = _speech_set(key.url, key.version)
             _similarity_index(key.url, digest, counts)
         _themes(key.url, key.version)
+        _grown_figures(key, _figures_key(key.url, key.version)[0])
     except Exception:  # noqa: BLE001 - only a head start: the page that needs them tries again
         _log.warning("Preparing the pages for corpus version %s failed", key.version, exc_info=True)
 
@@ -619,9 +626,38 @@ def corpus_figures() -> CorpusFigures | None:
     """
     key = corpus_key()
     digest, n_words = _figures_key(key.url, key.version)
+    _grown_figures(key, digest)
     return _in_background(
         "figures", key.url, digest, extract_figures, wait=n_words <= SYNC_WORDS, stale=True
     )
+
+
+# one growth of the figures at a time: a page that asks while `prepare_pages` adds the new
+# speeches' figures waits for it instead of doing the same work again
+_FIGURES_UPDATE = threading.Lock()
+
+
+def _grown_figures(key: CorpusKey, digest: str) -> None:
+    """Add the figures of speeches uploaded since the last extraction, if that is all that changed.
+
+    A few new speeches take a fraction of a second here, where extracting the whole corpus again
+    in a background job took several seconds of a core (see `background.grow_figures`).
+    """
+    if ("figures", key.url, digest) in _jobs():
+        return
+    with _FIGURES_UPDATE:
+        previous = _last_result("figures", key.url, but=digest)
+        if previous is None or ("figures", key.url, digest) in _jobs():
+            return
+        try:
+            grown = grow_figures(
+                previous, _store_for(key.url), _catalogue(key.url, key.version, _NO_FILTER)
+            )
+        except Exception:  # noqa: BLE001 - the whole corpus is extracted again instead
+            _log.warning("Adding the figures of new speeches failed", exc_info=True)
+            return
+        if grown is not None:
+            _jobs()[("figures", key.url, digest)] = _Ready(grown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ Annotation kinds:
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Mapping
@@ -150,13 +151,15 @@ def _similar(a: str, b: str) -> bool:
     a_words, b_words = a.split(), b.split()
     if not a_words or not b_words or a_words[-1] != b_words[-1]:
         return False  # the head noun must agree: "NGO" never joins "company"
-    matcher = difflib.SequenceMatcher(None, " ".join(sorted(a_words)), " ".join(sorted(b_words)))
-    # the quick ratios are upper bounds of the ratio: most pairs are told apart without computing it
-    return (
-        matcher.real_quick_ratio() >= SIMILARITY_THRESHOLD
-        and matcher.quick_ratio() >= SIMILARITY_THRESHOLD
-        and matcher.ratio() >= SIMILARITY_THRESHOLD
-    )
+    a_sorted, b_sorted = " ".join(sorted(a_words)), " ".join(sorted(b_words))
+    # the quick ratios are upper bounds of the ratio: most pairs are told apart without computing
+    # it. The first, from the two lengths alone, is `real_quick_ratio`, taken before building a
+    # matcher (which indexes the characters of one side)
+    lengths = len(a_sorted) + len(b_sorted)
+    if 2.0 * min(len(a_sorted), len(b_sorted)) / lengths < SIMILARITY_THRESHOLD:
+        return False
+    matcher = difflib.SequenceMatcher(None, a_sorted, b_sorted)
+    return matcher.quick_ratio() >= SIMILARITY_THRESHOLD and matcher.ratio() >= SIMILARITY_THRESHOLD
 
 
 def _cluster(names: list[str]) -> dict[str, str]:
@@ -228,17 +231,18 @@ def _scope_key(scope: str, organisation: str, country: str, owner: str) -> str:
     return scope
 
 
-def _auto_series(
+def series_keys(
     frame: pd.DataFrame, countries: Mapping[str, str], owners: Mapping[str, str]
-) -> list[str]:
-    """Give each figure the id of its automatic series ("" when it counts nothing said).
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """Return each figure's group (organisation, unit, scope) and its normalised counted thing.
 
-    A figure with neither organisation nor scope ("1.4 million refugees") is scoped to whoever
-    speaks (the country, else the speaker), so one country's refugees never join another's.
-    Figures repeat the same few scopes and counted things: each distinct one is normalised once.
+    Only figures of the same group can share a series; which series depends on the counted
+    things of that group alone (`_cluster`). A figure with neither organisation nor scope
+    ("1.4 million refugees") is scoped to whoever speaks (the country, else the speaker), so one
+    country's refugees never join another's. Figures repeat the same few scopes and counted
+    things: each distinct one is normalised once.
     """
     organisations = frame["organisation"].tolist()
-    units = frame["unit"].tolist()
     scope_keys: dict[tuple[object, ...], str] = {}
     scopes = []
     for scope, speech_id, org in zip(
@@ -255,12 +259,18 @@ def _auto_series(
             normalised[(name, scope)] = normalise_counted(name, scope=scope)
         counted.append(normalised[(name, scope)])
     scopes = [s if s.startswith("@") else s.lower() for s in scopes]  # "@Norway" keeps its capital
+    groups = list(zip(organisations, frame["unit"].tolist(), scopes, strict=True))
+    return groups, counted
+
+
+def _auto_series(groups: list[tuple[str, str, str]], counted: list[str]) -> list[str]:
+    """Give each figure the id of its automatic series ("" when it counts nothing said)."""
     buckets: dict[tuple[str, str, str], list[str]] = {}
-    for org, unit, scope, name in zip(organisations, units, scopes, counted, strict=True):
-        buckets.setdefault((org, unit, scope), []).append(name)
+    for group, name in zip(groups, counted, strict=True):
+        buckets.setdefault(group, []).append(name)
     mappings = {bucket: _cluster(names) for bucket, names in buckets.items()}
     ids = []
-    for org, unit, scope, name in zip(organisations, units, scopes, counted, strict=True):
+    for (org, unit, scope), name in zip(groups, counted, strict=True):
         if not name or not (org or scope) or name.rsplit(" ", 1)[-1] in _TIME_WORDS:
             ids.append("")
             continue
@@ -369,10 +379,20 @@ def assign_series(
     frame = quantities.copy()
     if "series_override" not in frame:
         frame["series_override"] = ""
-    auto = _auto_series(frame, countries or {}, owners or {}) if len(frame) else []
+    auto = _auto_series(*series_keys(frame, countries or {}, owners or {})) if len(frame) else []
     chosen = [o if o else a for o, a in zip(frame["series_override"].tolist(), auto, strict=True)]
     resolved = {s: _resolve_merges(s, edits) for s in set(chosen)}
     frame["series"] = [resolved[s] for s in chosen]
+    _set_names(frame, edits)
+    return frame.drop(columns=["series_override"])
+
+
+def _set_names(frame: pd.DataFrame, edits: Mapping[str, Mapping[str, object]]) -> None:
+    """Set the `series_name` and `confirmed` columns of figures from their `series` column.
+
+    A series is named by its users' edit, else from what its figures say (`_auto_name`, which
+    counts them in the frame's order): pass every figure of each series named, in order.
+    """
     names: dict[str, str] = {}
     for series_id, tally in _tallies(frame).items():
         given = edits.get(str(series_id), {}).get("name")
@@ -381,7 +401,6 @@ def assign_series(
     frame["series_name"] = [names.get(s, "") for s in series]
     confirmed = {s: bool(edits.get(s, {}).get("confirmed", False)) for s in set(series)}
     frame["confirmed"] = [confirmed[s] for s in series]
-    return frame.drop(columns=["series_override"])
 
 
 def _changes(series: np.ndarray, speeches: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -555,3 +574,157 @@ __all__ = [
     "series_frame",
     "series_summary",
 ]
+
+
+# -- growing the series by a few speeches --------------------------------------------------
+
+# joins the organisation, unit and scope of a figure's group in one string (they hold no such
+# character: it is not printable)
+_GROUP_JOIN = "\x1f"
+
+
+def series_inputs(
+    frame: pd.DataFrame, countries: Mapping[str, str], owners: Mapping[str, str]
+) -> pd.DataFrame:
+    """Return what each figure's series is found from: its `group`, normalised `counted` and
+    `auto` series (before users' moves and merges).
+
+    Kept beside the figures of a corpus, so that `grow_series` can add a few speeches' figures
+    without normalising and clustering every figure again.
+    """
+    groups, counted = series_keys(frame, countries, owners) if len(frame) else ([], [])
+    return pd.DataFrame(
+        {
+            "group": [_GROUP_JOIN.join(g) for g in groups],
+            "counted": counted,
+            "auto": _auto_series(groups, counted),
+        },
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def series_overrides(keys: list[str], corrections: Mapping[str, Mapping[str, object]]) -> list[str]:
+    """Return the series users moved each figure to ("" for none), as `apply_corrections` reads them."""
+    by_start = {key.rsplit(":", 1)[0]: value for key, value in corrections.items()}
+    out = []
+    for key in keys:
+        found = corrections.get(key) or by_start.get(key.rsplit(":", 1)[0])
+        moved = found.get("series") if found else None
+        out.append(str(moved) if moved is not None else "")
+    return out
+
+
+def grow_series(
+    figures: pd.DataFrame,
+    inputs: pd.DataFrame,
+    added: pd.DataFrame,
+    corrections: Mapping[str, Mapping[str, object]],
+    edits: Mapping[str, Mapping[str, object]],
+    *,
+    countries: Mapping[str, str],
+    owners: Mapping[str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
+    """Add the figures of new speeches to figures already in series, as `assign_series` on all.
+
+    A new figure can change the series of figures already there: a shorter name that matches
+    them becomes their group's representative. So every group that receives a figure is
+    clustered again whole, and every series that gains or loses a figure is named again.
+
+    Args:
+        figures: figures of the corpus with series columns, sorted by date, speech and start,
+            from `assign_series` (extra columns are kept).
+        inputs: `series_inputs` of `figures`, row for row.
+        added: corrected figures of speeches not in `figures` (`apply_corrections`), with
+            the same columns as `figures` but the series ones.
+        corrections: the users' corrections of figures (`apply_corrections`).
+        edits, countries, owners: as for `assign_series`, covering the new speeches too.
+
+    Returns:
+        (figures, inputs, changed): both tables with the new figures, sorted as `figures` was,
+        and the ids of the series whose figures changed.
+    """
+    added = added.sort_values(["date", "speech_id", "start"], ignore_index=True)
+    if "series_override" not in added:
+        added["series_override"] = ""
+    new_inputs = series_inputs(added, countries, owners)
+    # a group whose counted things are all known already keeps its clusters: the new figures
+    # take the series of a known figure with the same counted thing. Any other group that gains
+    # a figure is clustered again whole.
+    touched = set(new_inputs["group"])
+    near = np.flatnonzero(inputs["group"].isin(touched).to_numpy())
+    known: dict[tuple[str, str], str] = {}
+    for group, name, auto in zip(*(inputs[c].iloc[near].tolist() for c in ("group", "counted",
+                                                                          "auto")), strict=True):  # fmt: skip
+        known.setdefault((group, name), auto)
+    fresh_groups = {
+        g for g, n in zip(new_inputs["group"], new_inputs["counted"], strict=True)
+        if (g, n) not in known
+    }  # fmt: skip
+    regrouped = near[inputs["group"].iloc[near].isin(fresh_groups).to_numpy()]
+    joining = new_inputs["group"].isin(fresh_groups).to_numpy()
+    old = figures.iloc[regrouped]
+    groups = [tuple(g.split(_GROUP_JOIN)) for g in inputs["group"].iloc[regrouped]]
+    groups += [tuple(g.split(_GROUP_JOIN)) for g in new_inputs["group"][joining]]
+    counted = [*inputs["counted"].iloc[regrouped], *new_inputs["counted"][joining]]
+    reclustered = iter(_auto_series(groups, counted))  # type: ignore[arg-type]
+    old_auto = [next(reclustered) for _ in range(len(regrouped))]
+    new_auto = [
+        next(reclustered) if joins else known[(g, n)]
+        for g, n, joins in zip(new_inputs["group"], new_inputs["counted"], joining, strict=True)
+    ]
+    new_inputs["auto"] = new_auto
+    inputs = inputs.copy()
+    inputs.iloc[regrouped, inputs.columns.get_loc("auto")] = old_auto
+    overrides = series_overrides(old["key"].tolist(), corrections)
+    overrides += added["series_override"].tolist()
+    chosen = [o if o else a for o, a in zip(overrides, old_auto + new_auto, strict=True)]
+    chosen = [_resolve_merges(s, edits) for s in chosen]
+    changed = {*old["series"].tolist(), *chosen} - {""}
+    series = np.concatenate([figures["series"].to_numpy(dtype=object), chosen[len(regrouped) :]])
+    series[regrouped] = chosen[: len(regrouped)]
+    added = added.drop(columns=["series_override"]).assign(
+        series="", series_name="", confirmed=False
+    )
+    order = _merged_order(figures, added)
+    both = pd.concat([figures, added[list(figures.columns)]], ignore_index=True)
+    both_inputs = pd.concat([inputs, new_inputs], ignore_index=True)
+    if not np.array_equal(order, np.arange(len(order))):  # (new speeches are often the newest)
+        both = both.iloc[order].reset_index(drop=True)
+        both_inputs = both_inputs.iloc[order]
+    both["series"] = series[order]
+    renamed = np.flatnonzero(both["series"].isin(changed).to_numpy())
+    if len(renamed):
+        part = both.iloc[renamed][["series", "counted", "scope", "organisation", "unit",
+                                   "sentence", "text"]].copy()  # fmt: skip
+        _set_names(part, edits)
+        names = both["series_name"].to_numpy(dtype=object, copy=True)
+        names[renamed] = part["series_name"].to_numpy(dtype=object)
+        confirmed = both["confirmed"].to_numpy(dtype=bool, copy=True)
+        confirmed[renamed] = part["confirmed"].to_numpy(dtype=bool)
+        both["series_name"] = pd.Series(names, dtype=figures["series_name"].dtype)
+        both["confirmed"] = confirmed
+    return both, both_inputs.reset_index(drop=True), changed
+
+
+def _merged_order(figures: pd.DataFrame, added: pd.DataFrame) -> np.ndarray:
+    """Row numbers that sort `figures` followed by `added` by date, speech and start.
+
+    Both are sorted already; each added row is placed by a binary search on the day, then among
+    that day's figures: a few new rows are placed without sorting the whole corpus again.
+    """
+    days = figures["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    new_days = added["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    low = np.searchsorted(days, new_days, side="left")
+    high = np.searchsorted(days, new_days, side="right")
+    speech_ids = figures["speech_id"]
+    starts = figures["start"].to_numpy()
+    positions = []
+    for a, b, speech_id, start in zip(
+        low.tolist(), high.tolist(), added["speech_id"].tolist(), added["start"].tolist(),
+        strict=True,
+    ):  # fmt: skip
+        keys = list(zip(speech_ids.iloc[a:b].tolist(), starts[a:b].tolist(), strict=True))
+        positions.append(a + bisect.bisect_right(keys, (speech_id, start)))
+    n = len(figures)
+    return np.insert(np.arange(n), positions, np.arange(n, n + len(added)))

@@ -127,20 +127,39 @@ def corpus_quantities(
     frame = apply_corrections(
         _cached_extraction(store, catalogue, n_jobs), store.annotations(CORRECTION_KIND)
     )
-    countries = dict(zip(catalogue["speech_id"], catalogue["country"].fillna(""), strict=True))
-    owners = {
-        speech_id: country or speaker
-        for speech_id, country, speaker in zip(
-            catalogue["speech_id"],
-            catalogue["country"].fillna(""),
-            catalogue["speaker"],
-            strict=True,
-        )
-    }
+    countries, owners = speech_owners(catalogue)
     frame = assign_series(
         frame, store.annotations(SERIES_EDIT_KIND), countries=countries, owners=owners
     )
     return frame[FIGURE_COLUMNS]
+
+
+def speech_owners(catalogue: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the country of each speech and who speaks in it (the country, else the speaker)."""
+    ids = catalogue["speech_id"].tolist()  # lists: walking Arrow-backed strings costs more
+    country_list = catalogue["country"].fillna("").tolist()
+    countries = dict(zip(ids, country_list, strict=True))
+    owners = {
+        speech_id: country or speaker
+        for speech_id, country, speaker in zip(
+            ids, country_list, catalogue["speaker"].tolist(), strict=True
+        )
+    }
+    return countries, owners
+
+
+def extract_quantities(store: CorpusStore, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Return the figures of the catalogue's speeches, read now, uncorrected and in no series.
+
+    For a few speeches at a time (such as those just uploaded): dated and sorted as
+    `corpus_quantities` sorts, without touching the corpus's cache of extracted figures.
+    """
+    # (an empty set of ids would select every speech)
+    ids = frozenset(catalogue["speech_id"])
+    found = store.find(SpeechFilter(speech_ids=ids)) if ids else ()
+    frame = quantities_frame(found, n_jobs=1).drop(columns=["date"])
+    frame = frame.merge(catalogue[["speech_id", "date"]], on="speech_id", how="left")
+    return frame[QUANTITY_COLUMNS].sort_values(["date", "speech_id", "start"], ignore_index=True)
 
 
 def corpus_series(store: CorpusStore, flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:

@@ -199,3 +199,32 @@ def test_once_a_page_shows_a_change_the_other_pages_are_prepared_before_they_ask
     assert COUNTING not in shown and "aquifers" in _terms(app)
     assert state._last_indexes()[store.url] is index
     store.dispose()
+
+
+def test_the_figures_of_an_upload_are_added_to_the_corpus_figures_once_it_shows(
+    app: AppTest, tmp_path: Path
+) -> None:
+    """No page asks for them, and no extraction of the whole corpus is started."""
+    import pandas as pd
+
+    from dashboard.background import extract_figures
+
+    app.switch_page("dashboard/pages/figures.py").run()  # the seed's figures
+    assert not app.exception, [e.value for e in app.exception]
+    _join_preparation()
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    doctors = make_speech(
+        "Our country sent 300 medical doctors to the region, and over 40 countries joined.",
+        title="On doctors",
+        delivered_on=date(2021, 3, 22),
+    )
+    store.add(doctors)
+    app.switch_page("dashboard/pages/overview.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    _join_preparation()
+    digest, _ = state._figures_key(store.url, store.version())
+    grown = state._jobs()[("figures", store.url, digest)]
+    assert isinstance(grown, state._Ready), "the whole corpus went to a background job"
+    assert doctors.speech_id in set(grown.result().figures["speech_id"])
+    pd.testing.assert_frame_equal(grown.result().points, extract_figures(store.url).points)
+    store.dispose()
