@@ -33,9 +33,10 @@ if __name__ == "__main__":
     )
     state.begin_run()
     state.warm_up()
-    with reported_errors():
-        shared_filters()
-    page.run()
+    with state.page_run():
+        with reported_errors():
+            shared_filters()
+        page.run()
     # the page is drawn: prepare what the other pages read of a changed corpus (not on Upload,
     # where one upload often follows another and would make that work obsolete)
     if page.title != "Upload":

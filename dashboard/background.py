@@ -96,7 +96,11 @@ GROW_MAX_WORDS = 300_000
 
 
 def grow_figures(
-    previous: CorpusFigures, store: CorpusStore, catalogue: pd.DataFrame
+    previous: CorpusFigures,
+    store: CorpusStore,
+    catalogue: pd.DataFrame,
+    *,
+    pause: Callable[[], None] = lambda: None,
 ) -> CorpusFigures | None:
     """Return `previous` with the figures of the speeches added since, as `extract_figures` would.
 
@@ -109,6 +113,8 @@ def grow_figures(
         previous: the figures of the corpus as it was.
         store: the corpus.
         catalogue: its whole catalogue now.
+        pause: called between the steps (a tenth of a second each on the UN corpus), to let
+            other work of the same process go first.
     """
     annotations = _annotations(store)
     if previous.annotations is None or annotations != previous.annotations:
@@ -122,9 +128,11 @@ def grow_figures(
     if new.empty or int(new["n_words"].sum()) > GROW_MAX_WORDS:
         return None
     corrections, edits = annotations
+    pause()
     added = apply_corrections(extract_quantities(store, new), corrections)
     added = with_speeches(added, catalogue)
     countries, owners = speech_owners(catalogue)
+    pause()
     columns = [c for c in previous.figures.columns if c not in ("series", "series_name",
                                                                "confirmed")]  # fmt: skip
     figures, inputs, changed = grow_series(
@@ -136,6 +144,7 @@ def grow_figures(
         countries=countries,
         owners=owners,
     )
+    pause()
     points, summary = _grown_points(previous, figures, changed)
     return CorpusFigures(figures, points, summary, inputs, now, annotations)
 

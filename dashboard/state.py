@@ -12,7 +12,9 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -508,6 +510,45 @@ def prepare_pages() -> None:
     thread.start()
 
 
+# page runs in progress in any session, and when the last one ended
+_RUNS_LOCK = threading.Lock()
+_RUNS = {"active": 0, "ended": 0.0}
+
+# how long no page may have run before preparation that no page waits for goes ahead, and the
+# longest it waits for such a moment
+QUIET_SECONDS = 0.1
+QUIET_WAIT_SECONDS = 5.0
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Mark a page run in progress, so that work no page waits for keeps out of its way."""
+    with _RUNS_LOCK:
+        _RUNS["active"] += 1
+    try:
+        yield
+    finally:
+        with _RUNS_LOCK:
+            _RUNS["active"] -= 1
+            _RUNS["ended"] = time.monotonic()
+
+
+def _wait_for_quiet(*, unless: threading.Event | None = None) -> None:
+    """Return once no page has run for `QUIET_SECONDS` (or after `QUIET_WAIT_SECONDS`), or
+    as soon as `unless` is set (a page waits for this very work).
+
+    Threads of one server share the interpreter: preparation running beside a page run slows
+    that page by as much as it does itself.
+    """
+    deadline = time.monotonic() + QUIET_WAIT_SECONDS
+    while time.monotonic() < deadline and not (unless is not None and unless.is_set()):
+        with _RUNS_LOCK:
+            quiet = not _RUNS["active"] and time.monotonic() - _RUNS["ended"] >= QUIET_SECONDS
+        if quiet:
+            return
+        time.sleep(0.02)
+
+
 def _prepare(key: CorpusKey) -> None:
     try:
         counts = _counts_of(key)
@@ -515,7 +556,10 @@ def _prepare(key: CorpusKey) -> None:
             digest, _ = _speech_set(key.url, key.version)
             _similarity_index(key.url, digest, counts)
         _themes(key.url, key.version)
-        _grown_figures(key, _figures_key(key.url, key.version)[0])
+        # the Compare and Figures pages read the figures; the page opened next most often does
+        # not, and it is drawn before the figures are added
+        _wait_for_quiet(unless=_FIGURES_WANTED)
+        _grown_figures(key, _figures_key(key.url, key.version)[0], prepared=True)
     except Exception:  # noqa: BLE001 - only a head start: the page that needs them tries again
         _log.warning("Preparing the pages for corpus version %s failed", key.version, exc_info=True)
 
@@ -637,7 +681,12 @@ def corpus_figures() -> CorpusFigures | None:
 _FIGURES_UPDATE = threading.Lock()
 
 
-def _grown_figures(key: CorpusKey, digest: str) -> None:
+# set by a page run that waits for the figures while `prepare_pages` adds them: the preparation
+# then stops yielding to page runs, the waiting one among them
+_FIGURES_WANTED = threading.Event()
+
+
+def _grown_figures(key: CorpusKey, digest: str, *, prepared: bool = False) -> None:
     """Add the figures of speeches uploaded since the last extraction, if that is all that changed.
 
     A few new speeches take a fraction of a second here, where extracting the whole corpus again
@@ -645,19 +694,30 @@ def _grown_figures(key: CorpusKey, digest: str) -> None:
     """
     if ("figures", key.url, digest) in _jobs():
         return
+    if not prepared:
+        _FIGURES_WANTED.set()
     with _FIGURES_UPDATE:
-        previous = _last_result("figures", key.url, but=digest)
-        if previous is None or ("figures", key.url, digest) in _jobs():
-            return
         try:
+            previous = _last_result("figures", key.url, but=digest)
+            if previous is None or ("figures", key.url, digest) in _jobs():
+                return
             grown = grow_figures(
-                previous, _store_for(key.url), _catalogue(key.url, key.version, _NO_FILTER)
+                previous,
+                _store_for(key.url),
+                _catalogue(key.url, key.version, _NO_FILTER),
+                pause=(lambda: _wait_for_quiet(unless=_FIGURES_WANTED)) if prepared else _no_pause,
             )
         except Exception:  # noqa: BLE001 - the whole corpus is extracted again instead
             _log.warning("Adding the figures of new speeches failed", exc_info=True)
             return
+        finally:
+            _FIGURES_WANTED.clear()  # (whoever waited has the lock next, and finds the figures)
         if grown is not None:
             _jobs()[("figures", key.url, digest)] = _Ready(grown)
+
+
+def _no_pause() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,3 +228,34 @@ def test_the_figures_of_an_upload_are_added_to_the_corpus_figures_once_it_shows(
     assert doctors.speech_id in set(grown.result().figures["speech_id"])
     pd.testing.assert_frame_equal(grown.result().points, extract_figures(store.url).points)
     store.dispose()
+
+
+def test_preparation_no_page_waits_for_keeps_out_of_page_runs() -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def page() -> None:
+        with state.page_run():
+            entered.set()
+            release.wait(10)
+
+    running = threading.Thread(target=page)
+    running.start()
+    entered.wait(10)
+    waiter = threading.Thread(target=state._wait_for_quiet)
+    waiter.start()
+    time.sleep(0.3)
+    assert waiter.is_alive(), "preparation went ahead while a page was drawn"
+    # unless the page waits for that very preparation
+    wanted = threading.Event()
+    for_page = threading.Thread(target=state._wait_for_quiet, kwargs={"unless": wanted})
+    for_page.start()
+    time.sleep(0.1)
+    assert for_page.is_alive()
+    wanted.set()
+    for_page.join(1)
+    assert not for_page.is_alive(), "a page waiting for the figures waited for itself"
+    assert waiter.is_alive()
+    release.set()
+    running.join(10)
+    waiter.join(state.QUIET_WAIT_SECONDS)
+    assert not waiter.is_alive()
