@@ -30,7 +30,7 @@ from models.quantity_series import (
     grow_series,
     series_inputs,
 )
-from models.quantity_store import corpus_quantities, extract_quantities, speech_owners
+from models.quantity_store import corpus_quantities_and_inputs, extract_quantities, speech_owners
 from models.selection import is_in
 
 
@@ -79,13 +79,15 @@ def extract_figures(url: str) -> CorpusFigures:
     try:
         annotations: tuple[dict[str, Any], dict[str, Any]] | None = _annotations(store)
         catalogue = store.catalogue()
-        figures = with_speeches(corpus_quantities(store), catalogue)
+        quantities, inputs = corpus_quantities_and_inputs(store)
+        figures = with_speeches(quantities, catalogue)
         if annotations != _annotations(store):  # edited meanwhile
             annotations = None
     finally:
         store.dispose()
+    if len(inputs) != len(figures):  # (every figure's speech is in the catalogue read with it)
+        inputs = series_inputs(figures, *speech_owners(catalogue))
     points, summary = series_points(figures)
-    inputs = series_inputs(figures, *speech_owners(catalogue))
     basis = catalogue[_BASIS_COLUMNS].reset_index(drop=True)
     return CorpusFigures(figures, points, summary, inputs, basis, annotations)
 

@@ -376,10 +376,18 @@ def assign_series(
         owners: who speaks in each speech (country, else speaker), by speech id; figures with
             neither organisation nor scope form series per owner, and none without an owner.
     """
+    inputs = series_inputs(quantities, countries or {}, owners or {})
+    return assign_series_of(quantities, inputs, edits)
+
+
+def assign_series_of(
+    quantities: pd.DataFrame, inputs: pd.DataFrame, edits: Mapping[str, Mapping[str, object]]
+) -> pd.DataFrame:
+    """`assign_series` with the figures' `series_inputs` already found."""
     frame = quantities.copy()
     if "series_override" not in frame:
         frame["series_override"] = ""
-    auto = _auto_series(*series_keys(frame, countries or {}, owners or {})) if len(frame) else []
+    auto = inputs["auto"].tolist()
     chosen = [o if o else a for o, a in zip(frame["series_override"].tolist(), auto, strict=True)]
     resolved = {s: _resolve_merges(s, edits) for s in set(chosen)}
     frame["series"] = [resolved[s] for s in chosen]

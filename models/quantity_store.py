@@ -27,8 +27,9 @@ from models.quantity_series import (
     CORRECTION_KIND,
     SERIES_EDIT_KIND,
     apply_corrections,
-    assign_series,
+    assign_series_of,
     series_frame,
+    series_inputs,
 )
 from models.selection import batches_by_words, is_in
 
@@ -123,15 +124,20 @@ def corpus_quantities(
     Returns:
         Columns `FIGURE_COLUMNS`; `key` identifies a figure for corrections.
     """
+    return corpus_quantities_and_inputs(store, flt, n_jobs=n_jobs)[0]
+
+
+def corpus_quantities_and_inputs(
+    store: CorpusStore, flt: SpeechFilter = SpeechFilter(), *, n_jobs: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`corpus_quantities`, and what each figure's series was found from (`series_inputs`)."""
     catalogue = store.catalogue(flt)
     frame = apply_corrections(
         _cached_extraction(store, catalogue, n_jobs), store.annotations(CORRECTION_KIND)
     )
-    countries, owners = speech_owners(catalogue)
-    frame = assign_series(
-        frame, store.annotations(SERIES_EDIT_KIND), countries=countries, owners=owners
-    )
-    return frame[FIGURE_COLUMNS]
+    inputs = series_inputs(frame, *speech_owners(catalogue))
+    frame = assign_series_of(frame, inputs, store.annotations(SERIES_EDIT_KIND))
+    return frame[FIGURE_COLUMNS], inputs.reset_index(drop=True)
 
 
 def speech_owners(catalogue: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
