@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -684,6 +685,7 @@ _FIGURES_UPDATE = threading.Lock()
 # set by a page run that waits for the figures while `prepare_pages` adds them: the preparation
 # then stops yielding to page runs, the waiting one among them
 _FIGURES_WANTED = threading.Event()
+_NO_PAUSE: Callable[[], None] = lambda: None  # noqa: E731 - a page that asks does not yield
 
 
 def _grown_figures(key: CorpusKey, digest: str, *, prepared: bool = False) -> None:
@@ -705,7 +707,7 @@ def _grown_figures(key: CorpusKey, digest: str, *, prepared: bool = False) -> No
                 previous,
                 _store_for(key.url),
                 _catalogue(key.url, key.version, _NO_FILTER),
-                pause=(lambda: _wait_for_quiet(unless=_FIGURES_WANTED)) if prepared else _no_pause,
+                pause=partial(_wait_for_quiet, unless=_FIGURES_WANTED) if prepared else _NO_PAUSE,
             )
         except Exception:  # noqa: BLE001 - the whole corpus is extracted again instead
             _log.warning("Adding the figures of new speeches failed", exc_info=True)
@@ -714,10 +716,6 @@ def _grown_figures(key: CorpusKey, digest: str, *, prepared: bool = False) -> No
             _FIGURES_WANTED.clear()  # (whoever waited has the lock next, and finds the figures)
         if grown is not None:
             _jobs()[("figures", key.url, digest)] = _Ready(grown)
-
-
-def _no_pause() -> None:
-    return None
 
 
 @dataclass(frozen=True, slots=True)

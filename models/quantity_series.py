@@ -193,8 +193,7 @@ def apply_corrections(
         for s, a, b in zip(*(frame[c].tolist() for c in ("speech_id", "start", "end")), strict=True)
     ]
     frame["key"] = keys
-    by_start = {key.rsplit(":", 1)[0]: value for key, value in corrections.items()}
-    found = [corrections.get(k) or by_start.get(k.rsplit(":", 1)[0]) for k in keys]
+    found = _corrections_of(keys, corrections)
     dismissed = [bool(c and c.get("dismissed")) for c in found]
     frame["corrected"] = [bool(c) and not d for c, d in zip(found, dismissed, strict=True)]
     frame["series_override"] = ""
@@ -614,13 +613,20 @@ def series_inputs(
 
 def series_overrides(keys: list[str], corrections: Mapping[str, Mapping[str, object]]) -> list[str]:
     """Return the series users moved each figure to ("" for none), as `apply_corrections` reads them."""
-    by_start = {key.rsplit(":", 1)[0]: value for key, value in corrections.items()}
     out = []
-    for key in keys:
-        found = corrections.get(key) or by_start.get(key.rsplit(":", 1)[0])
+    for found in _corrections_of(keys, corrections):
         moved = found.get("series") if found else None
         out.append(str(moved) if moved is not None else "")
     return out
+
+
+def _corrections_of(
+    keys: list[str], corrections: Mapping[str, Mapping[str, object]]
+) -> list[Mapping[str, object] | None]:
+    """Return each figure's correction: by its key, else by speech and start (the extractor may
+    now read the number a little longer or shorter)."""
+    by_start = {key.rsplit(":", 1)[0]: value for key, value in corrections.items()}
+    return [corrections.get(k) or by_start.get(k.rsplit(":", 1)[0]) for k in keys]
 
 
 def grow_series(
