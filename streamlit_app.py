@@ -5,7 +5,7 @@ which import this file again as `__mp_main__`; there it must do nothing and impo
 """
 
 if __name__ == "__main__":
-    from dashboard.memory import keep_freed_memory
+    from dashboard.memory import freeze_loaded_objects, keep_freed_memory
 
     keep_freed_memory()
 
@@ -14,6 +14,8 @@ if __name__ == "__main__":
     from dashboard import state
     from dashboard.controls import reported_errors, shared_filters
     from dashboard.settings import APP_TITLE
+
+    freeze_loaded_objects()  # the modules the dashboard imports, for as long as it serves
 
     st.set_page_config(
         page_title=APP_TITLE, page_icon=":material/record_voice_over:", layout="wide"
