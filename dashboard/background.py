@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,8 +116,8 @@ def grow_figures(
         previous: the figures of the corpus as it was.
         store: the corpus.
         catalogue: its whole catalogue now.
-        pause: called between the steps (a tenth of a second each on the UN corpus), to let
-            other work of the same process go first.
+        pause: called between the steps (a few hundredths of a second each on the UN corpus),
+            to let other work of the same process go first.
     """
     annotations = _annotations(store)
     if previous.annotations is None or annotations != previous.annotations:
@@ -145,18 +146,20 @@ def grow_figures(
         edits,
         countries=countries,
         owners=owners,
+        pause=pause,
     )
     pause()
-    points, summary = _grown_points(previous, figures, changed)
+    points, summary = _grown_points(previous, figures, changed, pause)
     return CorpusFigures(figures, points, summary, inputs, now, annotations)
 
 
 def _grown_points(
-    previous: CorpusFigures, figures: pd.DataFrame, changed: set[str]
+    previous: CorpusFigures, figures: pd.DataFrame, changed: set[str], pause: Callable[[], None]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The series points and summary with the changed series laid out again."""
     ids = list(changed)
     points, summary = series_points(figures[is_in(figures["series"], ids)])
+    pause()
     kept_points = previous.points[~is_in(previous.points["series"], ids)]
     kept_summary = previous.summary[~is_in(previous.summary["series"], ids)]
     # both are sorted by series, date, speech and start, and no series is in both: the new
@@ -166,6 +169,7 @@ def _grown_points(
     order = np.insert(np.arange(len(kept_points)), at, len(kept_points) + np.arange(len(points)))
     points = pd.concat([kept_points, points], ignore_index=True).iloc[order]
     points = points.reset_index(drop=True)
+    pause()
     summary = pd.concat([kept_summary, summary], ignore_index=True)
     summary = summary.sort_values(["n_speeches", "series"], ascending=[False, True])
     return points, summary.reset_index(drop=True)
@@ -184,14 +188,30 @@ def _job_priority() -> int | None:
     return min(os.getpriority(os.PRIO_PROCESS, 0) + JOB_NICENESS, 19)
 
 
-def _lower_priority(pid: int, priority: int | None) -> None:
+def _lower_priority(pid: int, priority: int | None) -> bool:
     """Give process `pid` (0: this one) the jobs' priority, where the system allows it."""
     if priority is None:
-        return
+        return False
     try:
         os.setpriority(os.PRIO_PROCESS, pid, priority)
     except OSError:  # not permitted here (or gone): the job keeps the server's priority
-        pass
+        return False
+    return True
+
+
+def lower_thread_priority() -> bool:
+    """Give the calling thread the jobs' priority, where threads have priorities of their own.
+
+    On Linux each thread is scheduled on its own: a server thread that prepares what no page waits
+    for then leaves the processor to page runs and to the readers' browsers. The thread keeps the
+    lower priority until it ends (raising it again takes privileges). Elsewhere nothing changes.
+
+    Returns:
+        Whether the priority was lowered.
+    """
+    if not sys.platform.startswith("linux"):  # a thread id is not a process id there
+        return False
+    return _lower_priority(threading.get_native_id(), _job_priority())
 
 
 def _run(

@@ -22,7 +22,7 @@ from dashboard.downloads import csv_button
 from dashboard.literal import literal
 from models.errors import ModelError
 
-MAX_PICKER_OPTIONS = 1_000
+MAX_PICKER_OPTIONS = state.MAX_PICKER_OPTIONS
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},

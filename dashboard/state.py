@@ -37,6 +37,7 @@ from dashboard.background import (
     count_corpus,
     extract_figures,
     grow_figures,
+    lower_thread_priority,
 )
 from dashboard.charts import (
     counts_by_speaker_figure,
@@ -51,6 +52,7 @@ from dashboard.summaries import (
     counts_by_year,
     latest_speeches,
     speech_label,
+    speech_labels,
 )
 from models.compare import (
     SimilarityIndex,
@@ -258,11 +260,15 @@ class SpeechChoices:
         return speech_label(row.to_dict())
 
 
+# the most speeches a picker offers (the newest of the selection)
+MAX_PICKER_OPTIONS = 1_000
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _speech_choices(url: str, version: int, key: FilterKey, limit: int) -> SpeechChoices:
     listed = _catalogue(url, version, key)
     newest = _newest(listed, limit + 1)
-    labels = {row.speech_id: speech_label(row._asdict()) for row in newest.itertuples(index=False)}
+    labels = speech_labels(newest)
     return SpeechChoices(tuple(labels), labels, frozenset(listed["speech_id"].tolist()))
 
 
@@ -495,10 +501,12 @@ def prepare_pages() -> None:
 
     Called at the end of a page run. The first time a run sees a corpus version (the server's
     first run, then after an upload or a removal), the term counts are brought up to date, the
-    similarity index grown, the themes scored and the new speeches' figures added while the
-    reader looks at the page just drawn, so that the next page opened finds them ready. A page that asks for one of them meanwhile waits for this work (the caches make each
-    key once) rather than doing it twice. Starting only after a page is drawn, the work never
-    delays the page that shows the change.
+    similarity index grown, the themes scored, the speech pickers' lists made and the new
+    speeches' figures added while the reader looks at the page just drawn, so that the next page
+    opened finds them ready. A page that asks for one of them meanwhile waits for this work (the
+    caches make each key once) rather than doing it twice. Starting only after a page is drawn,
+    the work never delays the page that shows the change. The figures are added at a lower
+    priority, in steps that wait while a page runs (`background.lower_thread_priority`).
     """
     key = corpus_key()
     lock, prepared = _prepared()
@@ -557,8 +565,12 @@ def _prepare(key: CorpusKey) -> None:
             digest, _ = _speech_set(key.url, key.version)
             _similarity_index(key.url, digest, counts)
         _themes(key.url, key.version)
+        _speech_choices(key.url, key.version, _NO_FILTER, MAX_PICKER_OPTIONS)
         # the Compare and Figures pages read the figures; the page opened next most often does
-        # not, and it is drawn before the figures are added
+        # not, and it is drawn before the figures are added, at a lower priority than page runs
+        # and browsers: otherwise a click during the growth waited a third of a second for its
+        # run to start
+        lower_thread_priority()
         _wait_for_quiet(unless=_FIGURES_WANTED)
         _grown_figures(key, _figures_key(key.url, key.version)[0], prepared=True)
     except Exception:  # noqa: BLE001 - only a head start: the page that needs them tries again

@@ -66,3 +66,16 @@ def speech_label(row: pd.Series | dict, *, width: int = 90) -> str:
         title = title[: width - 3] + "..."
     speaker = str(row["speaker"]) or "unknown speaker"
     return f"{row['date_iso']} · {speaker} · {title}"
+
+
+def speech_labels(speeches: pd.DataFrame, *, width: int = 90) -> dict[str, str]:
+    """Return `speech_label` of each row of a catalogue, by speech id.
+
+    Reads only the four columns a label uses: walking whole rows converts every column of every
+    row to Python objects, which took 25 ms for a picker's thousand speeches.
+    """
+    columns = [speeches[c].tolist() for c in ("speech_id", "title", "speaker", "date_iso")]
+    return {
+        speech_id: speech_label({"title": title, "speaker": speaker, "date_iso": day}, width=width)
+        for speech_id, title, speaker, day in zip(*columns, strict=True)
+    }

@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -638,6 +638,7 @@ def grow_series(
     *,
     countries: Mapping[str, str],
     owners: Mapping[str, str],
+    pause: Callable[[], None] = lambda: None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
     """Add the figures of new speeches to figures already in series, as `assign_series` on all.
 
@@ -653,6 +654,7 @@ def grow_series(
             the same columns as `figures` but the series ones.
         corrections: the users' corrections of figures (`apply_corrections`).
         edits, countries, owners: as for `assign_series`, covering the new speeches too.
+        pause: called between the steps, to let other work of the same process go first.
 
     Returns:
         (figures, inputs, changed): both tables with the new figures, sorted as `figures` was,
@@ -675,6 +677,7 @@ def grow_series(
         g for g, n in zip(new_inputs["group"], new_inputs["counted"], strict=True)
         if (g, n) not in known
     }  # fmt: skip
+    pause()
     regrouped = near[inputs["group"].iloc[near].isin(fresh_groups).to_numpy()]
     joining = new_inputs["group"].isin(fresh_groups).to_numpy()
     old = figures.iloc[regrouped]
@@ -695,6 +698,7 @@ def grow_series(
     chosen = [o if o else a for o, a in zip(overrides, old_auto + new_auto, strict=True)]
     chosen = [_resolve_merges(s, edits) for s in chosen]
     changed = {*old["series"].tolist(), *chosen} - {""}
+    pause()
     series = np.concatenate([figures["series"].to_numpy(dtype=object), chosen[len(regrouped) :]])
     series[regrouped] = chosen[: len(regrouped)]
     added = added.drop(columns=["series_override"]).assign(
@@ -706,7 +710,9 @@ def grow_series(
     if not np.array_equal(order, np.arange(len(order))):  # (new speeches are often the newest)
         both = both.iloc[order].reset_index(drop=True)
         both_inputs = both_inputs.iloc[order]
+    pause()
     both["series"] = series[order]
+    pause()
     renamed = np.flatnonzero(both["series"].isin(changed).to_numpy())
     if len(renamed):
         part = both.iloc[renamed][["series", "counted", "scope", "organisation", "unit",

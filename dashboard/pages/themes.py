@@ -7,7 +7,7 @@ from dashboard import state
 from dashboard.charts import theme_heatmap_figure, theme_shares_figure
 from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
-from dashboard.summaries import speech_label
+from dashboard.summaries import speech_labels
 from dashboard.theme_tables import label_changes, refit_changes, selection_shares
 from models.topic_store import PERIODS
 
@@ -92,9 +92,7 @@ else:
 recent = catalogue.sort_values("date", ascending=False).head(MAX_HEATMAP_SPEECHES)
 wide = found.mix.reindex(recent["speech_id"]).dropna(how="all")
 if not wide.empty:
-    names = {
-        r.speech_id: speech_label(r._asdict(), width=40) for r in recent.itertuples(index=False)
-    }
+    names = speech_labels(recent, width=40)
     theme_ids = sorted(found.theme_ids)
     heat = wide[theme_ids].rename(index=names)
     show_figure(

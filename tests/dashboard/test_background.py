@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from datetime import date
@@ -161,6 +162,24 @@ def test_a_job_runs_at_a_lower_priority_than_the_server() -> None:
     assert os.getpriority(os.PRIO_PROCESS, 0) == server  # the server keeps its own
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads share priorities here")
+def test_a_server_thread_can_step_back_without_slowing_the_others() -> None:
+    from dashboard.background import JOB_NICENESS, lower_thread_priority
+
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    seen: list[object] = []
+
+    def step_back() -> None:
+        seen.append(lower_thread_priority())
+        seen.append(os.getpriority(os.PRIO_PROCESS, 0))
+
+    thread = threading.Thread(target=step_back)
+    thread.start()
+    thread.join(10)
+    assert seen == [True, min(server + JOB_NICENESS, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == server  # this thread, and the others, keep theirs
+
+
 def _join_preparation() -> None:
     for thread in threading.enumerate():
         if thread.name == "speechtrack-prepare":
@@ -169,8 +188,18 @@ def _join_preparation() -> None:
 
 
 def test_once_a_page_shows_a_change_the_other_pages_are_prepared_before_they_ask(
-    app: AppTest, tmp_path: Path
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the speech pickers' lists, made by the preparation (the real cached function runs)
+    listed: list[tuple[str, int]] = []
+    choices = state._speech_choices
+
+    def speech_choices(url: str, version: int, key: state.FilterKey, limit: int) -> object:
+        if threading.current_thread().name == "speechtrack-prepare" and key == state._NO_FILTER:
+            listed.append((url, version))
+        return choices(url, version, key, limit)
+
+    monkeypatch.setattr(state, "_speech_choices", speech_choices)
     app.run()  # the Overview, on the seed alone
     assert not app.exception, [e.value for e in app.exception]
     _join_preparation()
@@ -193,6 +222,7 @@ def test_once_a_page_shows_a_change_the_other_pages_are_prepared_before_they_ask
     assert water.speech_id in index.speech_ids
     themes = state._themes(store.url, store.version())
     assert themes is None or water.speech_id in themes.mix.index
+    assert (store.url, store.version()) in listed
 
     # the Speech page then finds them made: the counts are the very ones prepared
     shown = _speech_page(app, water.speech_id)
@@ -202,12 +232,13 @@ def test_once_a_page_shows_a_change_the_other_pages_are_prepared_before_they_ask
 
 
 def test_the_figures_of_an_upload_are_added_to_the_corpus_figures_once_it_shows(
-    app: AppTest, tmp_path: Path
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No page asks for them, and no extraction of the whole corpus is started."""
+    """No page asks for them, no extraction of the whole corpus is started, and the server
+    thread that adds them leaves the processor to page runs (a lower priority)."""
     import pandas as pd
 
-    from dashboard.background import extract_figures
+    from dashboard.background import JOB_NICENESS, extract_figures, grow_figures
 
     app.switch_page("dashboard/pages/figures.py").run()  # the seed's figures
     assert not app.exception, [e.value for e in app.exception]
@@ -219,12 +250,23 @@ def test_the_figures_of_an_upload_are_added_to_the_corpus_figures_once_it_shows(
         delivered_on=date(2021, 3, 22),
     )
     store.add(doctors)
+    # the priority the figures are added at, seen from inside (the real growth runs)
+    priorities: list[int] = []
+
+    def grow(*args: object, **kwargs: object) -> object:
+        priorities.append(os.getpriority(os.PRIO_PROCESS, 0))
+        return grow_figures(*args, **kwargs)
+
+    monkeypatch.setattr(state, "grow_figures", grow)
     app.switch_page("dashboard/pages/overview.py").run()
     assert not app.exception, [e.value for e in app.exception]
     _join_preparation()
     digest, _ = state._figures_key(store.url, store.version())
     grown = state._jobs()[("figures", store.url, digest)]
     assert isinstance(grown, state._Ready), "the whole corpus went to a background job"
+    if sys.platform.startswith("linux"):  # threads have priorities of their own there
+        server = os.getpriority(os.PRIO_PROCESS, 0)
+        assert priorities == [min(server + JOB_NICENESS, 19)]
     assert doctors.speech_id in set(grown.result().figures["speech_id"])
     pd.testing.assert_frame_equal(grown.result().points, extract_figures(store.url).points)
     store.dispose()

@@ -128,3 +128,15 @@ def test_state_of_the_union_addresses_grown_one_decade_at_a_time(tmp_path: Path)
     _assert_same(grown, fresh)
     assert len(fresh.figures) > len(previous.figures) + 20
     store.dispose()
+
+
+def test_growing_yields_between_short_steps(store: CorpusStore) -> None:
+    """The server adds an upload's figures in steps, letting page runs go first between them."""
+    previous = extract_figures(store.url)
+    store.add_many([_speech(*NEW[name]) for name in NEW])
+    pauses: list[int] = []
+    grown = grow_figures(previous, store, store.catalogue(), pause=lambda: pauses.append(1))
+    _assert_same(grown, extract_figures(store.url))
+    # reading, grouping, clustering, ordering, naming, laying out points and the summary: each
+    # a few hundredths of a second at most on the UN corpus
+    assert len(pauses) >= 9

@@ -189,3 +189,26 @@ def test_the_newest_speeches_are_those_of_a_full_sort() -> None:
         for n in (1, 3, 10, 41):
             expected = listed.sort_values(["date", "speech_id"], ascending=[False, True]).head(n)
             pd.testing.assert_frame_equal(_newest(listed, n), expected)
+
+
+def test_picker_labels_are_those_of_each_row() -> None:
+    """Labels read from four columns equal the label of each whole row (long, empty, unicode)."""
+    from dashboard.summaries import speech_label, speech_labels
+
+    catalogue = pd.DataFrame(
+        {
+            "speech_id": ["a1", "b2", "c3"],
+            "title": ["Short", "Ж" * 120, "Exactly " + "x" * 82],
+            "speaker": ["Sergey Lavrov", "", "Ana Ruiz"],
+            "date_iso": ["2018-06-15", "2019", "2020-05"],
+            "date": pd.to_datetime(["2018-06-15", "2019-01-01", "2020-05-01"]),
+            "n_words": [10, 20, 30],
+        }
+    )
+    for width in (40, 90):
+        expected = {
+            row["speech_id"]: speech_label(row, width=width) for _, row in catalogue.iterrows()
+        }
+        assert speech_labels(catalogue, width=width) == expected
+    assert speech_labels(catalogue)["b2"].startswith("2019 · unknown speaker · ЖЖЖ")
+    assert speech_labels(catalogue.iloc[:0]) == {}
