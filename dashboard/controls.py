@@ -22,7 +22,6 @@ from dashboard.downloads import csv_button
 from dashboard.literal import literal
 from models.errors import ModelError
 
-MAX_PICKER_OPTIONS = state.MAX_PICKER_OPTIONS
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -101,7 +100,7 @@ def speech_picker(
     *,
     key: str,
     label: str = "Speech",
-    limit: int = MAX_PICKER_OPTIONS,
+    limit: int = state.MAX_PICKER_OPTIONS,
     leave_out: str | None = None,
 ) -> str | None:
     """Draw a select box of the selected speeches (newest first); return the chosen id.

@@ -68,11 +68,11 @@ def keep_freed_memory() -> bool:
 def freeze_loaded_objects() -> int:
     """Leave the objects the server has made so far out of the garbage collector's passes.
 
-    Called once the dashboard's modules are imported, they are the modules, classes and functions
-    of its libraries (about a quarter of a million objects), which live as long as the server. Python's full collection
-    walks every one of them each time: on these machines it paused the server for 150 to 210 ms
-    every few seconds of use, often in the middle of a page run. Frozen, they are no longer walked;
-    objects made later are collected as before.
+    Called right after the dashboard's imports, this freezes the modules, classes and functions of
+    its libraries (about a quarter of a million objects), which live as long as the server.
+    Python's full collection walked every one of them each time: on these machines it paused the
+    server for 150 to 210 ms every few seconds of use, often in the middle of a page run. Frozen,
+    they are no longer walked; objects made later are collected as before.
 
     Returns:
         How many objects were frozen.

@@ -14,7 +14,6 @@ from dashboard.analysis import Outcome
 from dashboard.charts import keyness_figure, side_by_side_figure
 from dashboard.comparison import compare, comparison_key, narrowed, side
 from dashboard.controls import (
-    MAX_PICKER_OPTIONS,
     refresh_when_ready,
     reported_errors,
     show_figure,
@@ -111,7 +110,7 @@ def comparison() -> None:
             second = speech_picker(flt, key="compare_b", label="Speech B", leave_out=first)
         if first is None or second is None:
             return
-        choices = state.speech_choices(flt, MAX_PICKER_OPTIONS)
+        choices = state.speech_choices(flt, state.MAX_PICKER_OPTIONS)
         a = side(choices.label(first), state.speech_filter_of([first]))
         b = side(choices.label(second), state.speech_filter_of([second]))
 
