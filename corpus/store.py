@@ -12,14 +12,17 @@ import itertools
 import json
 import logging
 import re
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Engine,
@@ -34,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Row, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -77,6 +80,8 @@ _BUMP_VERSION = text(
     "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'corpus_version'"
 )
 _LOCK_RETRIES = 8
+# how many of the latest versions made here keep the speeches they added
+_KEPT_ADDITIONS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +148,9 @@ class CorpusStore:
         # changes made through this store object (any thread): a reader that kept the version
         # for a moment knows it is out of date when this moves
         self.local_changes = 0
+        # the speeches each corpus version made here added, when adding them was all it changed
+        self._additions: dict[int, frozenset[str]] = {}
+        self._additions_lock = threading.Lock()
         created = self._migrate()
         if created and seed:
             self._insert_seed()
@@ -183,11 +191,17 @@ class CorpusStore:
             raise self._translate(err) from err
 
     def _write(
-        self, work: Callable[[Connection], T], *, changed: Callable[[T], bool] = lambda _: True
+        self,
+        work: Callable[[Connection], T],
+        *,
+        changed: Callable[[T], bool] = lambda _: True,
+        added: Callable[[T], Iterable[str]] | None = None,
     ) -> T:
         """Run `work` in one write transaction, retrying while another writer holds the lock.
 
-        The corpus version grows when `changed(result)` says the work changed something.
+        The corpus version grows when `changed(result)` says the work changed something. When
+        `added` is given, the work only added speeches: `added(result)` names them, and they are
+        kept as what the new version added (`additions`).
         """
         for attempt in range(_LOCK_RETRIES):
             try:
@@ -196,8 +210,13 @@ class CorpusStore:
                     bumped = changed(result)
                     if bumped:
                         conn.execute(_BUMP_VERSION)
+                        # read in the transaction that holds the lock: exactly one more than the
+                        # version this work started from
+                        version = int(self._meta(conn, "corpus_version") or 0)
                 if bumped:
                     self.local_changes += 1
+                    if added is not None:
+                        self._record_additions(version, frozenset(added(result)))
                 return result
             except OperationalError as err:
                 if _is_locked(err) and attempt < _LOCK_RETRIES - 1:
@@ -207,6 +226,27 @@ class CorpusStore:
             except DBAPIError as err:
                 raise self._translate(err) from err
         raise StoreError("The database stayed locked by another writer; try again in a minute.")
+
+    def _record_additions(self, version: int, speech_ids: frozenset[str]) -> None:
+        with self._additions_lock:
+            self._additions[version] = speech_ids
+            for old in sorted(self._additions)[:-_KEPT_ADDITIONS]:
+                del self._additions[old]
+
+    def additions(self, since: int, until: int) -> frozenset[str] | None:
+        """Return the speeches added between two corpus versions, when that is all that changed.
+
+        Known only for changes made through this store object: None when any version after
+        `since` up to `until` was made elsewhere (another server, the command line) or changed
+        anything but adding speeches, or when `until` is not after `since`.
+        """
+        if until <= since:
+            return None
+        with self._additions_lock:
+            parts = [self._additions.get(v) for v in range(since + 1, until + 1)]
+        if any(part is None for part in parts):
+            return None
+        return frozenset().union(*parts)  # type: ignore[arg-type]
 
     def _translate(self, err: SQLAlchemyError) -> StoreError:
         message = str(getattr(err, "orig", err)).lower()
@@ -347,6 +387,7 @@ class CorpusStore:
                 self._write(
                     lambda conn: self._add_chunk(conn, chunk),
                     changed=lambda done: any(r.status == "added" for r in done),
+                    added=lambda done: (r.speech_id for r in done if r.status == "added"),
                 )
             )
             chunk.clear()
@@ -476,6 +517,21 @@ class CorpusStore:
         query = self._catalogue_query(flt)
         with self._read() as conn:
             rows = conn.execute(query).all()
+        return self._catalogue_frame(query, rows)
+
+    def versioned_catalogue(self) -> tuple[int, pd.DataFrame]:
+        """Return the corpus version and the whole `catalogue`, both read from one snapshot."""
+        query = self._catalogue_query(SpeechFilter())
+        with self._read() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                version = int(self._meta(conn, "corpus_version") or 0)
+                rows = conn.execute(query).all()
+        return version, self._catalogue_frame(query, rows)
+
+    @staticmethod
+    def _catalogue_frame(query: Select, rows: Sequence[Row]) -> pd.DataFrame:  # type: ignore[type-arg]
         names = [c.name for c in query.selected_columns]
         frame = pd.DataFrame(
             dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {},
@@ -703,6 +759,32 @@ class CorpusStore:
         with self._read() as conn:
             rows = conn.exec_driver_sql("PRAGMA integrity_check").all()
         return "; ".join(str(r[0]) for r in rows)
+
+
+def with_added_rows(catalogue: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """Return a catalogue with more rows put in their places, by date then id (a new frame).
+
+    The rows of `catalogue` keep their order; rows of `added` already in it are left out. Reading
+    the few speeches an upload added, rather than the whole catalogue again, took a few
+    milliseconds where the whole read took 140-260 on the UN corpus in PostgreSQL.
+    """
+    ids = catalogue["speech_id"].tolist()
+    known = set(ids)  # not Series.isin: a tenth of a second on Arrow-backed strings
+    added = added[[speech_id not in known for speech_id in added["speech_id"].tolist()]]
+    if added.empty:
+        return catalogue.copy()
+    added = added.sort_values(["date", "speech_id"], kind="mergesort")
+    days = catalogue["date"].to_numpy(dtype="datetime64[ns]")
+    places = []
+    for day, speech_id in zip(
+        added["date"].to_numpy(dtype="datetime64[ns]"), added["speech_id"], strict=True
+    ):
+        first = int(np.searchsorted(days, day, side="left"))
+        last = int(np.searchsorted(days, day, side="right"))
+        places.append(bisect_left(ids, speech_id, first, last))
+    order = np.insert(np.arange(len(catalogue)), places, len(catalogue) + np.arange(len(added)))
+    both = pd.concat([catalogue, added], ignore_index=True)
+    return both.iloc[order].reset_index(drop=True)
 
 
 def _is_locked(err: SQLAlchemyError) -> bool:

@@ -120,4 +120,5 @@ if st.button(
         result = store_prepared(state.get_store(), to_store, progress=advance)
     state.set_upload_items([signature, items, True])
     state.set_upload_reports(result)
+    state.prepare_overview()  # the page people open next, to see what they stored
     st.rerun()

@@ -392,3 +392,59 @@ def test_local_changes_count_what_this_store_changed(empty_store: CorpusStore) -
     assert empty_store.local_changes == before + 1 and empty_store.version() > version
     empty_store.add(speech)  # a duplicate changes nothing
     assert empty_store.local_changes == before + 1
+
+
+def test_additions_name_what_each_version_made_here_added(empty_store: CorpusStore) -> None:
+    start = empty_store.version()
+    three, second = _three(empty_store), make_speech("Water and rivers, then the sea.")
+    after_three = empty_store.version()
+    assert empty_store.additions(start, after_three) == {s.speech_id for s in three}
+    empty_store.add(second)
+    assert empty_store.additions(after_three, empty_store.version()) == {second.speech_id}
+    assert second.speech_id in (empty_store.additions(start, empty_store.version()) or set())
+    assert empty_store.additions(empty_store.version(), empty_store.version()) is None
+    empty_store.add(second)  # a duplicate: no version, nothing added
+    assert empty_store.additions(after_three, empty_store.version()) == {second.speech_id}
+
+
+def test_additions_are_unknown_after_any_other_change(empty_store: CorpusStore) -> None:
+    speeches = _three(empty_store)
+    added = empty_store.version()
+    empty_store.update_metadata(speeches[0].speech_id, title="Corrected")
+    assert empty_store.additions(added, empty_store.version()) is None
+    corrected = empty_store.version()
+    empty_store.remove(speeches[1].speech_id)
+    assert empty_store.additions(corrected, empty_store.version()) is None
+    # a speech stored through another store object (another server, the command line)
+    other = CorpusStore(empty_store.url, seed=False)
+    removed = empty_store.version()
+    other.add(make_speech("Stored by another server."))
+    assert other.additions(removed, other.version()) is not None
+    assert empty_store.additions(removed, empty_store.version()) is None
+    other.dispose()
+
+
+def test_a_catalogue_grown_by_the_added_rows_is_the_catalogue_read_again(
+    empty_store: CorpusStore,
+) -> None:
+    from corpus.store import with_added_rows
+
+    _three(empty_store)
+    version, catalogue = empty_store.versioned_catalogue()
+    assert version == empty_store.version()
+    # new speeches before, between (same day as one stored) and after the stored ones
+    more = [
+        make_speech("An early speech on grain.", delivered_on=date(2001, 5, 5)),
+        make_speech("Same day as the Moscow meeting.", delivered_on=date(2018, 6, 15)),
+        make_speech("Also on that day, on fisheries.", delivered_on=date(2018, 6, 15)),
+        make_speech("The latest speech, on space.", delivered_on=date(2024, 9, 9)),
+    ]
+    empty_store.add_many(more)
+    added = empty_store.additions(version, empty_store.version())
+    assert added == {s.speech_id for s in more}
+    grown = with_added_rows(catalogue, empty_store.catalogue(SpeechFilter(speech_ids=added)))
+    _, again = empty_store.versioned_catalogue()
+    assert grown.equals(again), (grown["speech_id"].tolist(), again["speech_id"].tolist())
+    # rows already there are not added twice, and the frame given is left as it was
+    assert with_added_rows(again, again.head(2)).equals(again)
+    assert len(catalogue) == 3
