@@ -11,7 +11,7 @@ if __name__ == "__main__":
 
     import streamlit as st
 
-    from dashboard import state
+    from dashboard import analysis, state
     from dashboard.controls import reported_errors, shared_filters
     from dashboard.settings import APP_TITLE
 
@@ -43,4 +43,4 @@ if __name__ == "__main__":
     # where one upload often follows another and would make that work obsolete)
     if page.title != "Upload":
         with reported_errors():
-            state.prepare_pages()
+            state.prepare_pages(views=analysis.session_views)

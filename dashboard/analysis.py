@@ -6,14 +6,22 @@ what will make it appear (too few speeches, no themes fitted...). Pages draw one
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pandas as pd
+import plotly.graph_objects as go
 
+from corpus.errors import CorpusError
 from corpus.records import SpeechFilter
 from dashboard import state
+from dashboard.charts import theme_heatmap_figure, theme_shares_figure
 from dashboard.literal import Mark
+from dashboard.summaries import speech_labels
+from dashboard.theme_tables import selection_shares
 from models.errors import ModelError
+from models.topic_store import PERIODS, ThemeModelState
 
 FIGURE_COLUMNS = ["text", "qualifier", "value", "unit", "counted", "organisation", "sentence"]
 
@@ -156,3 +164,76 @@ def theme_mix_of(speech_id: str) -> Outcome:
     if mix.empty:
         return Outcome(message="This speech has no theme mix yet; reload the page in a moment.")
     return Outcome(frame=mix[["theme", "label", "share"]])
+
+
+# -- the Themes page's views -----------------------------------------------------------------
+
+# what the Themes page shows until people choose otherwise
+DEFAULT_PERIOD = "year"
+DEFAULT_STACKED = True
+MAX_HEATMAP_SPEECHES = 60  # the latest of the selection, in the speech x theme map
+
+
+def theme_shares(
+    found: ThemeModelState, flt: SpeechFilter, period: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the theme mix of the selected speeches (long) and their theme shares over time."""
+    return state.memo(
+        "themes",
+        (state.filter_key(flt), period),
+        lambda: selection_shares(found, state.catalogue(flt), period=period),
+    )
+
+
+def theme_shares_chart(
+    found: ThemeModelState, flt: SpeechFilter, period: str, *, stacked: bool
+) -> go.Figure:
+    """Return the chart of `theme_shares` (lines or stacked areas)."""
+    _, over_time = theme_shares(found, flt, period)
+    return state.memo(
+        "themes_chart",
+        (state.filter_key(flt), period, stacked),
+        lambda: theme_shares_figure(over_time, stacked=stacked),
+    )
+
+
+def theme_heatmap(found: ThemeModelState, flt: SpeechFilter) -> go.Figure | None:
+    """Return the speech x theme map of the latest selected speeches (None: none has a mix)."""
+
+    def build() -> go.Figure | None:
+        catalogue = state.catalogue(flt)
+        recent = catalogue.sort_values("date", ascending=False).head(MAX_HEATMAP_SPEECHES)
+        wide = found.mix.reindex(recent["speech_id"]).dropna(how="all")
+        if wide.empty:
+            return None
+        theme_ids = sorted(found.theme_ids)
+        heat = wide[theme_ids].rename(index=speech_labels(recent, width=40))
+        return theme_heatmap_figure(heat, labels=[found.labels[t] for t in theme_ids])
+
+    return state.memo("themes_heatmap", (state.filter_key(flt),), build)
+
+
+def session_views() -> Callable[[], None]:
+    """Return what computes, away from any page run, the views this session is likely to open
+    next: the Speech page's comparisons of the speech it shows and the Themes page's shares
+    over time, with the filter, speech, period and layout chosen in this session.
+
+    Read in a page run (the session's choices); the work it returns runs in a server thread
+    (`state.prepare_pages`), filling the same caches the pages read.
+    """
+    flt = state.current_filter()
+    shown = state.value("speech")
+    speech_id = shown if isinstance(shown, str) else state.last_speech()
+    period = state.value("themes_period") or DEFAULT_PERIOD
+    stacked = state.value("themes_stacked", DEFAULT_STACKED)
+
+    def compute() -> None:
+        if speech_id is not None:
+            with suppress(CorpusError):  # removed meanwhile: the page says so itself
+                speech_comparisons(speech_id, flt)
+        found = state.themes()
+        if found is not None and str(period) in PERIODS:
+            theme_shares_chart(found, flt, str(period), stacked=bool(stacked))
+            theme_heatmap(found, flt)
+
+    return compute

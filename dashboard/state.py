@@ -133,8 +133,16 @@ class CorpusKey:
     version: int
 
 
+# the corpus key a preparation thread works for (it never reads a session's state: a session
+# about to stop or rerun raises there)
+_PINNED = threading.local()
+
+
 def corpus_key() -> CorpusKey:
-    """Return the key of the corpus as it is now."""
+    """Return the key of the corpus as it is now (or as the preparation thread works on it)."""
+    pinned = getattr(_PINNED, "key", None)
+    if isinstance(pinned, CorpusKey):
+        return pinned
     return CorpusKey(get_store().url, corpus_version())
 
 
@@ -553,36 +561,52 @@ def _start(target: Callable[..., None], *args: object, name: str) -> None:
     thread.start()
 
 
-def prepare_pages() -> None:
+def prepare_pages(views: Callable[[], Callable[[], None]] | None = None) -> None:
     """Once a page is drawn, prepare in a server thread what pages read of a changed corpus.
 
     Called at the end of a page run. The first time a run sees a corpus version (the server's
     first run, then after an upload or a removal), the term counts are brought up to date, the
-    similarity index grown, the themes scored, the speech pickers' lists made and the new
-    speeches' figures added while the reader looks at the page just drawn, so that the next page
-    opened finds them ready. A page that asks for one of them meanwhile waits for this work (the
+    similarity index grown, the themes scored, the speech pickers' lists made, the session's
+    `views` computed (given as what reads the session's choices in this run and returns the work)
+    and the new speeches' figures added while the reader looks at the page just drawn, so that
+    the next page opened finds them ready. A page that asks for one of them meanwhile waits for this work (the
     caches make each key once) rather than doing it twice. Starting only after a page is drawn,
     the work never delays the page that shows the change. The figures are added at a lower
     priority, in steps that wait while a page runs (`background.lower_thread_priority`).
     """
     key = _first_for_version("pages")
     if key is not None:
-        _start(_prepare, key, name="speechtrack-prepare")
+        _start(_prepare, key, views() if views else None, name="speechtrack-prepare")
 
 
-def prepare_overview() -> None:
-    """Draw the Overview's tables and charts of a changed corpus in a server thread, for the
-    selection of this session.
+def prepare_after_upload(views: Callable[[], Callable[[], None]] | None = None) -> None:
+    """Once an upload is stored, prepare the pages in a server thread, the Overview first.
 
-    Called once an upload is stored. The Overview is where people look for the speeches they
-    have just stored; its charts took a fifth of a second of that page's run on the UN corpus,
-    and are made here while the browser shows the upload's report. (The other pages are
-    prepared once a page showing the change is drawn: `prepare_pages`.)
+    The Overview (for the selection of this session) is where people look for the speeches they
+    have just stored: its charts took a fifth of a second of that page's run on the UN corpus,
+    and are made while the browser shows the upload's report. The rest is what `prepare_pages`
+    does once a page shows the change, started a page earlier: the counts, similarity index and
+    themes grow from those of the version before, so an upload that follows makes little of it
+    obsolete.
     """
     flt = filter_key(current_filter())
-    key = _first_for_version("overview", *map(str, flt))
-    if key is not None:
-        _start(_prepare_overview, key, flt, name="speechtrack-overview")
+    overview = _first_for_version("overview", *map(str, flt))
+    pages = _first_for_version("pages")
+    if overview is not None or pages is not None:
+        then = views() if views is not None and pages is not None else None
+        _start(_prepare_upload, overview, pages, flt, then, name="speechtrack-prepare")
+
+
+def _prepare_upload(
+    overview: CorpusKey | None,
+    pages: CorpusKey | None,
+    flt: FilterKey,
+    views: Callable[[], None] | None,
+) -> None:
+    if overview is not None:
+        _prepare_overview(overview, flt)
+    if pages is not None:
+        _prepare(pages, views)
 
 
 def _prepare_overview(key: CorpusKey, flt: FilterKey) -> None:
@@ -634,7 +658,8 @@ def _wait_for_quiet(*, unless: threading.Event | None = None) -> None:
         time.sleep(0.02)
 
 
-def _prepare(key: CorpusKey) -> None:
+def _prepare(key: CorpusKey, views: Callable[[], None] | None = None) -> None:
+    _PINNED.key = key
     try:
         counts = _counts_of(key)
         if counts is not None:
@@ -642,6 +667,8 @@ def _prepare(key: CorpusKey) -> None:
             _similarity_index(key.url, digest, counts)
         _themes(key.url, key.version)
         _speech_choices(key.url, key.version, _NO_FILTER, MAX_PICKER_OPTIONS)
+        if views is not None:
+            views()
         # the Compare and Figures pages read the figures; the page opened next most often does
         # not, and it is drawn before the figures are added, at a lower priority than page runs
         # and browsers: otherwise a click during the growth waited a third of a second for its
@@ -963,20 +990,26 @@ def concordance_lines(flt: SpeechFilter, *, term: str, width: int) -> pd.DataFra
     return _concordance(key.url, key.version, filter_key(flt), term, width)
 
 
+# keyed on the speech itself, not the corpus version: a speech's figures and mentions stay the
+# same when others are added (they took 60-70 ms of the first Speech page after each upload)
+def _speech_digest(speech: Speech) -> str:
+    return hashlib.sha256(repr(speech).encode()).hexdigest()[:16]
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def _speech_quantities(url: str, version: int, speech_id: str) -> pd.DataFrame:
-    return quantities_frame([_store_for(url).get(speech_id)])
+def _speech_quantities(speech_id: str, digest: str, _speech: Speech) -> pd.DataFrame:
+    return quantities_frame([_speech])
 
 
 def speech_quantities(speech_id: str) -> pd.DataFrame:
     """Return the cited figures of one speech, columns `QUANTITY_COLUMNS`."""
-    key = corpus_key()
-    return _speech_quantities(key.url, key.version, speech_id)
+    found = speech(speech_id)
+    return _speech_quantities(speech_id, _speech_digest(found), found)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _speech_organisations(url: str, version: int, speech_id: str) -> pd.DataFrame:
-    mentions = find_organisations(_store_for(url).get(speech_id).text)
+def _speech_organisations(speech_id: str, digest: str, _speech: Speech) -> pd.DataFrame:
+    mentions = find_organisations(_speech.text)
     return pd.DataFrame(
         [(m.entity, m.surface, m.start, m.end) for m in mentions],
         columns=["organisation", "as_written", "start", "end"],
@@ -985,8 +1018,8 @@ def _speech_organisations(url: str, version: int, speech_id: str) -> pd.DataFram
 
 def speech_organisations(speech_id: str) -> pd.DataFrame:
     """Return the organisation mentions of one speech: organisation, as_written, start, end."""
-    key = corpus_key()
-    return _speech_organisations(key.url, key.version, speech_id)
+    found = speech(speech_id)
+    return _speech_organisations(speech_id, _speech_digest(found), found)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -1025,6 +1058,24 @@ def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:
 
 
 # -- results of whole page parts -----------------------------------------------------------
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    names = "\x00".join(map(str, frame.columns)).encode()
+    return hashlib.sha256(names + rows.tobytes()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _chart_of(name: str, digest: str, _frame: pd.DataFrame, _build: Callable[..., T]) -> T:
+    return _build(_frame)
+
+
+def chart_of(name: str, frame: pd.DataFrame, build: Callable[[pd.DataFrame], T]) -> T:
+    """Return `build(frame)` (a chart), kept by the table's content rather than the corpus
+    version: the chart of a table an upload left as it was is not made again (shared:
+    read-only)."""
+    return _chart_of(name, _frame_digest(frame), frame, build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -120,9 +120,7 @@ def comparisons(
         if themes.message:
             st.info(themes.message, icon=":material/info:")
         else:
-            mix_chart = state.memo(
-                "speech_mix_chart", (speech_id,), lambda: theme_mix_figure(themes.frame)
-            )
+            mix_chart = state.chart_of("speech_mix", themes.frame, theme_mix_figure)
             show_figure(mix_chart, key="speech_themes_chart")
             show_table(themes.frame, key="speech_themes", file_name=f"themes-{speech_id}.csv")
     st.markdown("**Nearest speeches**")

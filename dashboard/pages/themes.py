@@ -3,15 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
-from dashboard.charts import theme_heatmap_figure, theme_shares_figure
+from dashboard import analysis, state
 from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
-from dashboard.summaries import speech_labels
-from dashboard.theme_tables import label_changes, refit_changes, selection_shares
+from dashboard.theme_tables import label_changes, refit_changes
 from models.topic_store import PERIODS
-
-MAX_HEATMAP_SPEECHES = 60
 
 st.header("Themes")
 notice = state.pop_notice()
@@ -66,21 +62,19 @@ elif st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="theme
     st.rerun()
 
 period = st.segmented_control(
-    "Period", list(PERIODS), default="year", key="themes_period", bind="query-params"
+    "Period",
+    list(PERIODS),
+    default=analysis.DEFAULT_PERIOD,
+    key="themes_period",
+    bind="query-params",
 )
-stacked = st.toggle("Stacked areas", value=True, key="themes_stacked")
-view_key = (state.filter_key(flt), period or "year")
-fitted = found  # (fitted, not None, for the deferred call below)
-mix, over_time = state.memo(
-    "themes", view_key, lambda: selection_shares(fitted, catalogue, period=period or "year")
-)
+stacked = st.toggle("Stacked areas", value=analysis.DEFAULT_STACKED, key="themes_stacked")
+mix, over_time = analysis.theme_shares(found, flt, period or analysis.DEFAULT_PERIOD)
 if over_time.empty:
     st.info("No speech of the selection has a theme mix; widen the filters in the sidebar.")
 else:
-    chart = state.memo(
-        "themes_chart",
-        (*view_key, stacked),
-        lambda: theme_shares_figure(over_time, stacked=stacked),
+    chart = analysis.theme_shares_chart(
+        found, flt, period or analysis.DEFAULT_PERIOD, stacked=stacked
     )
     show_figure(chart, key="themes_over_time")
     if over_time["period"].nunique() < 2:
@@ -89,23 +83,12 @@ else:
             "speeches from other periods are added."
         )
 
-recent = catalogue.sort_values("date", ascending=False).head(MAX_HEATMAP_SPEECHES)
-wide = found.mix.reindex(recent["speech_id"]).dropna(how="all")
-if not wide.empty:
-    names = speech_labels(recent, width=40)
-    theme_ids = sorted(found.theme_ids)
-    heat = wide[theme_ids].rename(index=names)
-    show_figure(
-        state.memo(
-            "themes_heatmap",
-            (state.filter_key(flt),),
-            lambda: theme_heatmap_figure(heat, labels=[fitted.labels[t] for t in theme_ids]),
-        ),
-        key="themes_heatmap",
-    )
-    if len(catalogue) > MAX_HEATMAP_SPEECHES:
+heatmap = analysis.theme_heatmap(found, flt)
+if heatmap is not None:
+    show_figure(heatmap, key="themes_heatmap")
+    if len(catalogue) > analysis.MAX_HEATMAP_SPEECHES:
         st.caption(
-            f"The map shows the {MAX_HEATMAP_SPEECHES} latest of {len(catalogue):,} "
+            f"The map shows the {analysis.MAX_HEATMAP_SPEECHES} latest of {len(catalogue):,} "
             "selected speeches; narrow the filters to see others."
         )
 

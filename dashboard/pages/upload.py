@@ -4,7 +4,7 @@ import streamlit as st
 
 from corpus.importer import prepare_upload, store_prepared
 from corpus.records import DATE_PRECISIONS, SpeechFilter
-from dashboard import state
+from dashboard import analysis, state
 from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
 from dashboard.settings import PROGRESS_ROWS
@@ -120,5 +120,6 @@ if st.button(
         result = store_prepared(state.get_store(), to_store, progress=advance)
     state.set_upload_items([signature, items, True])
     state.set_upload_reports(result)
-    state.prepare_overview()  # the page people open next, to see what they stored
+    # the Overview first, where people look for what they stored, then the other pages
+    state.prepare_after_upload(views=analysis.session_views)
     st.rerun()

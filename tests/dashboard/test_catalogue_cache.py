@@ -96,7 +96,7 @@ def _join(name: str) -> None:
             assert not thread.is_alive(), f"{name} did not finish in 2 minutes"
 
 
-def test_an_upload_stored_has_its_overview_drawn_before_the_overview_is_opened(
+def test_an_upload_stored_has_its_overview_and_pages_prepared_before_they_are_opened(
     app: AppTest, hostile: str, warm_reader: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # who draws the overview (its first step runs once per corpus version and selection)
@@ -115,10 +115,16 @@ def test_an_upload_stored_has_its_overview_drawn_before_the_overview_is_opened(
     assert not made, "nothing stored yet"
     app.button(key="upload_store").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    _join("speechtrack-overview")
-    assert made == [("speechtrack-overview", 2)]
+    _join("speechtrack-prepare")
+    assert made == [("speechtrack-prepare", 2)]
+    # and then the other pages, a page earlier than `prepare_pages` would
+    store = state.get_store()
+    (counts,) = [
+        job.result() for key, job in state._jobs().items() if key[:2] == ("counts", store.url)
+    ]
+    assert set(counts.speech_ids) == set(store.speech_ids())
 
     app.switch_page("dashboard/pages/overview.py").run()  # finds it made: not made again
     assert not app.exception, [e.value for e in app.exception]
-    assert made == [("speechtrack-overview", 2)]
+    assert made == [("speechtrack-prepare", 2)]
     assert app.metric[0].value == "2"
