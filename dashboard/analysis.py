@@ -171,7 +171,7 @@ def theme_mix_of(speech_id: str) -> Outcome:
 # what the Themes page shows until people choose otherwise
 DEFAULT_PERIOD = "year"
 DEFAULT_STACKED = True
-MAX_HEATMAP_SPEECHES = 60  # the latest of the selection, in the speech x theme map
+MAX_HEATMAP_SPEECHES = 30  # the latest of the selection, in the speech x theme map
 
 
 def theme_shares(
