@@ -11,8 +11,9 @@ if __name__ == "__main__":
 
     import streamlit as st
 
-    from dashboard import analysis, state
+    from dashboard import state
     from dashboard.controls import reported_errors, shared_filters
+    from dashboard.next_views import session_views
     from dashboard.settings import APP_TITLE
 
     freeze_loaded_objects()  # the modules the dashboard imports, for as long as it serves
@@ -43,4 +44,4 @@ if __name__ == "__main__":
     # where one upload often follows another and would make that work obsolete)
     if page.title != "Upload":
         with reported_errors():
-            state.prepare_pages(views=analysis.session_views)
+            state.prepare_pages(views=session_views)

@@ -6,14 +6,11 @@ what will make it appear (too few speeches, no themes fitted...). Pages draw one
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from corpus.errors import CorpusError
 from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.charts import theme_heatmap_figure, theme_shares_figure
@@ -21,7 +18,7 @@ from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares
 from models.errors import ModelError
-from models.topic_store import PERIODS, ThemeModelState
+from models.topic_store import ThemeModelState
 
 FIGURE_COLUMNS = ["text", "qualifier", "value", "unit", "counted", "organisation", "sentence"]
 
@@ -211,29 +208,3 @@ def theme_heatmap(found: ThemeModelState, flt: SpeechFilter) -> go.Figure | None
         return theme_heatmap_figure(heat, labels=[found.labels[t] for t in theme_ids])
 
     return state.memo("themes_heatmap", (state.filter_key(flt),), build)
-
-
-def session_views() -> Callable[[], None]:
-    """Return what computes, away from any page run, the views this session is likely to open
-    next: the Speech page's comparisons of the speech it shows and the Themes page's shares
-    over time, with the filter, speech, period and layout chosen in this session.
-
-    Read in a page run (the session's choices); the work it returns runs in a server thread
-    (`state.prepare_pages`), filling the same caches the pages read.
-    """
-    flt = state.current_filter()
-    shown = state.value("speech")
-    speech_id = shown if isinstance(shown, str) else state.last_speech()
-    period = state.value("themes_period") or DEFAULT_PERIOD
-    stacked = state.value("themes_stacked", DEFAULT_STACKED)
-
-    def compute() -> None:
-        if speech_id is not None:
-            with suppress(CorpusError):  # removed meanwhile: the page says so itself
-                speech_comparisons(speech_id, flt)
-        found = state.themes()
-        if found is not None and str(period) in PERIODS:
-            theme_shares_chart(found, flt, str(period), stacked=bool(stacked))
-            theme_heatmap(found, flt)
-
-    return compute

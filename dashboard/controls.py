@@ -117,14 +117,20 @@ def speech_picker(
     # Streamlit's own URL binding would write the label, not the id, and ignore a link's id: the
     # id in the URL is applied when it changed since this session last saw it (a link was
     # followed), and the choice is written back after the widget
-    seen = f"{key}__url"
+    seen = _chosen_key(key)
     linked = state.url_value(key)
     if linked != state.value(seen) and linked in choices.ids and linked != leave_out:
         state.set_value(key, linked)
     current = state.value(key)
+    if current is None:
+        # a picker drawn anew (Streamlit forgets a widget's value once its page is left): the
+        # speech this session last chose in it, so that coming back shows the same speeches
+        current = state.value(seen)
     if current in choices.ids and current != leave_out and current not in ids:
         ids.append(str(current))
-    if current not in ids:
+    if current in ids:
+        state.set_value(key, current)
+    else:
         last = state.last_speech()
         state.set_value(key, last if last in ids else ids[0])
     chosen = st.selectbox(label, ids, format_func=choices.label, key=key)
@@ -138,6 +144,17 @@ def speech_picker(
             "narrow it with the filters in the sidebar."
         )
     return str(chosen) if chosen is not None else None
+
+
+def _chosen_key(picker: str) -> str:
+    return f"{picker}__url"
+
+
+def chosen_speech(picker: str) -> str | None:
+    """Return the speech this session last chose in a `speech_picker` (by its key), which the
+    picker shows again when its page is opened anew."""
+    chosen = state.value(_chosen_key(picker))
+    return chosen if isinstance(chosen, str) else None
 
 
 def show_table(

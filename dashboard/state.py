@@ -561,7 +561,16 @@ def _start(target: Callable[..., None], *args: object, name: str) -> None:
     thread.start()
 
 
-def prepare_pages(views: Callable[[], Callable[[], None]] | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Views:
+    """What a session shows next, computed by the preparation: `early` before the figures of an
+    upload are added (for pages that do not read them), `late` after."""
+
+    early: Callable[[], None]
+    late: Callable[[], None]
+
+
+def prepare_pages(views: Callable[[], Views] | None = None) -> None:
     """Once a page is drawn, prepare in a server thread what pages read of a changed corpus.
 
     Called at the end of a page run. The first time a run sees a corpus version (the server's
@@ -579,7 +588,7 @@ def prepare_pages(views: Callable[[], Callable[[], None]] | None = None) -> None
         _start(_prepare, key, views() if views else None, name="speechtrack-prepare")
 
 
-def prepare_after_upload(views: Callable[[], Callable[[], None]] | None = None) -> None:
+def prepare_after_upload(views: Callable[[], Views] | None = None) -> None:
     """Once an upload is stored, prepare the pages in a server thread, the Overview first.
 
     The Overview (for the selection of this session) is where people look for the speeches they
@@ -601,7 +610,7 @@ def _prepare_upload(
     overview: CorpusKey | None,
     pages: CorpusKey | None,
     flt: FilterKey,
-    views: Callable[[], None] | None,
+    views: Views | None,
 ) -> None:
     if overview is not None:
         _prepare_overview(overview, flt)
@@ -658,7 +667,7 @@ def _wait_for_quiet(*, unless: threading.Event | None = None) -> None:
         time.sleep(0.02)
 
 
-def _prepare(key: CorpusKey, views: Callable[[], None] | None = None) -> None:
+def _prepare(key: CorpusKey, views: Views | None = None) -> None:
     _PINNED.key = key
     try:
         counts = _counts_of(key)
@@ -668,7 +677,7 @@ def _prepare(key: CorpusKey, views: Callable[[], None] | None = None) -> None:
         _themes(key.url, key.version)
         _speech_choices(key.url, key.version, _NO_FILTER, MAX_PICKER_OPTIONS)
         if views is not None:
-            views()
+            views.early()
         # the Compare and Figures pages read the figures; the page opened next most often does
         # not, and it is drawn before the figures are added, at a lower priority than page runs
         # and browsers: otherwise a click during the growth waited a third of a second for its
@@ -676,6 +685,8 @@ def _prepare(key: CorpusKey, views: Callable[[], None] | None = None) -> None:
         lower_thread_priority()
         _wait_for_quiet(unless=_FIGURES_WANTED)
         _grown_figures(key, _figures_key(key.url, key.version)[0], prepared=True)
+        if views is not None:
+            views.late()
     except Exception:  # noqa: BLE001 - only a head start: the page that needs them tries again
         _log.warning("Preparing the pages for corpus version %s failed", key.version, exc_info=True)
 

@@ -4,9 +4,10 @@ import streamlit as st
 
 from corpus.importer import prepare_upload, store_prepared
 from corpus.records import DATE_PRECISIONS, SpeechFilter
-from dashboard import analysis, state
+from dashboard import state
 from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
+from dashboard.next_views import session_views
 from dashboard.settings import PROGRESS_ROWS
 from dashboard.upload_flow import (
     PREPARED_COLUMNS,
@@ -121,5 +122,5 @@ if st.button(
     state.set_upload_items([signature, items, True])
     state.set_upload_reports(result)
     # the Overview first, where people look for what they stored, then the other pages
-    state.prepare_after_upload(views=analysis.session_views)
+    state.prepare_after_upload(views=session_views)
     st.rerun()

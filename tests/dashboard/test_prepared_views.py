@@ -145,3 +145,36 @@ def test_a_chart_is_kept_by_the_content_of_its_table() -> None:
     assert state.chart_of("test_mix", changed, build) is not first
     assert state.chart_of("test_mix", table.rename(columns={"label": "name"}), build) is not first
     assert built == [2, 2, 2]
+
+
+def test_the_two_speeches_this_session_compares_are_compared_again_before_it_returns(
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import comparison
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    rivers = make_speech(RIVERS * 6, title="On rivers", delivered_on=date(2021, 3, 22))
+    grain = make_speech(GRAIN * 6, title="On grain", delivered_on=date(2022, 5, 1))
+    store.add_many([rivers, grain])
+    app.query_params["compare_a"] = rivers.speech_id
+    app.query_params["compare_b"] = grain.speech_id
+    _run(app, "compare")
+    compared: list[tuple[str, str, str]] = []
+    compare_of = comparison._compare
+
+    def spy(a: comparison.Side, b: comparison.Side) -> object:
+        compared.append((threading.current_thread().name, *a.speech_ids, *b.speech_ids))
+        return compare_of(a, b)
+
+    monkeypatch.setattr(comparison, "_compare", spy)
+
+    store.add(make_speech(RIVERS * 2 + GRAIN * 2, title="On both", delivered_on=date(2023, 1, 9)))
+    _run(app, "overview")  # the comparison is made again, once the new figures are added
+    assert compared == [("speechtrack-prepare", rivers.speech_id, grain.speech_id)]
+    # back on the page (its link carries no speeches): the same two, compared already
+    app.query_params.clear()
+    _run(app, "compare")
+    assert compared == [("speechtrack-prepare", rivers.speech_id, grain.speech_id)]
+    assert app.selectbox(key="compare_a").value == rivers.speech_id
+    assert app.selectbox(key="compare_b").value == grain.speech_id
+    store.dispose()
