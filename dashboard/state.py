@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from corpus.access import check_password
 from corpus.errors import CorpusError
@@ -556,8 +555,10 @@ def _first_for_version(*what: str) -> CorpusKey | None:
 
 
 def _start(target: Callable[..., None], *args: object, name: str) -> None:
+    # no session's run context: the work belongs to no page run, and a run context makes the
+    # caches raise StopException in this thread once the run it came from stops or reruns (an
+    # upload's run reruns at once)
     thread = threading.Thread(target=target, args=args, name=name, daemon=True)
-    add_script_run_ctx(thread, get_script_run_ctx())
     thread.start()
 
 
