@@ -765,8 +765,8 @@ def with_added_rows(catalogue: pd.DataFrame, added: pd.DataFrame) -> pd.DataFram
     """Return a catalogue with more rows put in their places, by date then id (a new frame).
 
     The rows of `catalogue` keep their order; rows of `added` already in it are left out. Reading
-    the few speeches an upload added, rather than the whole catalogue again, took a few
-    milliseconds where the whole read took 140-260 on the UN corpus in PostgreSQL.
+    the few speeches an upload added and putting them in place took 17-52 ms on the UN corpus in
+    PostgreSQL, where reading the whole catalogue again took 165-208 ms.
     """
     ids = catalogue["speech_id"].tolist()
     known = set(ids)  # not Series.isin: a tenth of a second on Arrow-backed strings

@@ -579,8 +579,8 @@ def prepare_pages(views: Callable[[], Views] | None = None) -> None:
     similarity index grown, the themes scored, the speech pickers' lists made, the session's
     `views` computed (given as what reads the session's choices in this run and returns the work)
     and the new speeches' figures added while the reader looks at the page just drawn, so that
-    the next page opened finds them ready. A page that asks for one of them meanwhile waits for this work (the
-    caches make each key once) rather than doing it twice. Starting only after a page is drawn,
+    the next page opened finds them ready. A page that asks for one of them meanwhile waits for
+    this work (the caches make each key once) rather than doing it twice. Starting only after a page is drawn,
     the work never delays the page that shows the change. The figures are added at a lower
     priority, in steps that wait while a page runs (`background.lower_thread_priority`).
     """
