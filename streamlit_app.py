@@ -40,8 +40,8 @@ if __name__ == "__main__":
         with reported_errors():
             shared_filters()
         page.run()
-    # the page is drawn: prepare what the other pages read of a changed corpus (not on Upload,
-    # where one upload often follows another and would make that work obsolete)
+    # the page is drawn: prepare what the other pages read of a changed corpus (the Upload page
+    # starts that itself once an upload is stored, and its other runs change nothing)
     if page.title != "Upload":
         with reported_errors():
             state.prepare_pages(views=session_views)

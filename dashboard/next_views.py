@@ -25,14 +25,8 @@ def session_views() -> state.Views:
     period = str(state.value("themes_period") or analysis.DEFAULT_PERIOD)
     stacked = bool(state.value("themes_stacked", analysis.DEFAULT_STACKED))
     first, second = chosen_speech("compare_a"), chosen_speech("compare_b")
-    pair = (
-        (first, second)
-        if state.value("compare_mode", "two speeches") == "two speeches"
-        and isinstance(first, str)
-        and isinstance(second, str)
-        and first != second
-        else None
-    )
+    two_speeches = state.value("compare_mode", "two speeches") == "two speeches"
+    pair = (first, second) if two_speeches and first and second and first != second else None
 
     def early() -> None:
         # pages that do not read the figures: made before the figures of an upload are added
