@@ -1,11 +1,12 @@
 """Measure cited figures: precision and recall on the labelled set, then the time users wait for the
 Figures page on the whole UN General Debate store.
 
-Run: python bench/bench_quantities.py [--store FILE] [--n-jobs N] [--jsonl] [--limit N] [--labelled FILE]
+Run: python bench/bench_quantities.py [--store FILE] [--n-jobs N] [--jsonl] [--limit N] [--split S]
 
-1. Reads tests/data/quantities_labelled.jsonl (or FILE, the same JSON Lines format) and scores the
-   extractor; the baseline row scores every number expression found, before the rules that drop
-   dates, years, identifiers, ordinals and idioms: what a plain number tagger gives.
+1. Scores the extractor on the test part (or --split) of bench/figures/labelled.jsonl: real UN and
+   State of the Union sentences drawn at random and labelled by reading (bench/figures/LABELLING.md),
+   against the targets; the baseline rows score every number expression found, before any rule
+   or the classifier: what a plain number tagger gives.
 2. Copies the UN General Debate store (bench/results/ungdc.sqlite, built by bench_dashboard.py; the
    original is never written) to a temporary folder and times what the dashboard's Figures page
    runs: `corpus_quantities` (read speeches, extract on every core, cache, series) and the series
@@ -44,23 +45,24 @@ from corpus.store import CorpusStore  # noqa: E402
 from dashboard.figure_tables import series_points, with_speeches  # noqa: E402
 from models.numbers import find_number_expressions  # noqa: E402
 from models.quantities import Quantity, quantities_frame  # noqa: E402
-from models.quantity_scoring import read_labelled, score_quantities  # noqa: E402
+from models.quantity_benchmark import read_labelled_records, score_records  # noqa: E402
 from models.quantity_store import corpus_quantities  # noqa: E402
 
 SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
 UNGDC = SHARED / "corpora" / "ungdc" / "ungdc_1946-2024.jsonl.gz"
 UN_STORE = ROOT / "bench" / "results" / "ungdc.sqlite"
-LABELLED = ROOT / "tests" / "data" / "quantities_labelled.jsonl"
+LABELLED = ROOT / "bench" / "figures" / "labelled.jsonl"
 TARGET_SECONDS = 120.0  # the issue's target for the whole Figures page on the UN corpus
 T = TypeVar("T")
 
 
-def every_number(text: str) -> list[Quantity]:
+def every_number(text: str, **_: object) -> list[Quantity]:
     """The baseline: every number expression is a figure, qualifier exact, no organisation."""
     return [
         Quantity(
             value=n.value,
             unit=n.unit,
+            is_vague=n.is_vague,
             text=n.text,
             sentence=text,
             start=n.start,
@@ -72,19 +74,23 @@ def every_number(text: str) -> list[Quantity]:
     ]
 
 
-def accuracy_table(path: Path) -> pd.DataFrame:
-    """Precision and recall of value, qualifier and organisation, for the extractor and the baseline."""
-    records = read_labelled(path)
-    ours = score_quantities(records).assign(extractor="speech-tracker")
-    base = score_quantities(records, extractor=every_number).assign(extractor="every number")
+def accuracy_table(path: Path, split: str) -> pd.DataFrame:
+    """Value precision and recall and each field's share right, for the extractor and baseline."""
+    records = read_labelled_records(path, split=split)
+    ours = score_records(records).assign(extractor="speech-tracker")
+    base = score_records(records, extractor=every_number).head(2).assign(extractor="every number")
     table = pd.concat([ours, base], ignore_index=True)
-    table = table[
-        ["extractor", "field", "precision", "recall", "n_correct", "n_predicted", "n_expected"]
+    table["meets"] = [
+        "" if pd.isna(t) else ("yes" if s >= t else "NO")
+        for s, t in zip(table["score"], table["target"], strict=True)
     ]
+    n_figures = sum(len(r.figures) for r in records)
+    n_numbers = sum(len(r.candidates) for r in records)
     print(
-        f"Labelled set: {path.name}, {len(records)} sentences, {sum(not r.figures for r in records)} traps"
+        f"Real-speech labelled set, {split} part: {len(records)} sentences, {n_numbers} "
+        f"number-like expressions, {n_figures} figures ({path.name})"
     )
-    return table
+    return table[["extractor", "measure", "score", "n_right", "n_of", "target", "meets"]]
 
 
 def _tree_rss(pid: int) -> int:
@@ -273,9 +279,12 @@ def main() -> None:
     parser.add_argument(
         "--labelled", type=Path, default=LABELLED, help="a labelled JSON Lines file"
     )
+    parser.add_argument(
+        "--split", default="test", help="the part scored: test (default), dev, train"
+    )
     args = parser.parse_args()
     pd.set_option("display.width", 160)
-    print(accuracy_table(args.labelled).round(3).to_string(index=False))
+    print(accuracy_table(args.labelled, args.split).round(3).to_string(index=False))
     print()
     if args.store.exists():
         print(store_table(args.store, args.n_jobs).to_string(index=False))

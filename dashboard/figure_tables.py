@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from models.figure_format import readable_date, readable_value
 from models.quantity_series import series_frame, series_summary
 from models.selection import is_in
 
-TABLE_COLUMNS = ["date", "speaker", "qualifier", "value", "value_high", "unit", "counted", "scope",
-                 "organisation", "series_name", "confirmed", "corrected", "text", "sentence",
-                 "title", "speech_id", "key"]  # fmt: skip
+# "figure" and "date" as people read them ("dozens (24 or more)", "2018"); the exact value, range,
+# ISO date and its precision stay beside them for exports
+TABLE_COLUMNS = ["date", "speaker", "qualifier", "figure", "counted", "scope", "organisation",
+                 "kind", "series_name", "confirmed", "corrected", "text", "sentence", "title",
+                 "value", "value_high", "unit", "is_vague", "date_iso", "date_precision",
+                 "speech_id", "key"]  # fmt: skip
 
 
 def with_speeches(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Return the figures of the catalogue's speeches with each speech's title and speaker."""
-    speeches = catalogue[["speech_id", "title", "speaker"]]
+    speeches = catalogue[["speech_id", "title", "speaker", "date_precision"]]
     return figures.merge(speeches, on="speech_id", how="inner")
 
 
@@ -54,6 +58,20 @@ def figure_table(
         frame = frame[frame["organisation"].isin(organisations)]
     if units:
         frame = frame[frame["unit"].isin(units)]
+    precision = (
+        frame["date_precision"] if "date_precision" in frame else pd.Series("day", frame.index)
+    )
+    frame = frame.assign(
+        figure=[
+            readable_value(v, u, vague=bool(g), value_max=None if pd.isna(m) else float(m))
+            for v, u, g, m in zip(
+                frame["value"], frame["unit"], frame["is_vague"], frame["value_high"], strict=True
+            )
+        ],
+        date_iso=frame["date"].dt.strftime("%Y-%m-%d"),
+        date_precision=precision,
+        date=[readable_date(d, p) for d, p in zip(frame["date"], precision, strict=True)],
+    )
     return frame[TABLE_COLUMNS].reset_index(drop=True)
 
 

@@ -16,6 +16,7 @@ from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models.cli_output import FORMATS, write_frame
 from models.errors import ModelError
+from models.figure_format import readable_date, readable_value
 from models.quantities import QUALIFIERS
 from models.quantity_series import series_frame, series_summary
 from models.quantity_store import (
@@ -41,8 +42,12 @@ __all__ = [
 FIGURES_CLI_COLUMNS = [
     "speech_id",
     "date",
+    "date_precision",
     "value",
+    "value_max",
     "unit",
+    "vague",
+    "kind",
     "qualifier",
     "counted",
     "scope",
@@ -110,8 +115,26 @@ def _filter(store: CorpusStore, args: argparse.Namespace) -> SpeechFilter:
 def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Print the cited figures of the selection, one row each; `series` is the series name."""
     figures = corpus_quantities(store, _filter(store, args))
-    shown = figures.drop(columns=["series"]).rename(columns={"series_name": "series"})
-    write_frame(shown[FIGURES_CLI_COLUMNS], args.format, out)
+    precision = store.catalogue().set_index("speech_id")["date_precision"]
+    shown = figures.drop(columns=["series"]).rename(
+        columns={"series_name": "series", "value_high": "value_max", "is_vague": "vague"}
+    )
+    shown["date_precision"] = shown["speech_id"].map(precision).fillna("day")
+    shown = shown[FIGURES_CLI_COLUMNS]
+    if args.format == "text":  # as people read them; CSV and JSON keep exact numbers and ISO dates
+        shown = shown.assign(
+            date=[
+                readable_date(d, p)
+                for d, p in zip(shown["date"], shown["date_precision"], strict=True)
+            ],
+            value=[
+                readable_value(v, u, vague=bool(g), value_max=m)
+                for v, u, g, m in zip(
+                    shown["value"], shown["unit"], shown["vague"], shown["value_max"], strict=True
+                )
+            ],
+        ).drop(columns=["date_precision", "value_max", "unit", "vague"])
+    write_frame(shown, args.format, out)
     return 0
 
 

@@ -37,6 +37,8 @@ _FRACTIONS = {
     "ninths": 9,
     "tenth": 10,
     "tenths": 10,
+    "fourth": 4,
+    "fourths": 4,
 }
 _VAGUE = {
     "dozens": 12.0,
@@ -47,6 +49,21 @@ _VAGUE = {
     "millions": 1e6,
     "billions": 1e9,
     "trillions": 1e12,
+}
+_MULTIPLIER_VERBS = {
+    "double": 2.0,
+    "doubled": 2.0,
+    "doubles": 2.0,
+    "doubling": 2.0,
+    "triple": 3.0,
+    "tripled": 3.0,
+    "triples": 3.0,
+    "tripling": 3.0,
+    "quadrupled": 4.0,
+    "quadrupling": 4.0,
+    "halved": 0.5,
+    "halving": 0.5,
+    "twice": 2.0,
 }
 _MULTIPLIER_WORDS = {
     "twofold": 2,
@@ -81,28 +98,33 @@ _CURRENCY_WORDS = (
     (r"rupees", "INR"),
     (r"Swiss\s+francs|francs", "CHF"),
 )
-_PERCENT = r"\s?%|\s+per\s?cent\b|\s+percent\b|\s+percentage\s+points?\b"
+_PERCENT = r"\s?%|[\s-]+per[\s-]?cent\b|[\s-]+percent\b|\s+percentage\s+points?\b"
 
 _WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
 _FIRST_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
-_WORD_NUMBER = rf"(?:{_FIRST_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_WORD}))*"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?![\d.,])|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+|\d+(?:\.\d+)?"
-_SCALE = "|".join([*_SCALES, *_SCALE_ABBREVIATIONS])
+# at most a dozen words: a longer run is no number a person says, and a bound keeps matching linear
+_WORD_NUMBER = rf"(?:{_FIRST_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_WORD})\b){{0,12}}"
+_DIGITS = r"\d{1,3}(?:,\d{3}){1,6}(?:\.\d+)?|\d{1,3}(?:\.\d{3}){1,6}(?![\d.,])|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3}){1,6}|\d+(?:\.\d+)?"
+# "twenty millions", "$19 millions": the plural scale of older English
+_SCALE = "|".join([*(f"{w}s?" for w in _SCALES), *_SCALE_ABBREVIATIONS])
 _FRACTION_NUMERATOR = "a|one|two|three|four|five|six|seven|eight|nine"
 _SINGULAR_FRACTION = "|".join(f for f in _FRACTIONS if not f.endswith("s"))
 _PLURAL_FRACTION = "|".join(f for f in _FRACTIONS if f.endswith("s"))
 
 _CORE = re.compile(
     rf"""
-    \b(?=[\dotfsnehdbmaOTFSNEHDBMA])  # numbers start a word with a digit or one of these letters
-    (?:(?P<vague>(?:(?:tens|hundreds|thousands)\s+of\s+(?:thousands|millions|billions)|dozens|scores|hundreds
-        |thousands|millions|billions|trillions)(?=\s+of\b))
-    |(?P<fold>(?:{_DIGITS}|{_WORD_NUMBER})-?fold\b|(?:{"|".join(_MULTIPLIER_WORDS)})\b)
-    |(?P<fraction>(?:a|one)[\s-]+(?:{_SINGULAR_FRACTION})(?=\s+of\b|\s*[.,;:!?])
-        |(?:{_FRACTION_NUMERATOR})[\s-]+(?:{_PLURAL_FRACTION})\b|half(?=\s+(?:of|the)\b|\s*[.,;:!?]))
+    \b(?=[\dotfsnehdbmaqOTFSNEHDBMAQ])  # numbers start a word with a digit or one of these letters
+    (?:(?P<vague>(?:tens|hundreds|thousands)\s+of\s+(?:thousands|millions|billions)
+        |(?:dozens|scores)(?=\s+of\b)|hundreds|thousands|millions|billions|trillions)
+    |(?P<fold>(?:{_DIGITS}|{_WORD_NUMBER})-?fold\b|(?:{"|".join([*_MULTIPLIER_WORDS, *_MULTIPLIER_VERBS])})\b)
+    |(?P<fraction>(?:a|one)[\s-]+(?:{_SINGULAR_FRACTION})\s+of\s+an?\s+(?:{_SCALE})\b
+        |(?:a|one)[\s-]+(?:{_SINGULAR_FRACTION})(?=\s+of\b|\s*[.,;:!?])
+        |(?:{_FRACTION_NUMERATOR})[\s-]+(?:{_PLURAL_FRACTION})\b
+        |half(?=\s+(?:of|the|our|their|its|all)\b|\s*[.,;:!?]))
     |(?P<digits>(?:{_DIGITS})(?:\s*(?:thousand\s+)?(?:{_SCALE})\b)?)
-    |(?P<words>(?:half\s+a\s+dozen|half\s+dozen|a\s+(?:dozen|hundred|thousand|million|billion|trillion)
-        |{_WORD_NUMBER}(?:\s+dozen)?)
+    |(?P<words>(?:half\s+an?\s+(?:dozen|hundred|thousand|million|billion|trillion)|half\s+dozen
+        |a\s+(?:dozen|hundred|thousand|million|billion|trillion)(?:\s+and\s+a\s+half)?
+        |{_WORD_NUMBER}(?:\s+and\s+a\s+half|\s+dozen)?)
         (?:\s+(?:{_SCALE})\b)?))
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -143,9 +165,12 @@ def _word_value(words: str) -> tuple[float, float] | None:
         folded = "one " + folded[2:]
     if folded == "dozen" or folded == "one dozen":
         return 12.0, 1.0
-    if folded.startswith("half"):
-        return 6.0, 1.0
-    tokens = folded.replace("-", " ").split()
+    if folded.startswith("half"):  # "half a dozen", "half a million"
+        last = folded.split()[-1]
+        return (6.0, 1.0) if last == "dozen" else (0.5 * _SCALES[last], _SCALES[last])
+    if " and a half" in folded:
+        return _and_a_half(folded)
+    tokens = [_singular_scale(t) for t in folded.replace("-", " ").split()]
     scale = 1.0
     if tokens and tokens[-1] in _SCALE_ABBREVIATIONS:
         scale = _SCALE_ABBREVIATIONS[tokens.pop()]
@@ -167,6 +192,25 @@ def _word_value(words: str) -> tuple[float, float] | None:
     return value, scale
 
 
+def _singular_scale(word: str) -> str:
+    """ "millions" as a scale word ("twenty millions") is "million"."""
+    return word[:-1] if word.endswith("s") and word[:-1] in _SCALES else word
+
+
+def _and_a_half(folded: str) -> tuple[float, float] | None:
+    """ "two and a half thousand" is 2,500; "a million and a half" is 1,500,000."""
+    left, right = folded.split(" and a half", 1)
+    whole = _word_value(left)
+    if whole is None:
+        return None
+    scale = 1.0
+    for word in right.split():
+        scale *= _SCALES.get(word, 1.0)
+    if scale > 1.0:
+        return (whole[0] + 0.5) * scale, scale
+    return whole[0] + 0.5 * whole[1], whole[1]
+
+
 _DIGITS_AND_SCALE = re.compile(rf"({_DIGITS})\s*([A-Za-z ]*)")
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _THOUSANDS_SEPARATOR = re.compile(r"[,\u00a0\u202f\u2009]")
@@ -182,6 +226,7 @@ def _digits_value(raw: str) -> tuple[float, float]:
     number = float(_THOUSANDS_SEPARATOR.sub("", digits))
     scale = 1.0
     for word in match.group(2).lower().split():  # "9.5 thousand million"
+        word = _singular_scale(word)
         scale *= _SCALES.get(word) or _SCALE_ABBREVIATIONS.get(word) or 1.0
     return number * scale, scale
 
@@ -190,6 +235,8 @@ def _fraction_value(raw: str) -> float:
     words = raw.lower().replace("-", " ").split()
     if len(words) == 1:
         return 0.5
+    if len(words) > 2 and words[2] == "of":  # "a quarter of a million": a count, not a share
+        return -_SCALES[words[-1].rstrip("s")] / _FRACTIONS[words[1]]
     numerator = 1.0 if words[0] in ("a", "one") else float(text2num(words[0], "en"))
     return numerator / _FRACTIONS[words[-1]]
 
@@ -198,6 +245,8 @@ def _fold_value(raw: str) -> float:
     folded = raw.lower()
     if folded in _MULTIPLIER_WORDS:
         return float(_MULTIPLIER_WORDS[folded])
+    if folded in _MULTIPLIER_VERBS:
+        return _MULTIPLIER_VERBS[folded]
     head = re.sub(r"-?fold$", "", folded)
     if re.fullmatch(_DIGITS, head):
         return _digits_value(head)[0]
@@ -249,7 +298,8 @@ def _parse_core(match: re.Match[str]) -> tuple[float, float, str] | None:
     if kind == "vague":
         last = raw.lower().split()[-1]
         first = raw.lower().split()[0]
-        value = _VAGUE[last] * (_VAGUE[first] if first != last else 1.0)
+        # "dozens" means at least two dozen: the lower bound is twice the magnitude
+        value = 2.0 * _VAGUE[last] * (_VAGUE[first] if first != last else 1.0)
         return value, 1.0, kind
     if kind == "fold":
         return _fold_value(raw), 1.0, kind
@@ -284,9 +334,10 @@ _START_WORDS = (
         "trillions",
     ),
     *("hundredfold", "thousandfold"),
+    *_MULTIPLIER_VERBS,
 )
 _DIGIT_RUN = re.compile(r"\d(?<!\d\d)")  # the first digit of each run of digits
-_COMPOUND = re.compile(r"-(?:\s?(?!plus\b)[^\W\d_]|\s*\n)")
+_COMPOUND = re.compile(r"-(?:\s?(?!plus\b|per[\s-]?cent\b|percent\b)[^\W\d_]|\s*\n)")
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -355,10 +406,12 @@ def find_number_expressions(text: str) -> list[NumberExpression]:
         last_end = match.end()
         value, scale, kind = parsed
         start, end, unit = match.start(), match.end(), "count"
-        if kind == "fraction":
-            unit = "fraction"
+        if kind == "fraction" and value < 0:  # "a quarter of a million": 250,000 people
+            value, kind = -value, "words"
+        elif kind == "fraction":  # "a third" is 33.33 per cent
+            unit, value = "percent", value * 100.0
         elif kind == "fold":
-            unit = "fold"
+            unit = "x"
         prefix = _prefix_currency(text, start) if kind in ("digits", "words") else None
         if prefix:
             unit, start = prefix

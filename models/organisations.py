@@ -74,6 +74,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
         "ECOSOC",
         ("ECOSOC",),
         (
+            "Economic and Social Council of the United Nations",
             "Economic and Social Council",
             "UN Economic and Social Council",
             "United Nations Economic and Social Council",
@@ -184,6 +185,7 @@ ORGANISATIONS: tuple[Organisation, ...] = (
             "Conference of INGOs of the Council of Europe",
             "Conference of INGOs",
             "INGO Conference",
+            "International NGO Conference",
         ),
         parent=_COE,
         reports_under=_COE,

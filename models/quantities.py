@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import accumulate
@@ -31,10 +31,16 @@ import pandas as pd
 from corpus.records import Speech
 from models.errors import ModelError
 from models.numbers import NumberExpression, find_number_expressions
-from models.organisations import OrgMention, figures_organisation, find_organisations
+from models.organisations import (
+    OrgMention,
+    figures_organisation,
+    find_organisations,
+    organisation,
+)
+from models.quantity_features import candidate_features, figure_model
 from models.quantity_text import (
     counted_phrase,
-    is_excluded_by_context,
+    exclusion_reason,
     qualifier_of,
     sentence_spans,
     unavailable_spans,
@@ -51,6 +57,7 @@ QUANTITY_COLUMNS = [
     "unit",
     "multiplier",
     "is_vague",
+    "kind",
     "qualifier",
     "counted",
     "scope",
@@ -76,7 +83,9 @@ class Quantity:
         value_high: the high end of a range, else None.
         unit: "count", "percent", "percentage_points", "fraction", "fold" or a currency code (USD, EUR, RUB...).
         multiplier: the scale word applied (1e6 for "million"), 1.0 when none.
-        is_vague: True for "dozens of", "thousands of".
+        is_vague: True for "dozens of", "thousands of" (value is the lower bound: dozens 24).
+        kind: what the figure measures: count, percent, share, change, multiplier, money,
+            quantity, rank, range, target or frequency (FIGURES.md).
         qualifier: one of only, over, about, under, up_to, exact.
         counted: what is counted, as written without articles ("Russian NGOs"); "" when unsaid.
         scope: whose ("Russian", "our", "all"), "" when unsaid.
@@ -95,6 +104,7 @@ class Quantity:
     unit: str = "count"
     multiplier: float = 1.0
     is_vague: bool = False
+    kind: str = "count"
     qualifier: str = "exact"
     counted: str = ""
     scope: str = ""
@@ -115,15 +125,11 @@ class _Blocked:
     max_ends: list[int]
 
 
-def _is_figure(
-    text: str, expr: NumberExpression, sentence: tuple[int, int], blocked: _Blocked
-) -> bool:
+def _is_blocked(expr: NumberExpression, blocked: _Blocked) -> bool:
     # spans are sorted by start: the ones starting before the expression ends overlap it when the
     # furthest end among them passes the number's start
     index = bisect_left(blocked.starts, expr.end)
-    if index and blocked.max_ends[index - 1] > expr.number_start:
-        return False
-    return not is_excluded_by_context(text, expr, sentence)
+    return bool(index and blocked.max_ends[index - 1] > expr.number_start)
 
 
 _DASH_BETWEEN = re.compile(r"\s*(?:-|–|—|to)\s*")
@@ -132,6 +138,8 @@ _AND_BETWEEN = re.compile(r"\s+and\s+")
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s*$")
 _TO_BETWEEN = re.compile(r"\s+to\s+")
 _VERSION = re.compile(r"\s\d+(?:\.\d+)?\b")
+_RATIO_BETWEEN = re.compile(r"\s+(?:out\s+of|in)\s+(?:every\s+)?")
+_TIME_AFTER = re.compile(r"\s+(?:years?|months?|weeks?|days?|decades?|centuries)\b")
 
 
 def _merge_ranges(
@@ -148,9 +156,11 @@ def _merge_ranges(
             before = text[max(0, low.start - 30) : low.start].lower()
             dash = _DASH_BETWEEN.fullmatch(between) and not _FROM_BEFORE.search(before)
             and_range = _AND_BETWEEN.fullmatch(between) and _BETWEEN_BEFORE.search(before)
-            same_unit = low.unit in (high.unit, "count")  # "10 to 15 per cent" says the unit once
-            if (dash or and_range) and same_unit:
-                unit, scale = high.unit, high.multiplier
+            # "10 to 15 per cent" and "$200-250 million" say the unit once
+            same_unit = low.unit == high.unit or "count" in (low.unit, high.unit)
+            if (dash or and_range) and same_unit and low.value <= high.value * high.multiplier:
+                unit = high.unit if low.unit == "count" else low.unit
+                scale = high.multiplier
                 value = low.value * (scale if low.multiplier == 1.0 and scale > 1.0 else 1.0)
                 low_adjusted = replace(
                     low, end=high.end, unit=unit, value=value, text=text[low.start : high.end]
@@ -160,6 +170,19 @@ def _merge_ranges(
                 continue
             if _TO_BETWEEN.fullmatch(between) and low.unit == "count" and high.unit != "count":
                 low = replace(low, unit=high.unit)  # "from 3 to 5 per cent": the unit is said once
+            ratio = _RATIO_BETWEEN.fullmatch(between) and not _TIME_AFTER.match(text, high.end)
+            if ratio and low.unit == high.unit == "count" and 0 < low.value < high.value <= 1000:
+                share = replace(  # "nine out of ten", "one in five": a share in percent
+                    low,
+                    end=high.end,
+                    unit="percent",
+                    value=100.0 * low.value / high.value,
+                    kind="ratio",
+                    text=text[low.start : high.end],
+                )
+                merged.append((share, None))
+                index += 2
+                continue
         merged.append((low, None))
         index += 1
     return merged
@@ -168,21 +191,28 @@ def _merge_ranges(
 _YEAR_IN_SENTENCE = re.compile(r"(?<![\w$€£/.,-])(1[89]\d\d|20\d\d)(?![\w/%-]|,\d)")
 
 
+def _years_in(sentence: str) -> list[tuple[int, int]]:
+    """Return (offset, year) of every year named in a sentence."""
+    return [(m.start(), int(m.group(1))) for m in _YEAR_IN_SENTENCE.finditer(sentence)]
+
+
 def _reference_year(
-    sentence: str, span: tuple[int, int], delivered_on: date | None
+    years: list[tuple[int, int]],
+    sentence: str,
+    span: tuple[int, int],
+    delivered_on: date | None,
 ) -> tuple[int | None, date | None]:
-    years = [
-        (abs(m.start() - span[0]), int(m.group(1)))
-        for m in _YEAR_IN_SENTENCE.finditer(sentence)
-        if not span[0] <= m.start() < span[1]  # "over 2000 people": the figure is no year
+    named = [
+        (abs(at - span[0]), year)
+        for at, year in years
+        if not span[0] <= at < span[1]  # "over 2000 people": the figure is no year
     ]
-    lowered = sentence.lower()
-    if delivered_on is not None and not years:
-        if "last year" in lowered:
+    if delivered_on is not None and not named:
+        if "last year" in sentence.lower():
             return delivered_on.year - 1, None
         return delivered_on.year, delivered_on
-    if years:
-        return min(years)[1], None
+    if named:
+        return min(named)[1], None
     return None, None
 
 
@@ -193,9 +223,38 @@ _PRONOUN = re.compile(
 )
 
 
+def _most_specific(mentions: list[OrgMention]) -> list[OrgMention]:
+    """Drop mentions of an organisation when a body within it is named too: in "the UN's Economic
+    and Social Council" the figure is about the Council, not the United Nations."""
+    parents = {organisation(m.entity).parent for m in mentions}
+    kept = [m for m in mentions if m.entity not in parents]
+    return kept or mentions
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:while|whereas|and|but)\s")
+
+
+def _same_clause(text: str, expr: NumberExpression, mention: OrgMention) -> bool:
+    """Say whether no comma, semicolon or clause word stands between a number and a mention."""
+    between = (
+        text[mention.end : expr.start]
+        if mention.end <= expr.start
+        else text[expr.end : mention.start]
+    )
+    return _CLAUSE_BREAK.search(between) is None
+
+
 def _organisation_for(
-    expr: NumberExpression, mentions: list[OrgMention], previous: list[OrgMention], sentence: str
+    text: str,
+    expr: NumberExpression,
+    mentions: list[OrgMention],
+    previous: list[OrgMention],
+    sentence: str,
 ) -> str:
+    mentions = _most_specific(mentions)
+    previous = _most_specific(previous)
+    clause = [m for m in mentions if _same_clause(text, expr, m)]
+    mentions = clause or mentions
     if mentions:
 
         def distance(mention: OrgMention) -> float:
@@ -220,8 +279,72 @@ def _blocked_spans(text: str, org_mentions: list[OrgMention]) -> _Blocked:
     )
 
 
+# A sentence holding more numbers than this is a table or a list flattened into text, not prose
+# citing figures; and no speech cites more figures than this. Both bound the work a hostile
+# upload can cause.
+MAX_NUMBERS_PER_SENTENCE = 40
+MAX_FIGURES_PER_SPEECH = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A number expression in its sentence, with what the figure classifier reads about it."""
+
+    sentence_index: int
+    sentence: tuple[int, int]
+    expr: NumberExpression
+    high: float | None
+    reason: str
+    features: list[str]
+
+
+def _candidates(
+    text: str, org_mentions: list[OrgMention], sentences: list[tuple[int, int]]
+) -> Iterator[Candidate]:
+    spans = _blocked_spans(text, org_mentions)
+    all_exprs = find_number_expressions(text)
+    expr_starts = [e.start for e in all_exprs]
+    for index, (s_start, s_end) in enumerate(sentences):
+        first = bisect_left(expr_starts, s_start)
+        last = bisect_left(expr_starts, s_end, first)
+        if first == last or last - first > MAX_NUMBERS_PER_SENTENCE:
+            continue  # most sentences hold no number at all
+        exprs = [e for e in all_exprs[first:last] if e.end <= s_end and not _is_blocked(e, spans)]
+        for expr, high in _merge_ranges(text, exprs):
+            reason = exclusion_reason(text, expr, (s_start, s_end))
+            features = candidate_features(
+                text, expr, (s_start, s_end), reason=reason, is_range=high is not None
+            )
+            yield Candidate(index, (s_start, s_end), expr, high, reason, features)
+
+
+def candidates(text: str) -> Iterator[Candidate]:
+    """Yield every number of a text that may be a cited figure, sentence by sentence.
+
+    Numbers inside addresses, phone numbers, dates and page furniture are left out; ranges are
+    joined; each candidate carries the rule verdict and the features the classifier weighs.
+    """
+    return _candidates(text, find_organisations(text), sentence_spans(text))
+
+
+def _is_cited(candidate: Candidate) -> bool:
+    """Decide whether a candidate is a cited figure: the rules first, then the classifier.
+
+    A number a rule excludes (a year, a date, an identifier, "one of") is never a figure; a vague
+    magnitude ("thousands of"), a ratio ("one in five") or a multiple ("twofold") that no rule
+    excludes always is
+    (FIGURES.md); the classifier weighs the rest.
+    """
+    if candidate.reason:
+        return False
+    if candidate.expr.kind in ("vague", "ratio") or candidate.expr.text.lower().endswith("fold"):
+        return True
+    model = figure_model()
+    return model is None or model.probability(candidate.features) >= model.threshold
+
+
 def extract_quantities(
-    text: str, *, speech_id: str = "", delivered_on: date | None = None
+    text: str, *, speech_id: str = "", delivered_on: date | None = None, country: str = ""
 ) -> list[Quantity]:
     """Extract every cited figure of a speech, with its qualifier, counted thing and organisation.
 
@@ -229,18 +352,17 @@ def extract_quantities(
         text: the speech text.
         speech_id: the id stored on every quantity.
         delivered_on: the speech date; the reference date of figures whose sentence names no year.
+        country: the country the speaker speaks for; "our" in a figure's scope is this country.
 
     Returns:
-        Quantities in text order.
+        Quantities in text order (at most `MAX_FIGURES_PER_SPEECH`).
 
     Example:
         >>> [(q.value, q.qualifier, q.counted) for q in extract_quantities("Only 70 Russian NGOs voted.")]
         [(70.0, 'only', 'Russian NGOs')]
     """
     org_mentions = find_organisations(text)
-    spans = _blocked_spans(text, org_mentions)
-    all_exprs = find_number_expressions(text)
-    expr_starts = [e.start for e in all_exprs]
+    sentences = sentence_spans(text)
     mention_starts = [m.start for m in org_mentions]
 
     def mentions_in(s_start: int, s_end: int) -> list[OrgMention]:
@@ -248,34 +370,73 @@ def extract_quantities(
         chosen = org_mentions[first : bisect_left(mention_starts, s_end, first)]
         return [m for m in chosen if m.end <= s_end]
 
-    quantities: list[Quantity] = []
-    previous = (0, 0)  # the sentence before: "its" and "it" point at its organisation
-    for s_start, s_end in sentence_spans(text):
-        first = bisect_left(expr_starts, s_start)
-        last = bisect_left(expr_starts, s_end, first)
-        if first == last:  # most sentences hold no number at all
-            previous = (s_start, s_end)
-            continue
-        exprs = [
-            e
-            for e in all_exprs[first:last]
-            if e.end <= s_end and _is_figure(text, e, (s_start, s_end), spans)
-        ]
-        if exprs:
-            in_sentence = mentions_in(s_start, s_end)
-            previous_mentions = mentions_in(*previous) if previous[1] else []
-            quantities.extend(
-                _sentence_quantities(
-                    text,
-                    _merge_ranges(text, exprs),
-                    (s_start, s_end),
-                    (in_sentence, previous_mentions),
-                    speech_id=speech_id,
-                    delivered_on=delivered_on,
-                )
+    by_sentence: dict[int, list[tuple[NumberExpression, float | None]]] = {}
+    kept = 0
+    for candidate in _candidates(text, org_mentions, sentences):
+        if kept >= MAX_FIGURES_PER_SPEECH:
+            break
+        if _is_cited(candidate):
+            by_sentence.setdefault(candidate.sentence_index, []).append(
+                (candidate.expr, candidate.high)
             )
-        previous = (s_start, s_end)
+            kept += 1
+    quantities: list[Quantity] = []
+    for index, merged in by_sentence.items():
+        span = sentences[index]
+        # the sentence before: "its" and "it" point at its organisation
+        previous_mentions = mentions_in(*sentences[index - 1]) if index else []
+        quantities.extend(
+            _sentence_quantities(
+                text,
+                merged,
+                span,
+                (mentions_in(*span), previous_mentions),
+                speech_id=speech_id,
+                delivered_on=delivered_on,
+                country=country,
+            )
+        )
     return quantities
+
+
+_CURRENCY_UNITS = frozenset("USD EUR GBP RUB JPY CHF CNY INR".split())
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:(?:increas|decreas|reduc|rais|grow|grew|rose|rise|risen|fall|fell|fallen|drop|declin|cut|"
+    r"jump|climb|shrank|shrunk|slash|lower|expand|boost)\w*\s+(?:\w+\s+)?by"
+    r"|(?:an?\s+)?(?:increase|decrease|reduction|rise|drop|decline|fall|growth|cut)\s+of)\s+"
+    r"(?:more\s+than\s+|over\s+|about\s+|nearly\s+|almost\s+|some\s+)?$",
+    re.IGNORECASE,
+)
+_TARGET_BEFORE = re.compile(
+    r"\b(?:target|goal|aim|objective|commitment|pledge)s?\s+(?:\w+\s+){0,3}(?:of|to|at|for)\s+"
+    r"(?:at\s+least\s+|some\s+)?$|\b(?:aim(?:s|ing)?\s+(?:for|at)|to\s+reach)\s+$",
+    re.IGNORECASE,
+)
+_TIMES_AFTER = re.compile(r"\s+times\b(?!\s+(?:as|more|less|greater|higher|larger|the))")
+
+
+def figure_kind(text: str, expr: NumberExpression, high: float | None, sentence_start: int) -> str:
+    """Return what a figure measures (FIGURES.md kinds) from its unit and the words before it."""
+    if high is not None:
+        return "range"
+    before = text[max(sentence_start, expr.start - 50) : expr.start]
+    if _CHANGE_BEFORE.search(before) and expr.unit != "x":
+        return "change"
+    if _TARGET_BEFORE.search(before):
+        return "target"
+    if expr.unit == "x":
+        return "multiplier"
+    if expr.kind in ("fraction", "ratio"):
+        return "share"
+    if expr.unit in _CURRENCY_UNITS:
+        return "money"
+    if expr.unit in ("percent", "percentage_points"):
+        return "percent"
+    if expr.unit != "count":
+        return "quantity"
+    if _TIMES_AFTER.match(text, expr.end):
+        return "frequency"
+    return "count"
 
 
 def _sentence_quantities(
@@ -286,17 +447,23 @@ def _sentence_quantities(
     *,
     speech_id: str,
     delivered_on: date | None,
+    country: str,
 ) -> list[Quantity]:
     """Read qualifier, counted thing, organisation and year of the figures of one sentence."""
     s_start, s_end = sentence_span
     sentence = text[s_start:s_end]
-    found = []
+    years = _years_in(sentence)
+    found: list[Quantity] = []
     for expr, high in merged:
         counted, scope = counted_phrase(text, expr, s_end)
+        if counted.lower() in ("ones", "of them") and found:  # "41 NGOs ..., 14 ones are ..."
+            counted, scope = found[-1].counted, scope or found[-1].scope
+        if scope.lower() in ("our", "my") and country:
+            scope = country
         qualifier = "about" if (high is not None or expr.is_vague) else "exact"
         qualifier = qualifier_of(text, expr, sentence_span) or qualifier
         year, reference_on = _reference_year(
-            sentence, (expr.start - s_start, expr.end - s_start), delivered_on
+            years, sentence, (expr.start - s_start, expr.end - s_start), delivered_on
         )
         found.append(
             Quantity(
@@ -306,10 +473,11 @@ def _sentence_quantities(
                 unit=expr.unit,
                 multiplier=expr.multiplier,
                 is_vague=expr.is_vague,
+                kind=figure_kind(text, expr, high, s_start),
                 qualifier=qualifier,
                 counted=counted,
                 scope=scope,
-                organisation=_organisation_for(expr, mentions[0], mentions[1], sentence),
+                organisation=_organisation_for(text, expr, mentions[0], mentions[1], sentence),
                 reference_year=year,
                 reference_on=reference_on,
                 text=expr.text,
@@ -323,7 +491,7 @@ def _sentence_quantities(
     return found
 
 
-Job = tuple[str, str, date | None]  # speech_id, text, delivered_on
+Job = tuple[str, str, date | None, str]  # speech_id, text, delivered_on, country
 PARALLEL_MIN_CHARS = 4_000_000  # below this (about 200 long speeches) one process is quicker
 
 
@@ -334,8 +502,11 @@ _DATE_AT = QUANTITY_COLUMNS.index("date")
 def _rows(jobs: Sequence[Job]) -> list[tuple[object, ...]]:
     """Extract the figures of speeches as rows of values in the order of `QUANTITY_COLUMNS`."""
     rows = []
-    for speech_id, text, delivered_on in jobs:
-        for quantity in extract_quantities(text, speech_id=speech_id, delivered_on=delivered_on):
+    for speech_id, text, delivered_on, country in jobs:
+        found = extract_quantities(
+            text, speech_id=speech_id, delivered_on=delivered_on, country=country
+        )
+        for quantity in found:
             values = _ROW_FIELDS(quantity)
             rows.append((*values[:_DATE_AT], delivered_on, *values[_DATE_AT:]))
     return rows
@@ -348,7 +519,7 @@ def _worker_count(jobs: Sequence[Job], n_jobs: int | None) -> int:
                 f"n_jobs must be 1 or more, not {n_jobs}; use 1 to extract in one process."
             )
         return min(n_jobs, len(jobs)) or 1
-    if sum(len(text) for _, text, _ in jobs) < PARALLEL_MIN_CHARS:
+    if sum(len(job[1]) for job in jobs) < PARALLEL_MIN_CHARS:
         return 1
     return available_cores()
 
@@ -370,7 +541,7 @@ def quantities_frame(speeches: Iterable[Speech], *, n_jobs: int | None = None) -
     Raises:
         ModelError: when `n_jobs` is below 1, or a worker process fails.
     """
-    jobs = [(s.speech_id, s.text, s.delivered_on) for s in speeches]
+    jobs = [(s.speech_id, s.text, s.delivered_on, s.country) for s in speeches]
     workers = _worker_count(jobs, n_jobs)
     if workers > 1:
         rows = in_parallel(_rows, jobs, workers=workers, weight=lambda job: len(job[1]))

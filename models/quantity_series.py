@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +48,7 @@ CORRECTABLE_FIELDS = (
 SERIES_COLUMNS = [
     "series",
     "series_name",
+    "key",
     "confirmed",
     "speech_id",
     "date",
@@ -71,9 +72,11 @@ SERIES_COLUMNS = [
 _SYNONYMS = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
-        (r"\bnon-?governmental organi[sz]ations?\b", "ngo"),
-        (r"\bnon-?profit organi[sz]ations?\b", "npo"),
-        (r"\bngos\b", "ngo"),
+        # NGOs, NPOs, non-governmental and non-profit organisations: one counted thing (FIGURES.md)
+        (r"\bnon-?governmental organi[sz]ations?\b", "organisation"),
+        (r"\bnon-?(?:profit|commercial) organi[sz]ations?\b", "organisation"),
+        (r"\bn[gp]os?\b", "organisation"),
+        (r"\borgani[sz]ations?\b", "organisation"),
         (r"\bmember states\b", "member state"),
         (r"\bcountries\b", "country"),
     )
@@ -145,6 +148,30 @@ def normalise_scope(scope: str, *, country: str = "") -> str:
     return scope
 
 
+_COUNTRY_OF = {
+    **{demonym.lower(): country for country, demonym in _DEMONYM_OF.items()},
+    "russian federation": "russia",
+    "united states of america": "united states",
+    "usa": "united states",
+    "u.s.": "united states",
+    "uk": "united kingdom",
+    "soviet": "ussr",
+}
+
+
+def scope_key(scope: str, *, country: str = "") -> str:
+    """Return the scope figures are grouped by: one key for a country under its name and its
+    adjective ("Russian", "Russia", "Russian Federation" -> "russia"); "our" is the speaker's
+    country when known, else nothing; "its", "their" point elsewhere and scope nothing."""
+    folded = scope.strip().lower()
+    if folded in ("our", "my"):
+        folded = country.strip().lower()
+    elif folded in ("its", "their", "his", "her", "your", "all"):
+        return ""
+    folded = _COUNTRY_OF.get(folded, folded)
+    return _COUNTRY_OF.get(folded, folded)
+
+
 def _similar(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -213,69 +240,88 @@ def apply_corrections(
     return frame.loc[[not d for d in dismissed]].reset_index(drop=True)
 
 
-def _scope_key(scope: str, organisation: str, country: str, owner: str) -> str:
-    """Return the scope a figure is grouped by.
-
-    "our" is the speaker's country ("Russian" for Russia, else "@" and whoever speaks); "its" and
-    "their" point at something said before, so they scope nothing; a figure with neither
-    organisation nor scope is scoped to whoever speaks.
-    """
-    scope = normalise_scope(scope, country=country)
-    if scope.lower() in ("our", "my"):
-        scope = f"@{owner}" if owner else scope
-    elif scope.lower() in ("its", "their", "his", "her", "your"):
-        scope = ""
-    if not scope and not organisation and owner:
-        scope = f"@{owner}"
-    return scope
+def _predicate(sentence: str, written: str) -> str:
+    """Return the status or role a figure's clause names ("consultative status", "participants")."""
+    at = max(0, sentence.find(written))
+    match = _PREDICATE.search(sentence, at, at + len(written) + 80)  # the clause of the number
+    if match is None:
+        return ""
+    return re.sub(r"^permanent\s+", "", match.group(1).lower())
 
 
 def series_keys(
     frame: pd.DataFrame, countries: Mapping[str, str], owners: Mapping[str, str]
-) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """Return each figure's group (organisation, unit, scope) and its normalised counted thing.
+) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """Return each figure's group (organisation, unit, scope, predicate) and its normalised
+    counted thing.
 
     Only figures of the same group can share a series; which series depends on the counted
-    things of that group alone (`_cluster`). A figure with neither organisation nor scope
-    ("1.4 million refugees") is scoped to whoever speaks (the country, else the speaker), so one
-    country's refugees never join another's. Figures repeat the same few scopes and counted
-    things: each distinct one is normalised once.
+    things of that group alone (`_cluster`). The scope is what the figure says ("Russian",
+    "our" resolved to the speaker's country), never the speaker's country by default. `owners`
+    is kept for callers; it no longer scopes anything.
     """
+    del owners
     organisations = frame["organisation"].tolist()
-    scope_keys: dict[tuple[object, ...], str] = {}
-    scopes = []
-    for scope, speech_id, org in zip(
-        frame["scope"].tolist(), frame["speech_id"].tolist(), organisations, strict=True
-    ):
-        key = (scope, org, countries.get(speech_id, ""), owners.get(speech_id, ""))
-        if key not in scope_keys:
-            scope_keys[key] = _scope_key(*key)
-        scopes.append(scope_keys[key])
+    scopes = [
+        scope_key(scope, country=countries.get(speech_id, ""))
+        for scope, speech_id in zip(
+            frame["scope"].tolist(), frame["speech_id"].tolist(), strict=True
+        )
+    ]
+    predicates = [
+        _predicate(sentence, written)
+        for sentence, written in zip(
+            frame["sentence"].tolist(), frame["text"].tolist(), strict=True
+        )
+    ]
     normalised: dict[tuple[object, str], str] = {}
     counted = []
     for name, scope in zip(frame["counted"].tolist(), scopes, strict=True):
         if (name, scope) not in normalised:
-            normalised[(name, scope)] = normalise_counted(name, scope=scope)
+            words = [w for w in normalise_counted(name).split() if scope_key(w) != scope]
+            normalised[(name, scope)] = " ".join(words)
         counted.append(normalised[(name, scope)])
-    scopes = [s if s.startswith("@") else s.lower() for s in scopes]  # "@Norway" keeps its capital
-    groups = list(zip(organisations, frame["unit"].tolist(), scopes, strict=True))
+    vague = frame["is_vague"].tolist() if "is_vague" in frame else [False] * len(frame)
+    counted = ["" if v else c for c, v in zip(counted, vague, strict=True)]
+    groups = list(zip(organisations, frame["unit"].tolist(), scopes, predicates, strict=True))
     return groups, counted
 
 
-def _auto_series(groups: list[tuple[str, str, str]], counted: list[str]) -> list[str]:
-    """Give each figure the id of its automatic series ("" when it counts nothing said)."""
-    buckets: dict[tuple[str, str, str], list[str]] = {}
+def _auto_series(groups: Sequence[tuple[str, ...]], counted: list[str]) -> list[str]:
+    """Give each figure the id of its automatic series ("" when it joins none).
+
+    No series is formed from a vague magnitude or an empty counted thing (both come here as
+    ""), from durations, or from a figure that names neither an organisation nor a scope.
+    """
+    buckets: dict[tuple[str, ...], list[str]] = {}
     for group, name in zip(groups, counted, strict=True):
         buckets.setdefault(group, []).append(name)
     mappings = {bucket: _cluster(names) for bucket, names in buckets.items()}
     ids = []
-    for (org, unit, scope), name in zip(groups, counted, strict=True):
+    for group, name in zip(groups, counted, strict=True):
+        org, unit, scope = group[0], group[1], group[2]
+        predicate = group[3] if len(group) > 3 else ""
         if not name or not (org or scope) or name.rsplit(" ", 1)[-1] in _TIME_WORDS:
             ids.append("")
             continue
-        representative = mappings[(org, unit, scope)][name]
-        ids.append("|".join([org or "-", unit, scope or "-", representative]))
+        representative = mappings[group][name]
+        ids.append("|".join([org or "-", unit, scope or "-", predicate or "-", representative]))
     return ids
+
+
+def series_key_text(series_id: str) -> str:
+    """Write a series id as the reason its points belong together, for people to read:
+    "organisation · Russia · consultative status · UN Economic and Social Council · count"."""
+    parts = series_id.split("|")
+    if len(parts) < 5:
+        return series_id
+    org, unit, scope, predicate, counted = parts[:5]
+    words = [counted]
+    words += [scope] if scope != "-" else []
+    words += [predicate] if predicate != "-" and normalise_counted(predicate) != counted else []
+    words += [org] if org != "-" else []
+    words.append(unit)
+    return " · ".join(words)
 
 
 def _resolve_merges(series_id: str, edits: Mapping[str, Mapping[str, object]]) -> str:
@@ -336,9 +382,8 @@ def _auto_name(series_id: str, tally: _Tally) -> str:
     """Build a readable series name: "Russian NGOs with ECOSOC consultative status"."""
     counted = _most_common(tally.counted)
     scope = _most_common(tally.scope)
-    owner = series_id.split("|")[2] if series_id.count("|") >= 3 else ""
-    if owner.startswith("@") and not scope:  # "our NGOs" already says whose
-        counted = f"{counted} ({owner[1:]})"
+    if scope.lower() in ("our", "my", "its", "their"):
+        scope = ""
     if scope and scope.lower() not in counted.lower():
         counted = f"{scope} {counted}"
     org = _most_common(tally.organisation)
@@ -469,12 +514,15 @@ def series_frame(quantities: pd.DataFrame) -> pd.DataFrame:
     frame["is_change"] = frame["change"].fillna(0).abs() > 0
     frame["disagrees_with"] = pd.Series(disagreements, dtype="object")
     frame["is_disagreement"] = frame["disagrees_with"] != ""
+    keys = {s: series_key_text(s) for s in set(frame["series"].tolist())}
+    frame["key"] = [keys[s] for s in frame["series"].tolist()]
     return frame[SERIES_COLUMNS]
 
 
 SUMMARY_COLUMNS = [
     "series",
     "series_name",
+    "key",
     "organisation",
     "unit",
     "n_speeches",
@@ -530,7 +578,7 @@ def series_summary(points: pd.DataFrame) -> pd.DataFrame:
             "n_disagreements": by_series["is_disagreement"].sum().astype("int64"),
         }
     )
-    summary = counts.join(firsts[["series_name", "organisation", "unit", "confirmed"]])
+    summary = counts.join(firsts[["series_name", "key", "organisation", "unit", "confirmed"]])
     summary["confirmed"] = summary["confirmed"].astype(bool)
     return summary.rename_axis("series").reset_index()[SUMMARY_COLUMNS]
 
@@ -545,8 +593,8 @@ def followed_series(points: pd.DataFrame, summary: pd.DataFrame, *, n: int) -> l
     """Return up to `n` series to show first: steady measures that changed, most cited first.
 
     A series qualifies when at least two speeches cite it, its values differ, and its largest
-    value is at most `STEADY_SPREAD` times its smallest; the rest of `n` is filled with the most
-    cited series.
+    value is at most `STEADY_SPREAD` times its smallest; the rest of `n` is filled with other
+    series cited by two speeches or more (never a series of one speech).
 
     Args:
         points: the points of the series (`series_frame`: series, speech_id, value).
@@ -562,7 +610,9 @@ def followed_series(points: pd.DataFrame, summary: pd.DataFrame, *, n: int) -> l
     spread = (high / low).reindex(summary["series"]).to_numpy()
     steady = (spread > 1) & (spread <= STEADY_SPREAD) & (summary["n_speeches"].to_numpy() >= 2)
     chosen = summary["series"][steady].head(n).tolist()
-    rest = [s for s in summary["series"].head(n + len(chosen)) if s not in chosen]
+    # only series cited in two speeches or more are charted: one speech's figure is no trend
+    several = summary["series"][summary["n_speeches"].to_numpy() >= 2]
+    rest = [s for s in several.head(n + len(chosen)) if s not in chosen]
     return chosen + rest[: n - len(chosen)]
 
 

@@ -33,7 +33,7 @@ from models.quantity_series import (
 )
 from models.selection import batches_by_words, is_in
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 _FRAME_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/frame.parquet"
 _INDEX_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/speeches.json"
 
@@ -51,6 +51,7 @@ FIGURE_COLUMNS = [
     "series_name",
     "confirmed",
     "is_vague",
+    "kind",
     "corrected",
     "text",
     "sentence",

@@ -67,8 +67,28 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         left = len(piece) - len(piece.lstrip())
         right = len(piece.rstrip())
         if right > left:
-            trimmed.append((begin + left, begin + right))
+            trimmed.extend(_bounded(text, begin + left, begin + right))
     return trimmed
+
+
+# No real sentence is this long; a longer run without a full stop (a table flattened into text, a
+# hostile upload) is cut at spaces, so that reading the words around each number stays linear.
+MAX_SENTENCE_CHARS = 1_500
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut the span (start, end) into pieces of at most `MAX_SENTENCE_CHARS`, at spaces when possible."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
 
 
 _INLINE_UNAVAILABLE = re.compile(
@@ -259,6 +279,16 @@ _MONTH_AFTER = re.compile(
 )
 _CLOCK_BEFORE = re.compile(r"\b(?:half|quarter)\s+(?:past|to)\s+$", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(r"\s+o['’]clock\b")
+_DURATION_AFTER = re.compile(
+    r"\s+(?:of\s+)?(?:more\s+)?(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?|"
+    r"minutes?|generations?)\b",
+    re.IGNORECASE,
+)
+_DURATION_BEFORE = re.compile(
+    r"\b(?:for|over|past|last|next|in|within|after|during|some|nearly|almost|about|than|"
+    r"the|these|those|its|our|their|of)\s+(?:the\s+)?(?:past\s+|last\s+|next\s+|first\s+)?$",
+    re.IGNORECASE,
+)
 _AGO_AFTER = re.compile(r"\s+(?:\w+\s+)?ago\b")
 _THE_AFTER = re.compile(r"\s+the\s+([\w-]+)(['’]s)?")
 _PART_BEFORE = re.compile(r"\b(?:the|our|their|its|this|that|a)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -267,18 +297,18 @@ _ALTERNATIVE_AFTER = re.compile(r"\s+(?:or|to)\s+(?:one|two|three|four|five)\b")
 _TIMES_AFTER = re.compile(r"\s+times\b")
 
 
-def _is_excluded_word_number(expr: NumberExpression, before: str, after: str) -> bool:
-    """Say whether a number written in words is a reference, an idiom or how often, not a figure."""
+def _word_number_reason(expr: NumberExpression, before: str, after: str) -> str:
+    """Say why a number written in words is a reference, an idiom or how often, not a figure."""
     if _RHETORICAL.match(after) and expr.value <= 10:
-        return True  # "I will make three points", "two things": the shape of a speech
+        return "rhetorical"  # "I will make three points", "two things": the shape of a speech
     ratio = _RATIO_AFTER.match(after)
     if expr.value == 1 and not _QUALIFIER_BEFORE.search(before) and not ratio:
-        return True  # "one cannot", "one of the", "one another", "one day"
+        return "one"  # "one cannot", "one of the", "one another", "one day"
     if _DETERMINER.search(before) and expr.multiplier == 1.0:
-        return True  # "our two countries", "the three pillars": a reference, not a figure
+        return "reference"  # "our two countries", "the three pillars": a reference, not a figure
     if _ALTERNATIVE_AFTER.match(after):
-        return False
-    return _TIMES_AFTER.match(after) is not None  # "three times": how often, not how many
+        return ""
+    return "times" if _TIMES_AFTER.match(after) else ""  # "three times": how often, not how many
 
 
 def is_excluded_by_context(text: str, expr: NumberExpression, sentence: tuple[int, int]) -> bool:
@@ -293,37 +323,49 @@ def is_excluded_by_context(text: str, expr: NumberExpression, sentence: tuple[in
         True for years, decades, dates, identifiers ("Resolution 2254", "COVID-19", "A/RES/70/1"),
         "N years ago", compound words and idioms with "one"; False for figures.
     """
+    return bool(exclusion_reason(text, expr, sentence))
+
+
+def exclusion_reason(text: str, expr: NumberExpression, sentence: tuple[int, int]) -> str:
+    """Return which rule says a number is not a cited figure ("" when none does).
+
+    The reasons: identifier, document, marker, alone, year, day, clock, ago, idiom, part, name,
+    rhetorical, one, reference, times.
+    """
     before = text[max(sentence[0], expr.start - 60) : expr.start]
     after = text[expr.end : min(sentence[1], expr.end + 60)]
     # an identifier ends the text before (or its last line): 7 characters at most, "UNSC " for one
     if _IDENTIFIER_BEFORE.search(before, max(0, len(before) - 8)) or _IDENTIFIER_AFTER.match(after):
-        return True  # identifiers: COVID-19, S-400, A/RES/70/1, 2016/17, 24/7
+        return "identifier"  # COVID-19, S-400, A/RES/70/1, 2016/17, 24/7
     if _ID_KEYWORDS.search(before) or _DOCUMENT_AFTER.match(after):
-        return True  # "resolution 2254", "194 (III)", "1325 (2000)": document numbers
-    alone = expr.start - sentence[0] <= 1 and _NOTHING_AFTER.fullmatch(after)
-    if _MARKER_BEFORE.search(before) or alone:
-        return True  # footnote markers '"6', and numbers standing alone as a sentence
+        return "document"  # "resolution 2254", "194 (III)", "1325 (2000)": document numbers
+    if _MARKER_BEFORE.search(before):
+        return "marker"  # footnote markers '"6'
+    if expr.start - sentence[0] <= 1 and _NOTHING_AFTER.fullmatch(after):
+        return "alone"  # numbers standing alone as a sentence
     if _is_year(text, expr, before, after):
-        return True
+        return "year"
     is_day = expr.kind == "digits" and expr.unit == "count" and expr.value in _DAYS
     if is_day and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
-        return True
+        return "day"
     if _CLOCK_BEFORE.search(before) or _CLOCK_AFTER.match(after):
-        return True  # "half past ten", "ten o'clock": times of day
+        return "clock"  # "half past ten", "ten o'clock": times of day
     if _AGO_AFTER.match(after):
-        return True
+        return "ago"
+    if _DURATION_AFTER.match(after) and (expr.is_vague or _DURATION_BEFORE.search(before)):
+        return "duration"  # "for six months", "over the past 25 years", "thousands of years"
     half_the = _THE_AFTER.match(after)
     if expr.text.lower() == "half" and half_the and not half_the.group(2):
         if not _is_head(half_the.group(1)):
-            return True  # "half the battle": an idiom; "half the votes" stays a figure
+            return "idiom"  # "half the battle": an idiom; "half the votes" stays a figure
     if expr.kind == "fraction" and expr.text.lower() == "half":
         if _PART_BEFORE.search(before):
-            return True  # "the developed half of the world": a part, not a figure
+            return "part"  # "the developed half of the world": a part, not a figure
     if _is_name_number(expr, before, after):
-        return True
+        return "name"
     if expr.kind == "words" and expr.unit == "count":
-        return _is_excluded_word_number(expr, before, after)
-    return False
+        return _word_number_reason(expr, before, after)
+    return ""
 
 
 _QUALIFIER_PATTERNS = [

@@ -74,8 +74,8 @@ def store(tmp_path: Path) -> Iterator[CorpusStore]:
 @pytest.mark.parametrize(
     ("counted", "scope", "expected"),
     [
-        ("Russian NGOs", "Russian", "ngo"),
-        ("non-governmental organisations", "our", "ngo"),
+        ("Russian NGOs", "Russian", "organisation"),
+        ("non-governmental organisations", "our", "organisation"),
         ("the world's countries", "", "world country"),
         ("member states", "", "member state"),
         ("refugees", "", "refugee"),
@@ -204,11 +204,10 @@ def test_rename_confirm_merge_and_split(store: CorpusStore) -> None:
 def test_assign_series_leaves_figures_that_count_nothing_out() -> None:
     speech = make_speech("Exports grew by 20 per cent. We met 12 NGOs.")
     frame = quantities_frame([speech])
+    # the speaker's country never stands in for a missing scope (FIGURES.md): no series
     assigned = assign_series(frame, {}, owners={speech.speech_id: "Norway"})
-    assert assigned["series"].tolist() == ["", "-|count|@Norway|ngo"]
-    assert assigned["series_name"].tolist() == ["", "NGOs (Norway)"]
-    assert series_frame(assigned)["value"].tolist() == [12.0]
-    # with nobody to scope it to, a figure with neither organisation nor scope joins no series
+    assert assigned["series"].tolist() == ["", ""]
+    assert series_frame(assigned).empty
     assert assign_series(frame, {})["series"].tolist() == ["", ""]
 
 
@@ -257,8 +256,8 @@ def test_durations_and_pronoun_scopes() -> None:
     owners = {first.speech_id: "Austria", second.speech_id: "Chile"}
     assigned = assign_series(frame, {}, countries=owners, owners=owners)
     by_value = dict(zip(assigned["value"], assigned["series"], strict=True))
-    assert by_value[70.0] == ""  # a duration
-    assert by_value[57.0] == by_value[56.0] == "OSCE|count|-|state"  # "its" scopes nothing
+    assert 70.0 not in by_value  # a duration used as a time reference is no figure
+    assert by_value[57.0] == by_value[56.0] == "OSCE|count|-|-|state"  # "its" scopes nothing
 
 
 def test_series_name_takes_the_wording_said_first_among_equally_common_ones() -> None:
@@ -278,14 +277,18 @@ def test_series_name_takes_the_wording_said_first_among_equally_common_ones() ->
 def test_series_summary_has_one_row_per_series_in_series_order() -> None:
     speeches = [
         make_speech("NATO has 30 members today.", delivered_on=date(2019, 3, 1), country="Norway"),
-        make_speech("We met 12 NGOs.", delivered_on=date(2019, 5, 1), country="Chile"),
+        make_speech("We met 12 Chilean NGOs.", delivered_on=date(2019, 5, 1), country="Chile"),
         make_speech("NATO has 29 members.", delivered_on=date(2019, 1, 10), country="Norway"),
     ]
     owners = {s.speech_id: s.country for s in speeches}
     points = series_frame(assign_series(quantities_frame(speeches), {}, owners=owners))
     shuffled = points.iloc[[2, 0, 1]].reset_index(drop=True)  # the summary sorts by series itself
     summary = series_summary(shuffled)
-    assert summary["series"].tolist() == ["-|count|@Chile|ngo", "NATO|count|-|member"]
+    assert summary["series"].tolist() == [
+        "-|count|chilean|-|organisation",
+        "NATO|count|-|members|member",
+    ]
+    assert summary["key"].tolist() == ["organisation · chilean · count", "member · NATO · count"]
     nato = summary.iloc[1]
     assert nato["values"] == "2019-03-01: 30; 2019-01-10: 29"  # in the order of the points
     assert (nato["n_speeches"], nato["n_changes"], nato["n_disagreements"]) == (2, 1, 2)
@@ -344,10 +347,12 @@ def test_followed_series_prefers_steady_measures_that_changed() -> None:
         }
     )
     assert followed_series(points, summary, n=2) == ["members", "ngos"]
-    # too few steady ones: the most cited fill the rest, in the summary's order
+    # too few steady ones: the most cited fill the rest, in the summary's order, but never a
+    # series of one speech
     assert followed_series(points, summary, n=4) == ["members", "ngos", "mixed", "same"]
+    assert followed_series(points, summary, n=6) == ["members", "ngos", "mixed", "same"]
     assert followed_series(points, summary.iloc[:0], n=2) == []
     # only the series offered (the page offers the most cited) are chosen from
     offered = summary[summary["series"] != "members"]
     assert followed_series(points, offered, n=2) == ["ngos", "mixed"]
-    assert followed_series(points, summary.tail(2), n=2) == ["ngos", "once"]
+    assert followed_series(points, summary.tail(2), n=2) == ["ngos"]

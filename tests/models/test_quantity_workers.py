@@ -87,9 +87,9 @@ def test_an_error_in_a_worker_is_raised_in_the_caller() -> None:
     worker = _Worker()
     try:
         with pytest.raises(TypeError):
-            worker.call(_rows, [("broken", None, None)])  # no text: the extractor fails
+            worker.call(_rows, [("broken", None, None, "")])  # no text: the extractor fails
         # the worker survives a failed request and answers the next one
-        rows = worker.call(_rows, [("ok", "Over 30 countries signed.", date(2020, 1, 1))])
+        rows = worker.call(_rows, [("ok", "Over 30 countries signed.", date(2020, 1, 1), "")])
         assert [row[2] for row in rows] == [30.0]
     finally:
         worker.close()
@@ -105,7 +105,7 @@ def test_a_worker_that_stops_is_reported_plainly() -> None:
 
 
 def test_in_parallel_keeps_the_order_of_the_jobs() -> None:
-    jobs = [(f"s{i}", "Over 30 countries signed." * (i % 5 + 1), None) for i in range(40)]
+    jobs = [(f"s{i}", "Over 30 countries signed." * (i % 5 + 1), None, "") for i in range(40)]
     got = in_parallel(_rows, jobs, workers=2, weight=lambda job: len(job[1]), chunks_per_worker=5)
     assert got == _rows(jobs)
     assert [row[0] for row in got][:3] == ["s0", "s1", "s1"]

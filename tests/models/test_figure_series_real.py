@@ -1,0 +1,69 @@
+"""Series per FIGURES.md on the real wording of the mission's example: one measure under its names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models.quantities import quantities_frame
+from models.quantity_series import assign_series, series_frame
+from tests.conftest import make_speech
+
+# Real sentences of Russian foreign-ministry speeches (2009, 2016) and the seed (2018).
+SENTENCES = [
+    (
+        date(2009, 11, 20),
+        "At present 41 Russian organizations have special consultative status with the Economic "
+        "and Social Council of the United Nations, 14 ones are participants or partners of CE "
+        "International NGO Conference.",
+    ),
+    (
+        date(2016, 5, 30),
+        "Only 64 Russian organisations currently have Consultative Status on the UN's Economic and "
+        "Social Council.",
+    ),
+    (
+        date(2018, 6, 15),
+        "Only 70 Russian NGOs enjoy consultative status with ECOSOC, at a time where it has over "
+        "4,000 organisations represented with it. Speaking about the Conference of International "
+        "Non-Governmental Organisations of the Council of Europe, only four Russian NGOs are its "
+        "permanent participants.",
+    ),
+]
+
+
+def _points() -> dict[float, tuple[str, str]]:
+    speeches = [
+        make_speech(text, delivered_on=day, country="Russia", speaker="Sergey Lavrov")
+        for day, text in SENTENCES
+    ]
+    countries = {s.speech_id: "Russia" for s in speeches}
+    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    points = series_frame(frame)
+    return {
+        v: (s, k) for v, s, k in zip(points["value"], points["series"], points["key"], strict=True)
+    }
+
+
+def test_the_three_ecosoc_figures_are_one_series_and_the_ingo_figures_another() -> None:
+    points = _points()
+    ecosoc = {points[v][0] for v in (41.0, 64.0, 70.0)}
+    ingo = {points[v][0] for v in (14.0, 4.0)}
+    assert len(ecosoc) == 1 and len(ingo) == 1 and ecosoc != ingo
+    key = points[70.0][1]
+    assert "russia" in key and "consultative status" in key
+    assert "UN Economic and Social Council" in key
+    assert "Council of Europe" in points[4.0][1]
+    # all of ECOSOC's organisations are another measure: no scope, never joined with Russia's
+    assert 4000.0 not in points or points[4000.0][0] not in ecosoc
+
+
+def test_no_series_from_a_default_scope_or_a_vague_magnitude() -> None:
+    speeches = [
+        make_speech("We took in 1.4 million refugees last year.", country="Norway"),
+        make_speech("We took in 2 million refugees in all.", country="Norway"),
+        make_speech("Millions of refugees crossed into Europe.", country="Sweden"),
+        make_speech("Thousands of refugees crossed into Europe.", country="Sweden"),
+    ]
+    countries = {s.speech_id: s.country for s in speeches}
+    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    assert set(frame["series"]) == {""}

@@ -1,0 +1,41 @@
+"""Extraction stays linear on hostile text: no input makes figures slower than its length."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from models.quantities import extract_quantities
+
+# Each unit is repeated to the wanted length: number words that never end, separators that never
+# close a number, a sentence of thousands of figures, identifiers, furniture on every line.
+UNITS = {
+    "number-words": "one hundred and ",
+    "thousands-separators": "1,000,",
+    "figures-in-one-sentence": "5 people, ",
+    "vague": "dozens of ",
+    "ranges": "between 1 and ",
+    "dotted": "1.1.",
+    "digits": "1",
+    "abbreviations": "Mr. 5 ",
+    "organisations": "ECOSOC has 70 members ",
+    "lines": "5\n",
+}
+
+
+def _seconds(text: str) -> float:
+    started = time.perf_counter()
+    extract_quantities(text)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("unit", list(UNITS.values()), ids=list(UNITS))
+def test_hostile_text_is_extracted_in_linear_time(unit: str) -> None:
+    small = unit * (50_000 // len(unit))
+    large = unit * (200_000 // len(unit))
+    _seconds(small)  # warm the compiled patterns
+    small_s, large_s = _seconds(small), _seconds(large)
+    assert _seconds(unit * (100_000 // len(unit))) < 2.0  # the 100 KB that once took over 20 s
+    # four times the text may take at most about four times as long (quadratic would be 16)
+    assert large_s < 8 * small_s + 0.25, (small_s, large_s)
