@@ -515,7 +515,9 @@ def series_frame(quantities: pd.DataFrame) -> pd.DataFrame:
     frame["disagrees_with"] = pd.Series(disagreements, dtype="object")
     frame["is_disagreement"] = frame["disagrees_with"] != ""
     keys = {s: series_key_text(s) for s in set(frame["series"].tolist())}
-    frame["key"] = [keys[s] for s in frame["series"].tolist()]
+    frame["key"] = pd.Series(
+        [keys[s] for s in frame["series"].tolist()], index=frame.index, dtype=frame["series"].dtype
+    )
     return frame[SERIES_COLUMNS]
 
 
