@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from models.figure_format import readable_date, readable_value
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour vision.
 OKABE_ITO = (
     "#E69F00",  # orange
@@ -435,6 +437,12 @@ def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
             sentence, speech_title, speaker, changed (bool: the value differs from the last one).
     """
     frame = frame.sort_values("date")
+    precision = frame["date_precision"] if "date_precision" in frame else ["day"] * len(frame)
+    units = frame["unit"] if "unit" in frame else ["count"] * len(frame)
+    frame = frame.assign(  # the date to its precision ("2018") and the value as people read it
+        when=[readable_date(d, p) for d, p in zip(frame["date"], precision, strict=True)],
+        figure=[readable_value(v, u) for v, u in zip(frame["value"], units, strict=True)],
+    )
     symbols = {
         "over": "triangle-up",
         "under": "triangle-down",
@@ -457,8 +465,10 @@ def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
             },
             text=[q for q in frame["qualifier"]],
             textposition="top center",
-            customdata=_texts(frame, ["sentence", "speech_title", "speaker", "qualifier"]),
-            hovertemplate="%{x|%Y-%m-%d}: %{customdata[3]} %{y:,}<br>%{customdata[2]} · "
+            customdata=_texts(
+                frame, ["sentence", "speech_title", "speaker", "qualifier", "when", "figure"]
+            ),
+            hovertemplate="%{customdata[4]}: %{customdata[3]} %{customdata[5]}<br>%{customdata[2]} · "
             "%{customdata[1]}<br>“%{customdata[0]}”<extra></extra>",
         )
     )

@@ -27,7 +27,8 @@ def _done(message: str) -> None:
 
 def _figure_name(table: pd.DataFrame) -> dict[str, str]:
     return {
-        row.key: f"{row.date:%Y-%m-%d} · {row.qualifier} {row.value:g} {row.unit} · {row.counted}"
+        # the table's date and figure read as people read them ("2018", "dozens (24 or more)")
+        row.key: f"{row.date} · {row.qualifier} {row.figure} · {row.counted}"
         for row in table.itertuples(index=False)
     }
 

@@ -18,8 +18,10 @@ TABLE_COLUMNS = ["date", "speaker", "qualifier", "figure", "counted", "scope", "
 
 def with_speeches(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Return the figures of the catalogue's speeches with each speech's title and speaker."""
-    speeches = catalogue[["speech_id", "title", "speaker", "date_precision"]]
-    return figures.merge(speeches, on="speech_id", how="inner")
+    columns = ["speech_id", "title", "speaker"]
+    if "date_precision" not in figures:
+        columns.append("date_precision")
+    return figures.merge(catalogue[columns], on="speech_id", how="inner")
 
 
 def series_points(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

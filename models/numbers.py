@@ -118,7 +118,7 @@ _CORE = re.compile(
         |(?:dozens|scores)(?=\s+of\b)|hundreds|thousands|millions|billions|trillions)
     |(?P<fold>(?:{_DIGITS}|{_WORD_NUMBER})-?fold\b|(?:{"|".join([*_MULTIPLIER_WORDS, *_MULTIPLIER_VERBS])})\b)
     |(?P<fraction>(?:a|one)[\s-]+(?:{_SINGULAR_FRACTION})\s+of\s+an?\s+(?:{_SCALE})\b
-        |(?:a|one)[\s-]+(?:{_SINGULAR_FRACTION})(?=\s+of\b|\s*[.,;:!?])
+        |(?:a|one)[\s-]+(?:{_SINGULAR_FRACTION})(?=\s+of\b|\s*[.,;:!?])|one-(?:{_SINGULAR_FRACTION})\b
         |(?:{_FRACTION_NUMERATOR})[\s-]+(?:{_PLURAL_FRACTION})\b
         |half(?=\s+(?:of|the|our|their|its|all)\b|\s*[.,;:!?]))
     |(?P<digits>(?:{_DIGITS})(?:\s*(?:thousand\s+)?(?:{_SCALE})\b)?)
@@ -274,6 +274,29 @@ def _prefix_currency(text: str, start: int) -> tuple[str, int] | None:
     return None
 
 
+# units of measure written after the number ("40 million tonnes", "180,000 square miles of ocean")
+_PHYSICAL_UNITS = [
+    (re.compile(rf"[\s-]+(?:{pattern})\b", re.IGNORECASE), code)
+    for pattern, code in (
+        (r"square\s+(?:kilometres|kilometers|km)|km2|sq\.?\s*km", "km2"),
+        (r"square\s+miles", "mi2"),
+        (r"nautical\s+miles", "nmi"),
+        (r"(?:metric\s+)?(?:tonnes|tons|tonne)", "t"),
+        (r"kilometres|kilometers|km", "km"),
+        (r"miles", "mi"),
+        (r"hectares", "ha"),
+        (r"acres", "acres"),
+        (r"barrels", "barrels"),
+        (r"megawatts|MW", "MW"),
+        (r"gigawatts|GW", "GW"),
+        (r"kilowatt-hours|kWh", "kWh"),
+        (r"cubic\s+(?:metres|meters)", "m3"),
+        (r"litres|liters", "l"),
+    )
+]
+_PHYSICAL_START = re.compile(r"[\s-]+[a-zA-Z]")
+
+
 def _suffix_unit(text: str, end: int, *, allow_of: bool) -> tuple[str, int] | None:
     degrees = _DEGREES.match(text[end : end + 5])
     if degrees:
@@ -282,6 +305,11 @@ def _suffix_unit(text: str, end: int, *, allow_of: bool) -> tuple[str, int] | No
     if percent:
         unit = "percentage_points" if "point" in percent.group().lower() else "percent"
         return unit, percent.end()
+    if _PHYSICAL_START.match(text, end):
+        for pattern, code in _PHYSICAL_UNITS:
+            match = pattern.match(text, end)
+            if match:
+                return code, match.end()
     if not _ANY_SUFFIX.match(text, end):
         return None
     for pattern, code in _SUFFIX_RES:
@@ -371,6 +399,57 @@ def _candidate_positions(text: str) -> list[int]:
     return sorted(set(positions))
 
 
+_RANK_HINT = re.compile(r"est\b|in size|in the world|rank|placed|rated", re.IGNORECASE)
+_CENTS = re.compile(r"\s+cents?\b")
+_TIMES_AS = re.compile(
+    r"\s+times(?=\s+(?:the|as|more|less|that|what|over|higher|larger|greater|bigger|faster|"
+    r"smaller|lower|shorter|longer|worse|better|\w+er\s+than)\b)"
+)
+_ORDINALS = {
+    word: index + 1
+    for index, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split()
+    )
+}
+# a rank is an ordinal before a superlative or "in the world", or after "ranked" or "ranks":
+# "the world's seventeenth largest economy", "third in size", "ranked first among"
+_RANK = re.compile(
+    rf"""\b(?:(?P<after>(?:ranked|ranks|ranking|placed|rated)\s+(?:No\.\s*)?)
+        (?P<a>{"|".join(_ORDINALS)}|\d{{1,3}}(?:st|nd|rd|th))\b
+    |(?P<b>{"|".join(_ORDINALS)}|\d{{1,3}}(?:st|nd|rd|th))(?=[\s-]+(?:largest|biggest|highest|
+        lowest|greatest|richest|poorest|most\s+\w+|\w{{3,}}est|in\s+size|in\s+the\s+world)\b))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _ranks(text: str) -> list[NumberExpression]:
+    """Find ranks ("seventeenth largest", "ranked first"): value the place, unit rank."""
+    found = []
+    for match in _RANK.finditer(text):
+        group = "a" if match.group("a") else "b"
+        word = match.group(group)
+        value = _ORDINALS.get(word.lower())
+        if value is None:
+            value = int(word[:-2])
+        start, end = match.start(group), match.end(group)
+        found.append(
+            NumberExpression(
+                start=start,
+                end=end,
+                number_start=start,
+                value=float(value),
+                unit="rank",
+                multiplier=1.0,
+                is_vague=False,
+                kind="rank",
+                text=text[start:end],
+            )  # fmt: skip
+        )
+    return found
+
+
 def find_number_expressions(text: str) -> list[NumberExpression]:
     """Find every number expression in `text`, with currency, scale and percent attached.
 
@@ -386,6 +465,7 @@ def find_number_expressions(text: str) -> list[NumberExpression]:
     """
     found = []
     last_end = -1
+    ranks = _ranks(text) if _RANK_HINT.search(text) else []
     for position in _candidate_positions(text):
         if position < last_end:
             continue
@@ -418,6 +498,13 @@ def find_number_expressions(text: str) -> list[NumberExpression]:
         suffix = _suffix_unit(text, end, allow_of=kind == "vague") if unit == "count" else None
         if suffix:
             unit, end = suffix
+        elif unit == "count" and kind in ("digits", "words"):
+            cents = _CENTS.match(text, end)
+            times = _TIMES_AS.match(text, end)
+            if cents:  # "10 cents a pound": a tenth of a dollar
+                unit, end, value = "USD", cents.end(), value / 100.0
+            elif times:  # "nine times the size", "38 times more": a multiple
+                unit, end = "x", times.end()
         found.append(
             NumberExpression(
                 start=start,
@@ -431,4 +518,8 @@ def find_number_expressions(text: str) -> list[NumberExpression]:
                 text=text[start:end],
             )
         )
+    if ranks:
+        taken = [(e.start, e.end) for e in found]
+        found += [r for r in ranks if not any(a < r.end and r.start < b for a, b in taken)]
+        found.sort(key=lambda e: e.start)
     return found

@@ -426,6 +426,8 @@ def figure_kind(text: str, expr: NumberExpression, high: float | None, sentence_
         return "target"
     if expr.unit == "x":
         return "multiplier"
+    if expr.unit == "rank":
+        return "rank"
     if expr.kind in ("fraction", "ratio"):
         return "share"
     if expr.unit in _CURRENCY_UNITS:
@@ -455,7 +457,7 @@ def _sentence_quantities(
     years = _years_in(sentence)
     found: list[Quantity] = []
     for expr, high in merged:
-        counted, scope = counted_phrase(text, expr, s_end)
+        counted, scope = counted_phrase(text, expr, s_end, s_start)
         if counted.lower() in ("ones", "of them") and found:  # "41 NGOs ..., 14 ones are ..."
             counted, scope = found[-1].counted, scope or found[-1].scope
         if scope.lower() in ("our", "my") and country:

@@ -32,6 +32,10 @@ _QUALIFIED = re.compile(
 _CURRENCIES = frozenset("USD EUR GBP RUB JPY CHF CNY INR".split())
 
 
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "'s", "’s", "us"))
+
+
 def _unit_class(unit: str) -> str:
     if unit in _CURRENCIES:
         return "money"
@@ -113,8 +117,10 @@ def candidate_features(
         features.append("p1_capital")
     if after and after[0][:1].isupper():
         features.append("n1_capital")
-    if after and len(after[0]) > 3 and after[0].endswith("s") and not after[0].endswith("ss"):
+    if after and _plural(after[0]):
         features.append("n1_plural")
+    elif any(_plural(word) for word in after[1:3]) and n1 not in ("of", "years", "per"):
+        features.append("plural_ahead")  # "300 Spanish medical doctors"
     if expr.start - s_start <= 2:
         features.append("sentence_start")
     if s_end - s_start < 30:

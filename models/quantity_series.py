@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from models.figure_format import readable_date, readable_value
 from models.organisations import short_name
 from models.quantities import QUANTITY_COLUMNS
 from models.selection import is_in
@@ -52,6 +53,7 @@ SERIES_COLUMNS = [
     "confirmed",
     "speech_id",
     "date",
+    "date_precision",
     "value",
     "value_high",
     "unit",
@@ -495,9 +497,10 @@ def series_frame(quantities: pd.DataFrame) -> pd.DataFrame:
         speech of the series; `is_disagreement` marks figures that differ from another speech's
         figure within `DISAGREEMENT_DAYS`, and `disagrees_with` names those speeches.
     """
-    frame = quantities[quantities["series"] != ""].sort_values(
-        ["series", "date", "speech_id", "start"]
-    )
+    frame = quantities[quantities["series"] != ""]
+    if "date_precision" not in frame:
+        frame = frame.assign(date_precision="day")
+    frame = frame.sort_values(["series", "date", "speech_id", "start"])
     frame = frame.reset_index(drop=True)
     series = frame["series"].to_numpy(dtype=object)
     days = frame["date"].to_numpy(dtype="datetime64[D]").astype("int64")
@@ -538,12 +541,20 @@ SUMMARY_COLUMNS = [
 
 
 def _value_texts(points: pd.DataFrame) -> list[str]:
-    """Write each point as "2018-06-15: only 70" (the qualifier left out when exact)."""
-    days = points["date"].dt.strftime("%Y-%m-%d").tolist()
+    """Write each point as "2018-06-15: only 70" ("2018: ..." for a date known to the year; the
+    qualifier left out when exact; the value as people read it: "$11,300,000,000", "42%")."""
+    days = [
+        readable_date(d, p)
+        for d, p in zip(points["date"].tolist(), points["date_precision"].tolist(), strict=True)
+    ]
     return [
-        f"{d}: {'' if q == 'exact' else q.replace('_', ' ') + ' '}{v:g}"
-        for d, q, v in zip(
-            days, points["qualifier"].tolist(), points["value"].tolist(), strict=True
+        f"{d}: {'' if q == 'exact' else q.replace('_', ' ') + ' '}{readable_value(v, u)}"
+        for d, q, v, u in zip(
+            days,
+            points["qualifier"].tolist(),
+            points["value"].tolist(),
+            points["unit"].tolist(),
+            strict=True,
         )
     ]
 

@@ -40,6 +40,7 @@ _INDEX_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/speeches.json"
 FIGURE_COLUMNS = [
     "speech_id",
     "date",
+    "date_precision",
     "value",
     "value_high",
     "unit",
@@ -138,6 +139,8 @@ def corpus_quantities_and_inputs(
     )
     inputs = series_inputs(frame, *speech_owners(catalogue))
     frame = assign_series_of(frame, inputs, store.annotations(SERIES_EDIT_KIND))
+    precision = catalogue.set_index("speech_id")["date_precision"]
+    frame["date_precision"] = frame["speech_id"].map(precision).fillna("day").astype(str)
     return frame[FIGURE_COLUMNS], inputs.reset_index(drop=True)
 
 

@@ -43,12 +43,14 @@ def _after_abbreviation(text: str, start: int, stop: int) -> bool:
     )
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, *, max_chars: int | None = None) -> list[tuple[int, int]]:
     """Split a text into sentences and return their (start, end) offsets, leading/trailing space trimmed.
 
     Lines always end a sentence; a full stop after a known abbreviation ("Mr.", "No.", "U.S.") or a
-    single capital initial does not.
+    single capital initial does not. A sentence longer than `max_chars` (default
+    `MAX_SENTENCE_CHARS`; 0 for no limit) is cut at spaces.
     """
+    limit = MAX_SENTENCE_CHARS if max_chars is None else max_chars
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -67,7 +69,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         left = len(piece) - len(piece.lstrip())
         right = len(piece.rstrip())
         if right > left:
-            trimmed.extend(_bounded(text, begin + left, begin + right))
+            if limit:
+                trimmed.extend(_bounded(text, begin + left, begin + right, limit))
+            else:
+                trimmed.append((begin + left, begin + right))
     return trimmed
 
 
@@ -76,12 +81,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 MAX_SENTENCE_CHARS = 1_500
 
 
-def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut the span (start, end) into pieces of at most `MAX_SENTENCE_CHARS`, at spaces when possible."""
+def _bounded(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut the span (start, end) into pieces of at most `limit` characters, at spaces when possible."""
     pieces = []
-    while end - start > MAX_SENTENCE_CHARS:
-        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
-        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit
         pieces.append((start, cut))
         start = cut
         while start < end and text[start].isspace():
@@ -279,6 +284,21 @@ _MONTH_AFTER = re.compile(
 )
 _CLOCK_BEFORE = re.compile(r"\b(?:half|quarter)\s+(?:past|to)\s+$", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(r"\s+o['’]clock\b")
+_NOT_A_MULTIPLE = re.compile(
+    r"(?:double|triple)\s+(?!(?:it|them|this|that|by|in|to|the|its|their|our|from|and|or|every|"
+    r"within|over|again|since|between|during|its|his|her)\b)[a-z]"
+    r"|\w+-?fold\s*(?::|\w+\s+(?:task|aim|purpose|objective|goal|mission|challenge|approach|"
+    r"role|function|strategy|nature|character|significance|meaning|reason)s?\b)"
+    r"|\w+-?fold\s+(?:task|aim|purpose|objective|goal|mission|challenge|approach|role|function|"
+    r"strategy|nature|character|significance|meaning|reason)s?\b",
+    re.IGNORECASE,
+)
+_WORDS_AFTER = re.compile(r"[A-Za-z][\w'’-]*")
+# nouns of measures that "half the ..." takes a share of
+_MEASURED = frozenset(
+    """population amount total world budget number cost size price area territory land output
+    production trade income wealth capacity market product economy debt""".split()
+)
 _DURATION_AFTER = re.compile(
     r"\s+(?:of\s+)?(?:more\s+)?(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?|"
     r"minutes?|generations?)\b",
@@ -306,9 +326,7 @@ def _word_number_reason(expr: NumberExpression, before: str, after: str) -> str:
         return "one"  # "one cannot", "one of the", "one another", "one day"
     if _DETERMINER.search(before) and expr.multiplier == 1.0:
         return "reference"  # "our two countries", "the three pillars": a reference, not a figure
-    if _ALTERNATIVE_AFTER.match(after):
-        return ""
-    return "times" if _TIMES_AFTER.match(after) else ""  # "three times": how often, not how many
+    return ""  # "met three times" is a frequency (FIGURES.md): the classifier weighs it
 
 
 def is_excluded_by_context(text: str, expr: NumberExpression, sentence: tuple[int, int]) -> bool:
@@ -334,10 +352,13 @@ def exclusion_reason(text: str, expr: NumberExpression, sentence: tuple[int, int
     """
     before = text[max(sentence[0], expr.start - 60) : expr.start]
     after = text[expr.end : min(sentence[1], expr.end + 60)]
+    # a number with a unit of its own ("93 per cent", "$350,000,000") names no document
+    plain = expr.unit == "count" or expr.kind == "fold"
     # an identifier ends the text before (or its last line): 7 characters at most, "UNSC " for one
-    if _IDENTIFIER_BEFORE.search(before, max(0, len(before) - 8)) or _IDENTIFIER_AFTER.match(after):
+    identifier = _IDENTIFIER_BEFORE.search(before, max(0, len(before) - 8))
+    if plain and (identifier or _IDENTIFIER_AFTER.match(after)):
         return "identifier"  # COVID-19, S-400, A/RES/70/1, 2016/17, 24/7
-    if _ID_KEYWORDS.search(before) or _DOCUMENT_AFTER.match(after):
+    if plain and (_ID_KEYWORDS.search(before) or _DOCUMENT_AFTER.match(after)):
         return "document"  # "resolution 2254", "194 (III)", "1325 (2000)": document numbers
     if _MARKER_BEFORE.search(before):
         return "marker"  # footnote markers '"6'
@@ -352,11 +373,14 @@ def exclusion_reason(text: str, expr: NumberExpression, sentence: tuple[int, int
         return "clock"  # "half past ten", "ten o'clock": times of day
     if _AGO_AFTER.match(after):
         return "ago"
+    if expr.kind == "fold" and _NOT_A_MULTIPLE.match(expr.text + after):
+        return "idiom"  # "double standards", "a twofold task", "the reason is two-fold:"
     if _DURATION_AFTER.match(after) and (expr.is_vague or _DURATION_BEFORE.search(before)):
         return "duration"  # "for six months", "over the past 25 years", "thousands of years"
     half_the = _THE_AFTER.match(after)
     if expr.text.lower() == "half" and half_the and not half_the.group(2):
-        if not _is_head(half_the.group(1)):
+        following = _WORDS_AFTER.findall(after[half_the.start(1) :])[:3]
+        if not any(_is_head(w) or w.lower() in _MEASURED for w in following):
             return "idiom"  # "half the battle": an idiom; "half the votes" stays a figure
     if expr.kind == "fraction" and expr.text.lower() == "half":
         if _PART_BEFORE.search(before):
@@ -455,12 +479,16 @@ _WORD_TOKEN = re.compile(r"\s*([A-Za-z][\w'’.-]*[\w’']|[A-Za-z])")
 
 
 def _is_head(word: str) -> bool:
+    if word.endswith(("'s", "’s")):
+        return False  # "the world's biodiversity": a possessive is no head
     if word in _IRREGULAR_HEADS or word.lower() in _IRREGULAR_HEADS:
         return True
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous"))
 
 
-def counted_phrase(text: str, expr: NumberExpression, sentence_end: int) -> tuple[str, str]:
+def counted_phrase(
+    text: str, expr: NumberExpression, sentence_end: int, sentence_start: int = 0
+) -> tuple[str, str]:
     """Return (counted, scope) for the noun phrase that follows a number.
 
     "70 Russian NGOs enjoy" -> ("Russian NGOs", "Russian"); "three of our NGOs" -> ("NGOs", "our");
@@ -495,9 +523,60 @@ def counted_phrase(text: str, expr: NumberExpression, sentence_end: int) -> tupl
         words = words[:3]
         while words and _MODIFIER_END.search(words[-1]):
             words.pop()
+    if not words or words[0].lower() in _NOT_COUNTED:
+        words = _counted_before(text, expr, sentence_start)
     if words and (words[0] in _DEMONYMS or words[0].lower() in ("all",)):
         scope = words[0]
     before = text[max(0, expr.start - 12) : expr.start].lower()
     if not scope and _ALL_BEFORE.search(before):
         scope = "all"
     return " ".join(words), scope
+
+
+# words after a number that say nothing of what it counts ("150 times the size", "five instead of")
+_NOT_COUNTED = frozenset("times instead out more less each per or and".split())
+# what links a subject to its figure: "the receipts were $558,032,620", "a loss of $55,760,000",
+# "poverty has risen by 10 per cent", "debts amounting to $300 billion"
+_LINK_BEFORE = re.compile(
+    r"(?:\b(?:(?:is|are|was|were|has|have|had|be|been|being|estimated|expected|projected|to|still|"
+    r"now|also|already|further)\s+)*(?:was|were|is|are|be|been|remain(?:s|ed)?|stands?|stood|amount(?:s|ed|ing)?\s+to|"
+    r"total(?:l?ed|s|l?ing)?|reach(?:ed|es|ing)?|exceed(?:ed|s|ing)?|come\s+to|came\s+to|"
+    r"(?:has|have|had)?\s*(?:risen|increased|fallen|grown|decreased|dropped|declined|rose|fell|"
+    r"grew|doubled|tripled|climbed|jumped)|estimated|expected|projected|to\s+rise|"
+    r"\w{3,}(?:ed|en)\s+(?:to|by)|at|of|to|by)"
+    r"\s+(?:\w+ly\s+|at\s+|to\s+|by\s+|still\s+|now\s+|also\s+)*"
+    r"(?:(?:more|less|fewer)\s+than\s+|some\s+|about\s+|nearly\s+|almost\s+|over\s+|only\s+|"
+    r"approximately\s+|around\s+|just\s+|a\s+|an\s+|the\s+)*$)",
+    re.IGNORECASE,
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w'’-]*)\s*$")
+
+
+def _counted_before(text: str, expr: NumberExpression, sentence_start: int) -> list[str]:
+    """Return the noun phrase a figure is linked to before it, when nothing after says what it
+    counts: "the annual interest charge of $8,967,609" -> ["annual", "interest", "charge"]."""
+    before = text[max(sentence_start, expr.start - 120) : expr.start]
+    link = _LINK_BEFORE.search(before)
+    if link is None:
+        return []
+    rest = before[: link.start()]
+    words: list[str] = []
+    while len(words) < 6:
+        match = _WORD_BEFORE.search(rest)
+        if match is None:
+            break
+        word = match.group(1)
+        if word.lower() in _STOPWORDS:
+            # "the cost of the National Government": the phrase goes on before "of the"
+            joined = re.search(r"\b(?:of|for)\s+(?:the\s+)?$", rest[: match.end()])
+            named = all(w[:1].isupper() for w in words)  # "the cost of the National Government"
+            if word.lower() in ("the", "of", "for") and joined and words and named:
+                rest = rest[: joined.start()]
+                words = ["of", *words]
+                continue
+            break
+        words.insert(0, word)
+        rest = rest[: match.start()]
+    while words and words[0] == "of":
+        words.pop(0)
+    return words

@@ -1,6 +1,9 @@
-"""Join the labels read by hand (parts/out-*.jsonl) to the sample (sample.jsonl) as labelled.jsonl.
+"""Join the labels read by hand to the samples they label.
 
 Run: python bench/figures/merge.py
+
+- sample.jsonl + parts/out-[0-9].jsonl -> labelled.jsonl (train, dev and test sentences);
+- extra_train.jsonl + parts/out-t*.jsonl -> extra_labelled.jsonl (more train sentences only).
 
 Checks that every sampled sentence is labelled once, that every candidate has a figure or a reason,
 and that every figure's offsets give its text; prints the counts per split.
@@ -27,9 +30,15 @@ REASONS = {
 
 
 def main() -> None:
-    sample = [json.loads(line) for line in (HERE / "sample.jsonl").open(encoding="utf-8")]
+    merge("sample.jsonl", "out-[0-9].jsonl", "labelled.jsonl")
+    if (HERE / "extra_train.jsonl").exists():
+        merge("extra_train.jsonl", "out-t*.jsonl", "extra_labelled.jsonl")
+
+
+def merge(sample_name: str, parts: str, out_name: str) -> None:
+    sample = [json.loads(line) for line in (HERE / sample_name).open(encoding="utf-8")]
     labels: dict[str, dict[str, object]] = {}
-    for part in sorted((HERE / "parts").glob("out-*.jsonl")):
+    for part in sorted((HERE / "parts").glob(parts)):
         for line in part.open(encoding="utf-8"):
             if line.strip():
                 row = json.loads(line)
@@ -59,9 +68,10 @@ def main() -> None:
         record["figures"] = label["figures"]
         record["note"] = label.get("note", "")
         out.append(record)
-    with (HERE / "labelled.jsonl").open("w", encoding="utf-8") as handle:
+    with (HERE / out_name).open("w", encoding="utf-8") as handle:
         for record in out:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    print(out_name)
     for split in ("train", "dev", "test"):
         part = [r for r in out if r["split"] == split]
         n_candidates = sum(len(r["candidates"]) for r in part)

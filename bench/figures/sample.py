@@ -98,7 +98,7 @@ def _records(path: Path) -> list[dict[str, object]]:
 def _draw_sentence(
     rng: random.Random, text: str
 ) -> tuple[tuple[int, int], list[tuple[int, int]]] | None:
-    spans = sentence_spans(text)
+    spans = sentence_spans(text, max_chars=0)  # whole sentences, as the sample was first drawn
     holding = [i for i, (a, b) in enumerate(spans) if TOKEN.search(text, a, b)]
     if not holding:
         return None
@@ -135,9 +135,19 @@ def _record(
     }
 
 
-def sample(target: int = TARGET_EXPRESSIONS) -> list[dict[str, object]]:
-    """Draw sentences until the sample holds `target` number-like expressions."""
-    rng = random.Random(SEED)
+def sample(
+    target: int = TARGET_EXPRESSIONS,
+    *,
+    seed: int = SEED,
+    only_split: str | None = None,
+    exclude: frozenset[tuple[str, int]] = frozenset(),
+) -> list[dict[str, object]]:
+    """Draw sentences until the sample holds `target` number-like expressions.
+
+    `only_split` keeps speeches of one part (an extra draw of training sentences never touches
+    the dev or test speeches); `exclude` lists (speech, sentence offset) pairs drawn before.
+    """
+    rng = random.Random(seed)
     un = [r for r in _records(UNGDC) if str(r.get("text") or "").strip()]
     sotu = [r for r in _records(SOTU) if str(r.get("text") or "").strip()]
     by_decade: dict[int, list[dict[str, object]]] = {}
@@ -153,14 +163,16 @@ def sample(target: int = TARGET_EXPRESSIONS) -> list[dict[str, object]]:
         else:
             source, doc, limit = "ungdc", rng.choice(by_decade[rng.choice(decades)]), 1
         doc_id = str(doc["id"])
-        if used.get(doc_id, 0) >= limit:
+        if used.get(doc_id, 0) >= limit or (only_split and split_of(doc_id) != only_split):
             continue
         text = str(doc["text"])
         drawn = _draw_sentence(rng, text)
         if drawn is None:
             continue
         span, before = drawn
-        if any(o["doc"] == doc_id and o["sentence_start"] == span[0] for o in out):
+        if (doc_id, span[0]) in exclude or any(
+            o["doc"] == doc_id and o["sentence_start"] == span[0] for o in out
+        ):
             continue
         used[doc_id] = used.get(doc_id, 0) + 1
         record = _record(source, doc, text, span, before)
@@ -174,10 +186,25 @@ def sample(target: int = TARGET_EXPRESSIONS) -> list[dict[str, object]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("sample.jsonl"))
+    parser.add_argument(
+        "--extra-train",
+        action="store_true",
+        help="draw a second set of training sentences (seed + 1, train speeches only, none drawn "
+        "before) into extra_train.jsonl",
+    )
     args = parser.parse_args()
     if not UNGDC.exists() or not SOTU.exists():
         raise SystemExit(f"The corpora are not under {SHARED / 'corpora'}; set SPEECHTRACK_SHARED.")
-    records = sample()
+    if args.extra_train:
+        first = Path(__file__).with_name("sample.jsonl")
+        drawn = [json.loads(line) for line in first.open(encoding="utf-8")]
+        exclude = frozenset((str(r["doc"]), int(r["sentence_start"])) for r in drawn)
+        records = sample(1500, seed=SEED + 1, only_split="train", exclude=exclude)
+        for record in records:
+            record["id"] = "t" + str(record["id"])[1:]
+        args.out = Path(__file__).with_name("extra_train.jsonl")
+    else:
+        records = sample()
     with args.out.open("w", encoding="utf-8") as handle:
         for record in records:
             ordered = {"id": record["id"], **{k: v for k, v in record.items() if k != "id"}}

@@ -3,7 +3,8 @@
 Run: python bench/figures/train.py [--check]
 
 - Examples: every candidate number (`models.quantities.candidates`) in the sentences of the train
-  part of bench/figures/labelled.jsonl, read with their context as the extractor reads a speech,
+  part of bench/figures/labelled.jsonl and of bench/figures/extra_labelled.jsonl (a second draw
+  from train speeches only), read with their context as the extractor reads a speech,
   plus the hand-written sentences of tests/data/quantities_labelled.jsonl; a candidate is a
   figure when it overlaps a labelled figure.
 - Model: scikit-learn's logistic regression over the named binary features of
@@ -33,6 +34,7 @@ from models.quantities import candidates  # noqa: E402
 from models.quantity_benchmark import read_labelled_records  # noqa: E402
 
 LABELLED = ROOT / "bench" / "figures" / "labelled.jsonl"
+EXTRA = ROOT / "bench" / "figures" / "extra_labelled.jsonl"  # more train sentences, drawn later
 TRAPS = ROOT / "tests" / "data" / "quantities_labelled.jsonl"
 OUT = ROOT / "models" / "data" / "figure_classifier.json"
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -53,9 +55,9 @@ def _examples(
     return out
 
 
-def real_examples(split: str) -> list[tuple[list[str], int]]:
+def real_examples(split: str, path: Path = LABELLED) -> list[tuple[list[str], int]]:
     out = []
-    for record in read_labelled_records(LABELLED, split=split):
+    for record in read_labelled_records(path, split=split):
         spans = [(f.start, f.end) for f in record.figures]
         out += _examples(record.context, record.sentence, spans)
     return out
@@ -84,7 +86,7 @@ def trap_examples() -> list[tuple[list[str], int]]:
 
 
 def train() -> dict[str, object]:
-    train_rows = real_examples("train") + trap_examples()
+    train_rows = real_examples("train") + real_examples("train", EXTRA) + trap_examples()
     dev_rows = real_examples("dev")
     vectorizer = DictVectorizer()
     x_train = vectorizer.fit_transform([dict.fromkeys(f, 1.0) for f, _ in train_rows])
@@ -116,7 +118,8 @@ def train() -> dict[str, object]:
     weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 6)
     return {
         "about": "Logistic model deciding whether a number in a speech is a cited figure; "
-        "made by bench/figures/train.py from bench/figures/labelled.jsonl (train part) and "
+        "made by bench/figures/train.py from bench/figures/labelled.jsonl (train part), "
+        "bench/figures/extra_labelled.jsonl and "
         "tests/data/quantities_labelled.jsonl.",
         "trained_on": f"{len(train_rows)} candidates ({int(y_train.sum())} figures)",
         "C": c,

@@ -22,20 +22,21 @@ from models.quantity_store import (
 from tests.conftest import make_speech, need_corpora
 
 OLD = [
-    ("Our country sent 300 medical doctors to the region. Only 70 Russian NGOs enjoy "
+    ("Spain sent 300 Spanish medical doctors to the region. Only 70 Russian NGOs enjoy "
      "consultative status with ECOSOC, out of over 4,000 organisations.", "Ana Ruiz",
      date(2019, 3, 1)),
-    ("We sent 350 medical doctors to the region. Over 40 countries joined the initiative, "
+    ("Spain sent 350 Spanish medical doctors to the region. Over 40 countries joined the OSCE "
+     "initiative, "
      "and 12 members of the council voted for it.", "Ana Ruiz", date(2020, 5, 1)),
-    ("Over 45 countries joined the initiative. Only four Russian NGOs take part in the "
+    ("Over 45 countries joined the OSCE initiative. Only four Russian NGOs take part in the "
      "INGO Conference of the Council of Europe.", "Bo Tax", date(2021, 1, 1)),
 ]  # fmt: skip
 NEW = {
     # a shorter name for the doctors, between the two speeches that cite them: it becomes the
     # representative of their group, so the older figures change series
-    "middle": ("We sent 450 medic doctors to the region.", "Ana Ruiz", date(2019, 9, 1)),
+    "middle": ("Spain sent 450 Spanish medic doctors to the region.", "Ana Ruiz", date(2019, 9, 1)),
     # only counted things already known: the groups keep their clusters
-    "newest": ("Over 50 countries joined the initiative.", "Bo Tax", date(2022, 1, 1)),
+    "newest": ("Over 50 countries joined the OSCE initiative.", "Bo Tax", date(2022, 1, 1)),
     # the same day as a speech already there
     "same-day": ("Only 75 Russian NGOs have consultative status with ECOSOC today, and 13 "
                  "members of the council voted.", "Ana Ruiz", date(2020, 5, 1)),

@@ -170,15 +170,14 @@ FIGURES = {
     "at-least": ("At least 300 journalists are in prison.", [(300, "count", "over")]),
     "exceeded": ("Spending exceeded $2 trillion.", [(2e12, "USD", "over")]),
     "or-more": ("We need 50 or more ships.", [(50, "count", "over")]),
-    "only-one": ("Only one country voted against.", [(1, "count", "only")]),
-    "thousand-dot": ("It will store 27.000 tons of carbon.", [(27000, "count", "exact")]),
+    "thousand-dot": ("It will store 27.000 tons of carbon.", [(27000, "t", "exact")]),
     "duration": (  # a duration used as a time reference is no figure (FIGURES.md)
         "For over 70 years the United Nations has kept the peace.",
         [],
     ),
     "year-as-count": ("Over 2000 people were evacuated.", [(2000, "count", "over")]),
     "celsius": ("We must keep warming below 1.5°C.", [(1.5, "celsius", "under")]),
-    "half-a-dozen": ("Half a dozen States objected.", [(6, "count", "exact")]),
+    "half-a-dozen": ("Half a dozen countries objected.", [(6, "count", "exact")]),
     "a-trillion": ("We will invest a trillion dollars.", [(1e12, "USD", "exact")]),
     "one-in-five": (
         "One in five children is hungry.",
