@@ -62,7 +62,7 @@ from models.compare import (
 )
 from models.errors import ModelError
 from models.organisations import find_organisations
-from models.quantities import quantities_frame
+from models.quantities import extract_within, quantities_table
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
 from models.selection import is_in
 from models.stats import concordance, stored_speech_stats
@@ -1008,15 +1008,34 @@ def _speech_digest(speech: Speech) -> str:
     return hashlib.sha256(repr(speech).encode()).hexdigest()[:16]
 
 
+# the Speech page never waits longer than this for the figures of the speech it shows
+SPEECH_PAGE_SECONDS = 1.5
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def _speech_quantities(speech_id: str, digest: str, _speech: Speech) -> pd.DataFrame:
-    return quantities_frame([_speech])
+def _speech_quantities(
+    speech_id: str, digest: str, _speech: Speech
+) -> tuple[pd.DataFrame, int | None]:
+    found, cut_at = extract_within(
+        _speech.text,
+        seconds=SPEECH_PAGE_SECONDS,
+        speech_id=_speech.speech_id,
+        delivered_on=_speech.delivered_on,
+        country=_speech.country,
+    )
+    return quantities_table(found, _speech.delivered_on), cut_at
 
 
 def speech_quantities(speech_id: str) -> pd.DataFrame:
     """Return the cited figures of one speech, columns `QUANTITY_COLUMNS`."""
     found = speech(speech_id)
-    return _speech_quantities(speech_id, _speech_digest(found), found)
+    return _speech_quantities(speech_id, _speech_digest(found), found)[0]
+
+
+def speech_figures_cut_at(speech_id: str) -> int | None:
+    """Return where reading a speech's figures stopped for lack of time (None: read whole)."""
+    found = speech(speech_id)
+    return _speech_quantities(speech_id, _speech_digest(found), found)[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -19,6 +19,7 @@ Decisions users can rely on:
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -361,6 +362,85 @@ def extract_quantities(
         >>> [(q.value, q.qualifier, q.counted) for q in extract_quantities("Only 70 Russian NGOs voted.")]
         [(70.0, 'only', 'Russian NGOs')]
     """
+    return extract_within(
+        text, speech_id=speech_id, delivered_on=delivered_on, country=country, seconds=None
+    )[0]
+
+
+def extract_within(
+    text: str,
+    *,
+    seconds: float | None,
+    speech_id: str = "",
+    delivered_on: date | None = None,
+    country: str = "",
+) -> tuple[list[Quantity], int | None]:
+    """`extract_quantities` with a time budget: a page or a job never waits longer on one speech.
+
+    Returns:
+        (quantities, cut_at): the figures found, and None when the whole text was read, else the
+        character offset where reading stopped once `seconds` had passed.
+
+    A long text is read in blocks of about `BLOCK_CHARS` cut at line ends, so that the budget is
+    checked between blocks as well as between numbers.
+    """
+    deadline = None if seconds is None else time.monotonic() + seconds
+    found: list[Quantity] = []
+    start = 0
+    while start < len(text):
+        end = _block_end(text, start)
+        block, cut_at = _extract_block(
+            text[start:end],
+            deadline,
+            speech_id=speech_id,
+            delivered_on=delivered_on,
+            country=country,
+            room=MAX_FIGURES_PER_SPEECH - len(found),
+        )
+        found += [_shifted(q, start) for q in block] if start else block
+        if cut_at is not None:
+            return found, start + cut_at
+        start = end
+        if start < len(text) and deadline is not None and time.monotonic() > deadline:
+            return found, start
+    return found, None
+
+
+BLOCK_CHARS = 50_000
+
+
+def _block_end(text: str, start: int) -> int:
+    """Where the block starting at `start` ends: a line end (else a space) near `BLOCK_CHARS`."""
+    if len(text) - start <= BLOCK_CHARS * 3 // 2:
+        return len(text)
+    limit = start + BLOCK_CHARS
+    for separator in ("\n", " "):
+        at = text.rfind(separator, start + BLOCK_CHARS // 2, limit)
+        if at > start:
+            return at + 1
+    return limit
+
+
+def _shifted(quantity: Quantity, offset: int) -> Quantity:
+    return replace(
+        quantity,
+        start=quantity.start + offset,
+        end=quantity.end + offset,
+        sentence_start=quantity.sentence_start + offset,
+        sentence_end=quantity.sentence_end + offset,
+    )
+
+
+def _extract_block(
+    text: str,
+    deadline: float | None,
+    *,
+    speech_id: str,
+    delivered_on: date | None,
+    country: str,
+    room: int,
+) -> tuple[list[Quantity], int | None]:
+    cut_at = None
     org_mentions = find_organisations(text)
     sentences = sentence_spans(text)
     mention_starts = [m.start for m in org_mentions]
@@ -372,8 +452,12 @@ def extract_quantities(
 
     by_sentence: dict[int, list[tuple[NumberExpression, float | None]]] = {}
     kept = 0
-    for candidate in _candidates(text, org_mentions, sentences):
-        if kept >= MAX_FIGURES_PER_SPEECH:
+    for number, candidate in enumerate(_candidates(text, org_mentions, sentences)):
+        if kept >= room:
+            cut_at = candidate.expr.start
+            break
+        if deadline is not None and number % 32 == 0 and time.monotonic() > deadline:
+            cut_at = candidate.expr.start
             break
         if _is_cited(candidate):
             by_sentence.setdefault(candidate.sentence_index, []).append(
@@ -396,7 +480,7 @@ def extract_quantities(
                 country=country,
             )
         )
-    return quantities
+    return quantities, cut_at
 
 
 _CURRENCY_UNITS = frozenset("USD EUR GBP RUB JPY CHF CNY INR".split())
@@ -501,16 +585,38 @@ _ROW_FIELDS = attrgetter(*(name for name in QUANTITY_COLUMNS if name != "date"))
 _DATE_AT = QUANTITY_COLUMNS.index("date")
 
 
+# no background job spends longer than this on one speech (a real one takes milliseconds)
+SECONDS_PER_SPEECH = 10.0
+
+
+def _row(quantity: Quantity, delivered_on: date | None) -> tuple[object, ...]:
+    values = _ROW_FIELDS(quantity)
+    return (*values[:_DATE_AT], delivered_on, *values[_DATE_AT:])
+
+
+def _frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=QUANTITY_COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.astype({"value_high": "float64", "reference_year": "Int64"})
+
+
+def quantities_table(quantities: Sequence[Quantity], delivered_on: date | None) -> pd.DataFrame:
+    """Lay the figures of one speech out as `quantities_frame` does (columns `QUANTITY_COLUMNS`)."""
+    return _frame([_row(q, delivered_on) for q in quantities])
+
+
 def _rows(jobs: Sequence[Job]) -> list[tuple[object, ...]]:
     """Extract the figures of speeches as rows of values in the order of `QUANTITY_COLUMNS`."""
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for speech_id, text, delivered_on, country in jobs:
-        found = extract_quantities(
-            text, speech_id=speech_id, delivered_on=delivered_on, country=country
+        found, _ = extract_within(
+            text,
+            speech_id=speech_id,
+            delivered_on=delivered_on,
+            country=country,
+            seconds=SECONDS_PER_SPEECH,
         )
-        for quantity in found:
-            values = _ROW_FIELDS(quantity)
-            rows.append((*values[:_DATE_AT], delivered_on, *values[_DATE_AT:]))
+        rows.extend(_row(quantity, delivered_on) for quantity in found)
     return rows
 
 
@@ -549,6 +655,4 @@ def quantities_frame(speeches: Iterable[Speech], *, n_jobs: int | None = None) -
         rows = in_parallel(_rows, jobs, workers=workers, weight=lambda job: len(job[1]))
     else:
         rows = _rows(jobs)
-    frame = pd.DataFrame(rows, columns=QUANTITY_COLUMNS)
-    frame["date"] = pd.to_datetime(frame["date"])
-    return frame.astype({"value_high": "float64", "reference_year": "Int64"})
+    return _frame(rows)

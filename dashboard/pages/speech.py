@@ -165,6 +165,14 @@ def one_speech() -> None:
         figures = analysis.speech_figures(picked)
         mentions = analysis.speech_organisations(picked)
     st.subheader(literal(speech.title) or "Untitled speech")
+    cut_at = state.speech_figures_cut_at(picked)
+    if cut_at is not None:
+        st.warning(
+            f"Reading this speech's figures stopped after {state.SPEECH_PAGE_SECONDS:g} seconds, "
+            f"at character {cut_at:,} of {len(speech.text):,}: the figures after it are not "
+            "shown. A speech this slow to read is most often a table or a list pasted as text.",
+            icon=":material/timer:",
+        )
     reading_view(speech, figures, mentions)
     comparisons(speech, flt, figures, mentions)
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from models.quantities import extract_quantities
+from models.quantities import extract_quantities, extract_within
 
 # Each unit is repeated to the wanted length: number words that never end, separators that never
 # close a number, a sentence of thousands of figures, identifiers, furniture on every line.
@@ -39,3 +39,18 @@ def test_hostile_text_is_extracted_in_linear_time(unit: str) -> None:
     assert _seconds(unit * (100_000 // len(unit))) < 2.0  # the 100 KB that once took over 20 s
     # four times the text may take at most about four times as long (quadratic would be 16)
     assert large_s < 8 * small_s + 0.25, (small_s, large_s)
+
+
+def test_a_page_never_waits_longer_than_its_budget_and_is_told_where_reading_stopped() -> None:
+    # ten million characters, the most one upload may hold, of the slowest pattern above
+    text = "5\n" * 5_000_000
+    started = time.perf_counter()
+    found, cut_at = extract_within(text, seconds=1.0)
+    assert time.perf_counter() - started < 2.0
+    assert cut_at is not None and 0 < cut_at < len(text)
+    # a real speech is read whole, and as extract_quantities reads it
+    speech = "Only 70 Russian NGOs enjoy consultative status with ECOSOC.\n" * 1_500
+    whole, cut = extract_within(speech, seconds=30.0)
+    assert cut is None and whole == extract_quantities(speech)
+    assert len(whole) == 1_500 and {q.value for q in whole} == {70.0}
+    assert all(speech[q.start : q.end] == "70" for q in whole)
