@@ -14,13 +14,16 @@ import plotly.graph_objects as go
 from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.charts import theme_heatmap_figure, theme_shares_figure
+from dashboard.figure_tables import readable
 from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares
 from models.errors import ModelError
 from models.topic_store import ThemeModelState
 
-FIGURE_COLUMNS = ["text", "qualifier", "value", "unit", "counted", "organisation", "sentence"]
+# "figure" as people read it first; the exact value, range and unit after, for downloads
+FIGURE_COLUMNS = ["text", "figure", "qualifier", "kind", "counted", "scope", "organisation",
+                  "sentence", "value", "value_high", "unit", "is_vague"]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,7 @@ class Outcome:
 
 def speech_figures(speech_id: str) -> pd.DataFrame:
     """Return the cited figures of a speech (columns of `models.quantities.QUANTITY_COLUMNS`)."""
-    return state.speech_quantities(speech_id)
+    return readable(state.speech_quantities(speech_id))
 
 
 def speech_organisations(speech_id: str) -> pd.DataFrame:

@@ -10,13 +10,15 @@ import pandas as pd
 from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.analysis import COUNTING, Outcome
+from dashboard.figure_tables import readable
 from models.compare import theme_comparison
 from models.errors import ModelError
 from models.selection import is_in
 from models.stats import stats_by_group
 
-FIGURE_COLUMNS = ["group", "date", "speech_id", "qualifier", "value", "unit", "counted",
-                  "organisation", "series_name", "sentence"]  # fmt: skip
+FIGURE_COLUMNS = ["group", "date", "speech_id", "qualifier", "figure", "kind", "counted",
+                  "organisation", "series_name", "sentence", "value", "unit", "date_iso",
+                  "date_precision"]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,7 @@ def _figures(a: Side, b: Side) -> Outcome:
     for label, ids in (("A", a.speech_ids), ("B", b.speech_ids)):
         part = figures[is_in(figures["speech_id"], ids)]
         parts.append(part.assign(group=label))
-    frame = pd.concat(parts, ignore_index=True)[FIGURE_COLUMNS]
+    frame = readable(pd.concat(parts, ignore_index=True))[FIGURE_COLUMNS]
     if frame.empty:
         return Outcome(message="Neither side cites a figure.")
     return Outcome(frame=frame)

@@ -16,6 +16,29 @@ TABLE_COLUMNS = ["date", "speaker", "qualifier", "figure", "counted", "scope", "
                  "speech_id", "key"]  # fmt: skip
 
 
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add `figure` (the value as people read it: "$11,300,000,000", "dozens (24 or more)") and
+    write `date` to its precision ("2018"), keeping the exact `value` and the ISO `date_iso`."""
+    vague = frame["is_vague"] if "is_vague" in frame else pd.Series(False, index=frame.index)
+    high = frame["value_high"] if "value_high" in frame else pd.Series(float("nan"), frame.index)
+    out = frame.assign(
+        figure=[
+            readable_value(v, u, vague=bool(g), value_max=None if pd.isna(m) else float(m))
+            for v, u, g, m in zip(frame["value"], frame["unit"], vague, high, strict=True)
+        ]
+    )
+    if "date" in frame:
+        precision = (
+            frame["date_precision"] if "date_precision" in frame else pd.Series("day", frame.index)
+        )
+        out = out.assign(
+            date_iso=frame["date"].dt.strftime("%Y-%m-%d"),
+            date_precision=precision,
+            date=[readable_date(d, p) for d, p in zip(frame["date"], precision, strict=True)],
+        )
+    return out
+
+
 def with_speeches(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Return the figures of the catalogue's speeches with each speech's title and speaker."""
     columns = ["speech_id", "title", "speaker"]
@@ -60,21 +83,7 @@ def figure_table(
         frame = frame[frame["organisation"].isin(organisations)]
     if units:
         frame = frame[frame["unit"].isin(units)]
-    precision = (
-        frame["date_precision"] if "date_precision" in frame else pd.Series("day", frame.index)
-    )
-    frame = frame.assign(
-        figure=[
-            readable_value(v, u, vague=bool(g), value_max=None if pd.isna(m) else float(m))
-            for v, u, g, m in zip(
-                frame["value"], frame["unit"], frame["is_vague"], frame["value_high"], strict=True
-            )
-        ],
-        date_iso=frame["date"].dt.strftime("%Y-%m-%d"),
-        date_precision=precision,
-        date=[readable_date(d, p) for d, p in zip(frame["date"], precision, strict=True)],
-    )
-    return frame[TABLE_COLUMNS].reset_index(drop=True)
+    return readable(frame)[TABLE_COLUMNS].reset_index(drop=True)
 
 
 def in_selection(
