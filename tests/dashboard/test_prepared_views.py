@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
 from dashboard import analysis, state
+from models.quantities import Quantity
 from models.topic_store import current_themes
 from tests.conftest import make_speech
 
@@ -106,13 +108,13 @@ def test_a_speech_s_figures_and_mentions_are_kept_when_others_are_added(
     grain = make_speech(GRAIN * 3 + "The OSCE agreed.", title="On grain")
     store.add(grain)
     extracted: list[str] = []
-    frame_of = state.quantities_frame
+    extract = state.extract_within
 
-    def spy(speeches: list) -> pd.DataFrame:
-        extracted.extend(s.speech_id for s in speeches)
-        return frame_of(speeches)
+    def spy(text: str, **kwargs: Any) -> tuple[list[Quantity], int | None]:
+        extracted.append(kwargs["speech_id"])
+        return extract(text, **kwargs)
 
-    monkeypatch.setattr(state, "quantities_frame", spy)
+    monkeypatch.setattr(state, "extract_within", spy)
     figures = state.speech_quantities(grain.speech_id)
     assert extracted == [grain.speech_id] and len(figures) >= 2
     mentions = state.speech_organisations(grain.speech_id)
