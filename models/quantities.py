@@ -483,6 +483,7 @@ def _extract_block(
     return quantities, cut_at
 
 
+_TO_BEFORE = re.compile(r"\bto\s+(?:about\s+|nearly\s+|almost\s+|some\s+|only\s+|just\s+)?$")
 _CURRENCY_UNITS = frozenset("USD EUR GBP RUB JPY CHF CNY INR".split())
 _CHANGE_BEFORE = re.compile(
     r"\b(?:(?:increas|decreas|reduc|rais|grow|grew|rose|rise|risen|fall|fell|fallen|drop|declin|cut|"
@@ -543,6 +544,13 @@ def _sentence_quantities(
     for expr, high in merged:
         counted, scope = counted_phrase(text, expr, s_end, s_start)
         if counted.lower() in ("ones", "of them") and found:  # "41 NGOs ..., 14 ones are ..."
+            counted, scope = found[-1].counted, scope or found[-1].scope
+        elif (
+            not counted
+            and found
+            and _TO_BEFORE.search(text, max(s_start, expr.start - 30), expr.start)
+        ):
+            # "reduce the deficit from $20 billion to $8 billion": the same thing at both ends
             counted, scope = found[-1].counted, scope or found[-1].scope
         if scope.lower() in ("our", "my") and country:
             scope = country

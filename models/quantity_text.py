@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from models.numbers import NumberExpression
 
@@ -509,10 +510,25 @@ def counted_phrase(
     position = 0
     while len(words) < 6:
         match = _WORD_TOKEN.match(rest, position)
-        if match is None or match.group(1).lower() in _STOPWORDS:
+        if match is None:
             break
-        words.append(match.group(1).rstrip("."))
+        word = match.group(1)
+        if word.lower() in _STOPWORDS:
+            # "thousands of honest and industrious citizens": adjectives joined by "and"
+            if word.lower() == "and" and words and not any(_is_head(w) for w in words):
+                position = match.end()
+                continue
+            break
+        words.append(word.rstrip("."))
         position = match.end()
+    # a general word of quantity names no thing: "a $100 billion increase in defense spending"
+    if len(words) == 1 and words[0].lower() in _QUANTITY_NOUNS:
+        after = _OF_IN.match(rest, position)
+        if after:
+            return counted_phrase(
+                text, replace(expr, end=expr.end + len(text[expr.end : sentence_end]) - len(rest)
+                              + after.end() - 1), sentence_end, sentence_start,
+            )  # fmt: skip
     heads = [i for i, word in enumerate(words) if _is_head(word)]
     head = (
         heads[-1] if heads else None
@@ -523,7 +539,7 @@ def counted_phrase(
         words = words[:3]
         while words and _MODIFIER_END.search(words[-1]):
             words.pop()
-    if not words or words[0].lower() in _NOT_COUNTED:
+    if not words or words[0].lower() in _NOT_COUNTED or _NOT_A_NOUN.search(words[0]):
         words = _counted_before(text, expr, sentence_start)
     if words and (words[0] in _DEMONYMS or words[0].lower() in ("all",)):
         scope = words[0]
@@ -534,16 +550,27 @@ def counted_phrase(
 
 
 # words after a number that say nothing of what it counts ("150 times the size", "five instead of")
-_NOT_COUNTED = frozenset("times instead out more less each per or and".split())
+_NOT_COUNTED = frozenset(
+    """times instead out more less each per or and up probably thus exclusive inclusive wide long
+    high deep old worse better""".split()
+)
+_NOT_A_NOUN = re.compile(r"^(?:\w+ly|\w+er|[A-Z][a-z]+day)$")  # "annually", "shorter", "Monday"
+_EMPTY_SUBJECTS = frozenset("whole all total sum amount figure number it this that".split())
+_QUANTITY_NOUNS = frozenset(
+    """increase decrease rise growth reduction cut drop fall sum amount total figure level
+    equivalent threshold share proportion percentage""".split()
+)
+_OF_IN = re.compile(r"\s+(?:of|in)\s+")
 # what links a subject to its figure: "the receipts were $558,032,620", "a loss of $55,760,000",
 # "poverty has risen by 10 per cent", "debts amounting to $300 billion"
 _LINK_BEFORE = re.compile(
     r"(?:\b(?:(?:is|are|was|were|has|have|had|be|been|being|estimated|expected|projected|to|still|"
-    r"now|also|already|further)\s+)*(?:was|were|is|are|be|been|remain(?:s|ed)?|stands?|stood|amount(?:s|ed|ing)?\s+to|"
+    r"now|also|already|further|will|would|shall|should|may|might|must|could|can|probably|"
+    r"\w+ly)\s+)*(?:was|were|is|are|be|been|remain(?:s|ed)?|stands?|stood|amount(?:s|ed|ing)?\s+to|"
     r"total(?:l?ed|s|l?ing)?|reach(?:ed|es|ing)?|exceed(?:ed|s|ing)?|come\s+to|came\s+to|"
     r"(?:has|have|had)?\s*(?:risen|increased|fallen|grown|decreased|dropped|declined|rose|fell|"
     r"grew|doubled|tripled|climbed|jumped)|estimated|expected|projected|to\s+rise|"
-    r"\w{3,}(?:ed|en)\s+(?:to|by)|at|of|to|by)"
+    r"\w{3,}(?:ed|en|ce|se)\s+(?:to|by|from)|at|of|to|by|from)"
     r"\s+(?:\w+ly\s+|at\s+|to\s+|by\s+|still\s+|now\s+|also\s+)*"
     r"(?:(?:more|less|fewer)\s+than\s+|some\s+|about\s+|nearly\s+|almost\s+|over\s+|only\s+|"
     r"approximately\s+|around\s+|just\s+|a\s+|an\s+|the\s+)*$)",
@@ -552,7 +579,21 @@ _LINK_BEFORE = re.compile(
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’-]*)\s*$")
 
 
-def _counted_before(text: str, expr: NumberExpression, sentence_start: int) -> list[str]:
+# a time phrase between a subject and its figure: "the imports for the year amounted to",
+# "the receipts to the 30th of September last have exceeded"
+_TIME_PHRASE_END = re.compile(
+    rf"""(?:\s*,?\s+(?:for|during|in|on|of|to|at|since|by)\s+(?:the\s+)?
+    (?:(?:current|last|present|past|next|same|whole|first|fiscal|calendar|\d{{1,2}}(?:st|nd|rd|th)?
+    |day|of|ending|on)\s+)*
+    (?:year|years|month|months|quarter|season|period|{_MONTHS})(?:\s+(?:last|\d{{4}}))?
+    |\s+(?:last|this|next)\s+year)\s*,?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _counted_before(
+    text: str, expr: NumberExpression, sentence_start: int, hops: int = 1
+) -> list[str]:
     """Return the noun phrase a figure is linked to before it, when nothing after says what it
     counts: "the annual interest charge of $8,967,609" -> ["annual", "interest", "charge"]."""
     before = text[max(sentence_start, expr.start - 120) : expr.start]
@@ -560,6 +601,11 @@ def _counted_before(text: str, expr: NumberExpression, sentence_start: int) -> l
     if link is None:
         return []
     rest = before[: link.start()]
+    for _ in range(3):
+        time_phrase = _TIME_PHRASE_END.search(rest)
+        if time_phrase is None:
+            break
+        rest = rest[: time_phrase.start()]
     words: list[str] = []
     while len(words) < 6:
         match = _WORD_BEFORE.search(rest)
@@ -568,15 +614,28 @@ def _counted_before(text: str, expr: NumberExpression, sentence_start: int) -> l
         word = match.group(1)
         if word.lower() in _STOPWORDS:
             # "the cost of the National Government": the phrase goes on before "of the"
-            joined = re.search(r"\b(?:of|for)\s+(?:the\s+)?$", rest[: match.end()])
+            joined = re.search(
+                r"\b(?:of|for|into|from|in|to)\s+(?:the\s+)?$", rest[: match.start()] + " "
+            )
             named = all(w[:1].isupper() for w in words)  # "the cost of the National Government"
-            if word.lower() in ("the", "of", "for") and joined and words and named:
+            if (
+                word.lower() in ("the", "of", "for", "into", "from", "in", "to")
+                and joined
+                and words
+                and named
+            ):
                 rest = rest[: joined.start()]
                 words = ["of", *words]
                 continue
             break
         words.insert(0, word)
         rest = rest[: match.start()]
-    while words and words[0] == "of":
+    while words and words[0].lower() in ("of", "for", "into", "from", "in", "to"):
         words.pop(0)
+    if words and all(w.lower() in _EMPTY_SUBJECTS for w in words):
+        return []
+    if len(words) == 1 and words[0].lower() in _QUANTITY_NOUNS and hops:
+        # "amounted to the sum of $120 millions": the subject stands before "the sum"
+        at = expr.start - len(before) + len(rest)
+        return _counted_before(text, replace(expr, start=at), sentence_start, hops - 1)
     return words
