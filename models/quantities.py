@@ -245,27 +245,77 @@ def _same_clause(text: str, expr: NumberExpression, mention: OrgMention) -> bool
     return _CLAUSE_BREAK.search(between) is None
 
 
+_SOURCE_BEFORE = re.compile(
+    r"\b(?:according\s+to|report(?:s|ed)?\s+(?:of|by|from)|estimates?\s+(?:of|by|from)|"
+    r"data\s+(?:of|from)|statistics\s+(?:of|from)|figures\s+(?:of|from)|said\s+by)"
+    r"\s+(?:the\s+|a\s+|recent\s+)*$",
+    re.IGNORECASE,
+)
+_MEMBERSHIP = re.compile(
+    r"\b(?:members?|member\s+states|states|countries|nations|resolutions|budget|staff|"
+    r"personnel|troops|contributions?|participants|observers|signatories|parties|seats|votes)\b",
+    re.IGNORECASE,
+)
+_FRAME_BEFORE = re.compile(
+    r"(?:^|[.;]\s*|\b(?:at|in|within|for|among|inside|across)\s+)(?:the\s+)?$", re.IGNORECASE
+)
+_WORDS_BETWEEN = re.compile(r"[A-Za-z'’-]+")
+_CLAUSE_WORDS = re.compile(r"\b(?:while|whereas|but|which|who|although|because|since|when)\b")
+
+
+def _linked(text: str, expr: NumberExpression, mention: OrgMention) -> bool:
+    """Say whether a mention belongs to a figure's own phrase: "70 Russian NGOs ... with ECOSOC",
+    "NATO has 30 members", "the OSCE's 57 States"; a mention in another clause, far away, or
+    named as the figure's source ("according to the World Bank") does not."""
+    if _SOURCE_BEFORE.search(text, max(0, mention.start - 40), mention.start):
+        return False
+    if mention.end <= expr.start:
+        between, most = text[mention.end : expr.start], 6
+        framing = _FRAME_BEFORE.search(text, max(0, mention.start - 20), mention.start)
+        if (
+            framing
+            and len(_WORDS_BETWEEN.findall(between)) <= 2
+            and not re.search(r"[;:()]", between)
+        ):
+            return True  # "At UNESCO, only three of our NGOs": the frame of the sentence
+    else:
+        between, most = text[expr.end : mention.start], 9
+    if _CLAUSE_BREAK.search(between) or _CLAUSE_WORDS.search(between):
+        return False
+    return len(_WORDS_BETWEEN.findall(between)) <= most
+
+
 def _organisation_for(
     text: str,
     expr: NumberExpression,
     mentions: list[OrgMention],
     previous: list[OrgMention],
     sentence: str,
+    counted: str,
 ) -> str:
+    """Return the organisation a figure is about: a mention linked to its phrase, else one named in
+    its sentence when it counts members, States or resolutions, else the organisation "it" or
+    "its" points to in the sentence before; "" when none."""
     mentions = _most_specific(mentions)
+
+    def distance(mention: OrgMention) -> float:
+        if mention.end <= expr.start:
+            return expr.start - mention.end
+        return (mention.start - expr.end) * 1.2
+
+    linked = [m for m in mentions if _linked(text, expr, m)]
+    if linked:
+        return figures_organisation(min(linked, key=distance).entity)
+    sources = [m for m in mentions if _SOURCE_BEFORE.search(text, max(0, m.start - 40), m.start)]
+    named = [m for m in mentions if m not in sources]
+    if named and _MEMBERSHIP.search(counted):
+        return figures_organisation(min(named, key=distance).entity)
+    near = text[max(0, expr.start - 40) : expr.start] + " " + text[expr.end : expr.end + 40]
     previous = _most_specific(previous)
-    clause = [m for m in mentions if _same_clause(text, expr, m)]
-    mentions = clause or mentions
-    if mentions:
-
-        def distance(mention: OrgMention) -> float:
-            if mention.end <= expr.start:
-                return expr.start - mention.end
-            return (mention.start - expr.end) * 1.2
-
-        return figures_organisation(min(mentions, key=distance).entity)
-    if previous and _PRONOUN.search(sentence):
+    if previous and not named and _PRONOUN.search(near):
         return figures_organisation(previous[0].entity)  # "it" most often names the last subject
+    if named and _PRONOUN.search(near):
+        return figures_organisation(min(named, key=distance).entity)
     return ""
 
 
@@ -571,7 +621,9 @@ def _sentence_quantities(
                 qualifier=qualifier,
                 counted=counted,
                 scope=scope,
-                organisation=_organisation_for(text, expr, mentions[0], mentions[1], sentence),
+                organisation=_organisation_for(
+                    text, expr, mentions[0], mentions[1], sentence, counted
+                ),
                 reference_year=year,
                 reference_on=reference_on,
                 text=expr.text,
