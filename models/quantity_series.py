@@ -242,13 +242,37 @@ def apply_corrections(
     return frame.loc[[not d for d in dismissed]].reset_index(drop=True)
 
 
-def _predicate(sentence: str, written: str) -> str:
-    """Return the status or role a figure's clause names ("consultative status", "participants")."""
+def _predicate(sentence: str, written: str, counted: str = "") -> str:
+    """Return what a figure's clause says of what it counts: the status or role it names
+    ("consultative status", "participants"), else its verb ("displaced", "killed", "missing").
+
+    Two claims about the same noun are one measure only when they say the same of it: 200,000
+    Greek Cypriots "displaced" and 1,600 Greek Cypriots "missing" are not one series.
+    """
     at = max(0, sentence.find(written))
     match = _PREDICATE.search(sentence, at, at + len(written) + 80)  # the clause of the number
-    if match is None:
-        return ""
-    return re.sub(r"^permanent\s+", "", match.group(1).lower())
+    if match is not None:
+        return re.sub(r"^permanent\s+", "", match.group(1).lower())
+    clause = _CLAUSE_END.split(sentence[at + len(written) : at + len(written) + 100], maxsplit=1)[0]
+    own = set(_WORD.findall(counted.lower()))  # "refugees", "votes": the counted thing itself
+    for word in _WORD.findall(clause.lower())[:10]:
+        stem = None if word in own else _DEFINING.match(word)
+        if stem:
+            return stem.group(1)
+    return ""
+
+
+_CLAUSE_END = re.compile(r"[,;:()—–]|\s(?:and|but|while|whereas|which|who|that)\s")
+_WORD = re.compile(r"[a-z][a-z'-]+")
+# verbs that define whom a figure counts (not what they do): people killed, displaced or missing;
+# treaties signed or ratified; troops deployed or withdrawn
+_DEFINING = re.compile(
+    r"(kill|die|dead|death|displac|missing|miss|detain|injur|wound|fle[de]|flee|affect|infect|"
+    r"unemploy|employ|trap|return|releas|arrest|imprison|prison|evacuat|resettl|relocat|rescu|"
+    r"vaccinat|enrol|register|starv|murder|execut|abduct|kidnap|disappear|expel|deport|repatriat|"
+    r"shelter|host|admit|withdr[ae]w|deploy|station|sign|ratif|adopt|defi|violat|breach|veto|"
+    r"launch|destroy|demolish|occup|poverty|hunger|refuge|vot)\w*$"
+)
 
 
 def series_keys(
@@ -271,9 +295,12 @@ def series_keys(
         )
     ]
     predicates = [
-        _predicate(sentence, written)
-        for sentence, written in zip(
-            frame["sentence"].tolist(), frame["text"].tolist(), strict=True
+        _predicate(sentence, written, counted)
+        for sentence, written, counted in zip(
+            frame["sentence"].tolist(),
+            frame["text"].tolist(),
+            frame["counted"].tolist(),
+            strict=True,
         )
     ]
     normalised: dict[tuple[object, str], str] = {}

@@ -67,3 +67,34 @@ def test_no_series_from_a_default_scope_or_a_vague_magnitude() -> None:
     countries = {s.speech_id: s.country for s in speeches}
     frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
     assert set(frame["series"]) == {""}
+
+
+def test_what_a_clause_says_of_its_people_keeps_different_measures_apart() -> None:
+    # real UN General Debate sentences (Greece 1983, Cyprus 1999, Greece 1991)
+    speeches = [
+        make_speech(text, delivered_on=day, country=country)
+        for text, day, country in (
+            (
+                "As a result 200,000 Greek Cypriots live as refugees in their own country.",
+                date(1983, 9, 15),
+                "Greece",
+            ),
+            (
+                "I could bring up the drama of the relatives of the 1,600 Greek Cypriots missing "
+                "since the invasion of Cyprus by Turkish forces in 1974.",
+                date(1999, 9, 15),
+                "Cyprus",
+            ),
+            (
+                "As a result nearly 200,000 Greek Cypriots live as refugees in their own country.",
+                date(1991, 9, 15),
+                "Greece",
+            ),
+        )
+    ]
+    countries = {s.speech_id: s.country for s in speeches}
+    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    by_value = dict(zip(frame["value"], frame["series"], strict=True))
+    assert by_value[200000.0] != ""
+    assert by_value[1600.0] not in ("", by_value[200000.0])  # missing people: another measure
+    assert len(set(frame.loc[frame["value"] == 200000.0, "series"])) == 1
