@@ -252,8 +252,8 @@ _SOURCE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MEMBERSHIP = re.compile(
-    r"\b(?:members?|member\s+states|states|countries|nations|resolutions|budget|staff|"
-    r"personnel|troops|contributions?|participants|observers|signatories|parties|seats|votes)\b",
+    r"\b(?:members?|member\s+states|resolutions|budget|staff|personnel|contributions?|"
+    r"participants|observers|signatories|parties|seats|votes)\b",
     re.IGNORECASE,
 )
 _FRAME_BEFORE = re.compile(
