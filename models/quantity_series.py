@@ -564,6 +564,9 @@ SUMMARY_COLUMNS = [
     "n_changes",
     "n_disagreements",
     "confirmed",
+    "first_date_iso",
+    "last_date_iso",
+    "date_precision",
 ]
 
 
@@ -600,9 +603,11 @@ def series_summary(points: pd.DataFrame) -> pd.DataFrame:
     """Summarise each series in one row: its name, span, values over time and flags.
 
     Returns:
-        Columns `SUMMARY_COLUMNS`: series, series_name, organisation, unit, n_speeches,
-        first_date, last_date, values (e.g. "2018-06-15: only 70; 2019-05-20: about 80"),
-        n_changes, n_disagreements, confirmed; one row per series, sorted by series.
+        Columns `SUMMARY_COLUMNS`: series, series_name, key, organisation, unit, n_speeches,
+        first_date, last_date (written to their precision: "2018" for a date known to the
+        year), values (e.g. "2018-06-15: only 70; 2019: about 80"), n_changes, n_disagreements,
+        confirmed, then first_date_iso, last_date_iso and date_precision (of the series' points:
+        the coarsest) for exports; one row per series, sorted by series.
     """
     if points.empty:
         return pd.DataFrame([], columns=SUMMARY_COLUMNS)
@@ -620,7 +625,19 @@ def series_summary(points: pd.DataFrame) -> pd.DataFrame:
     )
     summary = counts.join(firsts[["series_name", "key", "organisation", "unit", "confirmed"]])
     summary["confirmed"] = summary["confirmed"].astype(bool)
+    coarsest = points["date_precision"].map(_PRECISION_RANK).groupby(points["series"]).max()
+    summary["date_precision"] = coarsest.map(dict(enumerate(_PRECISIONS)))
+    for end in ("first_date", "last_date"):
+        summary[f"{end}_iso"] = summary[end].dt.strftime("%Y-%m-%d")
+        summary[end] = [
+            readable_date(d, p)
+            for d, p in zip(summary[end], summary["date_precision"], strict=True)
+        ]
     return summary.rename_axis("series").reset_index()[SUMMARY_COLUMNS]
+
+
+_PRECISIONS = ("day", "month", "year")
+_PRECISION_RANK = {name: rank for rank, name in enumerate(_PRECISIONS)}
 
 
 # A measure worth following keeps its order of magnitude from speech to speech (NGOs with a status:

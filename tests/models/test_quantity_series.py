@@ -292,10 +292,8 @@ def test_series_summary_has_one_row_per_series_in_series_order() -> None:
     nato = summary.iloc[1]
     assert nato["values"] == "2019-03-01: 30; 2019-01-10: 29"  # in the order of the points
     assert (nato["n_speeches"], nato["n_changes"], nato["n_disagreements"]) == (2, 1, 2)
-    assert (nato["first_date"], nato["last_date"]) == (
-        pd.Timestamp("2019-01-10"),
-        pd.Timestamp("2019-03-01"),
-    )
+    assert (nato["first_date"], nato["last_date"]) == ("2019-01-10", "2019-03-01")
+    assert (nato["first_date_iso"], nato["date_precision"]) == ("2019-01-10", "day")
     assert summary["confirmed"].dtype == bool and not summary["confirmed"].any()
     assert summary["n_speeches"].tolist() == [1, 2]
     empty = series_summary(points.iloc[0:0])
