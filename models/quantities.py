@@ -135,6 +135,7 @@ def _is_blocked(expr: NumberExpression, blocked: _Blocked) -> bool:
 
 _DASH_BETWEEN = re.compile(r"\s*(?:-|–|—|to)\s*")
 _FROM_BEFORE = re.compile(r"\bfrom\s*$")
+_OR_BETWEEN = re.compile(r"\s+or\s+")
 _AND_BETWEEN = re.compile(r"\s+and\s+")
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s*$")
 _TO_BETWEEN = re.compile(r"\s+to\s+")
@@ -157,6 +158,14 @@ def _merge_ranges(
             before = text[max(0, low.start - 30) : low.start].lower()
             dash = _DASH_BETWEEN.fullmatch(between) and not _FROM_BEFORE.search(before)
             and_range = _AND_BETWEEN.fullmatch(between) and _BETWEEN_BEFORE.search(before)
+            # "seven or eight seamen": a range said with "or" between close numbers
+            or_range = (
+                _OR_BETWEEN.fullmatch(between)
+                and low.unit == high.unit == "count"
+                and low.multiplier == high.multiplier == 1.0
+                and 0 < low.value < high.value <= 2 * low.value
+            )
+            and_range = and_range or or_range
             # "10 to 15 per cent" and "$200-250 million" say the unit once
             same_unit = low.unit == high.unit or "count" in (low.unit, high.unit)
             if (dash or and_range) and same_unit and low.value <= high.value * high.multiplier:
@@ -378,17 +387,27 @@ def candidates(text: str) -> Iterator[Candidate]:
     return _candidates(text, find_organisations(text), sentence_spans(text))
 
 
+# rules that judge the words, not the number's form: the classifier weighs them with the rest
+SOFT_REASONS = frozenset({"reference", "rhetorical"})
+
+
 def _is_cited(candidate: Candidate) -> bool:
     """Decide whether a candidate is a cited figure: the rules first, then the classifier.
 
-    A number a rule excludes (a year, a date, an identifier, "one of") is never a figure; a vague
+    A number a rule excludes (a year, a date, an identifier, "one of") is never a figure, except
+    a word number after "the", "these", "our" (`SOFT_REASONS`: "these nineteen nations declared"
+    counts, "our two countries" does not), which the classifier decides; a vague
     magnitude ("thousands of"), a ratio ("one in five") or a multiple ("twofold") that no rule
     excludes always is
     (FIGURES.md); the classifier weighs the rest.
     """
-    if candidate.reason:
+    if candidate.reason and candidate.reason not in SOFT_REASONS:
         return False
-    if candidate.expr.kind in ("vague", "ratio") or candidate.expr.text.lower().endswith("fold"):
+    if (
+        not candidate.reason
+        and candidate.expr.kind in ("vague", "ratio")
+        or candidate.expr.text.lower().endswith("fold")
+    ):
         return True
     model = figure_model()
     return model is None or model.probability(candidate.features) >= model.threshold

@@ -214,7 +214,7 @@ _ID_KEYWORDS = re.compile(
     flights?|tables?|figures?|hits|views|tel|fax|phone|room|box|route|verses?|psalms?|volumes?|vol|
     editions?|versions?|platforms?|gates?|terminals?|channels?|codes?|World\s+War|
     sub-?items?|sessions?|meetings?|summits?|committees?|commissions?|files?|cases?|laws?|acts?)\.?:?
-    |№|\#)\s*(?:[\d()/,\s–-]|\band\b|\bor\b|\bto\b)*$""",
+    |№|\#)\s*(?:[\d()/,\s–-]|\band\b|\bor\b|\bto\b|\((?:[A-Z]+-)?[IVXLC]+\))*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DETERMINER = re.compile(
@@ -284,7 +284,16 @@ _MONTH_AFTER = re.compile(
     rf"(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?(?:{_MONTHS})\b"
 )
 _CLOCK_BEFORE = re.compile(r"\b(?:half|quarter)\s+(?:past|to)\s+$", re.IGNORECASE)
-_CLOCK_AFTER = re.compile(r"\s+o['’]clock\b")
+_CLOCK_AFTER = re.compile(
+    r"\s+o['’]clock\b|\s+(?:this|that|in\s+the|yesterday|tomorrow)\s+(?:morning|afternoon|evening)\b"
+)
+_AGE_BEFORE = re.compile(
+    r"\b(?:age[sd]?|aged)\s+(?:of\s+)?(?:between\s+)?(?:\d+\s+(?:and|to)\s+)?$", re.IGNORECASE
+)
+_PARAGRAPH_START = re.compile(
+    r"\s+(?:In|The|We|It|This|That|Our|I|My|Mr|Mrs|As|At|On|For|With|There|These|Those|Its|If|"
+    r"When|While|Since|But|And|Yet|Let|Today|Now|He|She|They|Allow|May)\b"
+)
 _NOT_A_MULTIPLE = re.compile(
     r"(?:double|triple)\s+(?!(?:it|them|this|that|by|in|to|the|its|their|our|from|and|or|every|"
     r"within|over|again|since|between|during|its|his|her)\b)[a-z]"
@@ -371,7 +380,12 @@ def exclusion_reason(text: str, expr: NumberExpression, sentence: tuple[int, int
     if is_day and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
         return "day"
     if _CLOCK_BEFORE.search(before) or _CLOCK_AFTER.match(after):
-        return "clock"  # "half past ten", "ten o'clock": times of day
+        return "clock"  # "half past ten", "ten o'clock", "7.20 this morning": times of day
+    if plain and _AGE_BEFORE.search(before):
+        return "age"  # "under age 26", "between the ages of 18 and 26": an age that bounds a group
+    at_start = expr.start - sentence[0] <= 1 and expr.kind == "digits" and expr.value < 1000
+    if plain and at_start and _PARAGRAPH_START.match(after):
+        return "marker"  # "196 In this chapter": a paragraph number left in a verbatim record
     if _AGO_AFTER.match(after):
         return "ago"
     if expr.kind == "fold" and _NOT_A_MULTIPLE.match(expr.text + after):
