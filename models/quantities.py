@@ -38,6 +38,7 @@ from models.organisations import (
     find_organisations,
     organisation,
 )
+from models.quantity_counted import choose_counted
 from models.quantity_features import candidate_features, figure_model
 from models.quantity_text import (
     counted_phrase,
@@ -611,7 +612,8 @@ def _sentence_quantities(
     years = _years_in(sentence)
     found: list[Quantity] = []
     for expr, high in merged:
-        counted, scope = counted_phrase(text, expr, s_end, s_start)
+        rule_counted, scope = counted_phrase(text, expr, s_end, s_start)
+        counted = choose_counted(text, expr, sentence_span, rule_counted)
         if counted.lower() in ("ones", "of them") and found:  # "41 NGOs ..., 14 ones are ..."
             counted, scope = found[-1].counted, scope or found[-1].scope
         elif (
