@@ -164,7 +164,9 @@ def choose_counted(
     model = head_model()
     if model is None:
         return rule_phrase
-    rule_words = [w.lower() for w in _TOKEN.findall(rule_phrase)]
+    # "external public debt as share of GDP": the head is the debt
+    measured = rule_phrase.split(" as share of ")[0]
+    rule_words = [w.lower() for w in _TOKEN.findall(measured)]
     candidates = head_candidates(text, expr, sentence, rule_words)
     if not candidates:
         return rule_phrase

@@ -316,11 +316,20 @@ def series_keys(
     return groups, counted
 
 
+# what an organisation is made of: figures counting these are about the organisation itself
+_MEMBERS = frozenset(
+    """member state country nation organisation participant observer party signatory seat
+    staff employee official delegate judge commissioner""".split()
+)
+
+
 def _auto_series(groups: Sequence[tuple[str, ...]], counted: list[str]) -> list[str]:
     """Give each figure the id of its automatic series ("" when it joins none).
 
     No series is formed from a vague magnitude or an empty counted thing (both come here as
-    ""), from durations, or from a figure that names neither an organisation nor a scope.
+    ""), from durations, from a figure that names neither an organisation nor a scope, or from an
+    organisation's figure without scope that counts something other than what the organisation
+    is made of (`_MEMBERS`).
     """
     buckets: dict[tuple[str, ...], list[str]] = {}
     for group, name in zip(groups, counted, strict=True):
@@ -330,7 +339,13 @@ def _auto_series(groups: Sequence[tuple[str, ...]], counted: list[str]) -> list[
     for group, name in zip(groups, counted, strict=True):
         org, unit, scope = group[0], group[1], group[2]
         predicate = group[3] if len(group) > 3 else ""
-        if not name or not (org or scope) or name.rsplit(" ", 1)[-1] in _TIME_WORDS:
+        head = name.rsplit(" ", 1)[-1]
+        if not name or not (org or scope) or head in _TIME_WORDS:
+            ids.append("")
+            continue
+        if not scope and head not in _MEMBERS:
+            # with no scope, an organisation's figure is one measure only when it counts its own
+            # members, States, seats or staff: "contributions to the UN" from two countries are not
             ids.append("")
             continue
         representative = mappings[group][name]

@@ -555,6 +555,11 @@ def counted_phrase(
             words.pop()
     if not words or words[0].lower() in _NOT_COUNTED or _NOT_A_NOUN.search(words[0]):
         words = _counted_before(text, expr, sentence_start)
+    elif expr.unit in ("percent", "percentage_points") and _BASE.fullmatch(" ".join(words)):
+        # "debt stands at 70 per cent of our GDP": what is measured is the debt, as a share
+        subject = _counted_before(text, expr, sentence_start)
+        if subject:
+            words = [*subject, "as", "share", "of", *words]
     if words and (words[0] in _DEMONYMS or words[0].lower() in ("all",)):
         scope = words[0]
     before = text[max(0, expr.start - 12) : expr.start].lower()
@@ -569,6 +574,18 @@ _NOT_COUNTED = frozenset(
     high deep old worse better""".split()
 )
 _NOT_A_NOUN = re.compile(r"^(?:\w+ly|\w+er|[A-Z][a-z]+day)$")  # "annually", "shorter", "Monday"
+# the bases a percentage is taken of, when what is measured is said before it
+_BASE = re.compile(
+    r"(?:(?:gross|total)\s+)?(?:domestic|national)\s+(?:product|income)|GDP|GNP|GNI|"
+    r"(?:national|annual|total)?\s*(?:budget|income|output|revenue)s?",
+    re.IGNORECASE,
+)
+# verbs and adverbs between a subject and the link to its figure: "the deficit went down from"
+_VERB_END = re.compile(
+    r"(?:\s+(?:went|came|rose|fell|grew|stood|stands|remains?|remained|goes|go|gone|has|have|had|"
+    r"is|are|was|were|be|been|down|up|back|still|now|currently|already|also|\w+ly))+\s*$",
+    re.IGNORECASE,
+)
 _EMPTY_SUBJECTS = frozenset("whole all total sum amount figure number it this that".split())
 _QUANTITY_NOUNS = frozenset(
     """increase decrease rise growth reduction cut drop fall sum amount total figure level
@@ -616,7 +633,7 @@ def _counted_before(
         return []
     rest = before[: link.start()]
     for _ in range(3):
-        time_phrase = _TIME_PHRASE_END.search(rest)
+        time_phrase = _TIME_PHRASE_END.search(rest) or _VERB_END.search(rest)
         if time_phrase is None:
             break
         rest = rest[: time_phrase.start()]

@@ -157,7 +157,7 @@ def counted_examples(
                 continue
             rule, _ = counted_phrase(text, candidate.expr, candidate.sentence[1],
                                      candidate.sentence[0])  # fmt: skip
-            rule_words = [w.lower() for w in rule.split()]
+            rule_words = [w.lower() for w in rule.split(" as share of ")[0].split()]
             heads = head_candidates(text, candidate.expr, candidate.sentence, rule_words)
             want = counted_head(gold[0].counted)
             labels = [int(normalise_counted(h.word) == want) for h in heads]
