@@ -415,13 +415,17 @@ _ORDINALS = {
 }
 # a rank is an ordinal before a superlative or "in the world", or after "ranked" or "ranks":
 # "the world's seventeenth largest economy", "third in size", "ranked first among"
+_TENS_PREFIX = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?"
 _RANK = re.compile(
-    rf"""\b(?:(?P<after>(?:ranked|ranks|ranking|placed|rated)\s+(?:No\.\s*)?)
-        (?P<a>{"|".join(_ORDINALS)}|\d{{1,3}}(?:st|nd|rd|th))\b
-    |(?P<b>{"|".join(_ORDINALS)}|\d{{1,3}}(?:st|nd|rd|th))(?=[\s-]+(?:largest|biggest|highest|
+    rf"""(?<![\w-])(?:(?P<after>(?:ranked|ranks|ranking|placed|rated)\s+(?:No\.\s*)?)
+        (?P<a>{_TENS_PREFIX}(?:{"|".join(_ORDINALS)})|\d{{1,3}}(?:st|nd|rd|th))\b
+    |(?P<b>{_TENS_PREFIX}(?:{"|".join(_ORDINALS)})|\d{{1,3}}(?:st|nd|rd|th))(?=[\s-]+(?:largest|biggest|highest|
         lowest|greatest|richest|poorest|most\s+\w+|\w{{3,}}est|in\s+size|in\s+the\s+world)\b))""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
 def _ranks(text: str) -> list[NumberExpression]:
@@ -430,9 +434,12 @@ def _ranks(text: str) -> list[NumberExpression]:
     for match in _RANK.finditer(text):
         group = "a" if match.group("a") else "b"
         word = match.group(group)
-        value = _ORDINALS.get(word.lower())
+        tens, _, unit = word.lower().rpartition("-")  # "twenty-second": 20 + 2
+        value = _ORDINALS.get(unit)
         if value is None:
             value = int(word[:-2])
+        elif tens:
+            value += 10 * (_TENS_WORDS.index(tens) + 2)
         start, end = match.start(group), match.end(group)
         found.append(
             NumberExpression(
