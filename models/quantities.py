@@ -158,15 +158,15 @@ def _merge_ranges(
             between = text[low.end : high.start]
             before = text[max(0, low.start - 30) : low.start].lower()
             dash = _DASH_BETWEEN.fullmatch(between) and not _FROM_BEFORE.search(before)
-            and_range = _AND_BETWEEN.fullmatch(between) and _BETWEEN_BEFORE.search(before)
+            between_and = _AND_BETWEEN.fullmatch(between) and _BETWEEN_BEFORE.search(before)
             # "seven or eight seamen": a range said with "or" between close numbers
             or_range = (
-                _OR_BETWEEN.fullmatch(between)
+                _OR_BETWEEN.fullmatch(between) is not None
                 and low.unit == high.unit == "count"
                 and low.multiplier == high.multiplier == 1.0
                 and 0 < low.value < high.value <= 2 * low.value
             )
-            and_range = and_range or or_range
+            and_range = bool(between_and) or or_range
             # "10 to 15 per cent" and "$200-250 million" say the unit once
             same_unit = low.unit == high.unit or "count" in (low.unit, high.unit)
             if (dash or and_range) and same_unit and low.value <= high.value * high.multiplier:
