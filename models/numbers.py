@@ -400,6 +400,11 @@ def _candidate_positions(text: str) -> list[int]:
 
 
 _RANK_HINT = re.compile(r"est\b|in size|in the world|rank|placed|rated", re.IGNORECASE)
+_TWICE_AS = re.compile(
+    r"\s+(?:as|the|that|what|more|less|over|\w+er\s+than)\b|\s+(?:a|per)\s+(?:year|month|week|day)\b"
+)
+
+
 _CENTS = re.compile(r"\s+cents?\b")
 _TIMES_AS = re.compile(
     r"\s+times(?=\s+(?:the|as|more|less|that|what|over|higher|larger|greater|bigger|faster|"
@@ -498,7 +503,10 @@ def find_number_expressions(text: str) -> list[NumberExpression]:
         elif kind == "fraction":  # "a third" is 33.33 per cent
             unit, value = "percent", value * 100.0
         elif kind == "fold":
-            unit = "x"
+            # "twice as many", "twice the size" is a multiple; "twice in our lifetime", "met
+            # twice" is how often: a frequency of 2
+            how_often = text[start:end].lower() == "twice" and not _TWICE_AS.match(text, end)
+            unit = "count" if how_often else "x"
         prefix = _prefix_currency(text, start) if kind in ("digits", "words") else None
         if prefix:
             unit, start = prefix

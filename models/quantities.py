@@ -591,8 +591,8 @@ def figure_kind(text: str, expr: NumberExpression, high: float | None, sentence_
         return "percent"
     if expr.unit != "count":
         return "quantity"
-    if _TIMES_AFTER.match(text, expr.end):
-        return "frequency"
+    if _TIMES_AFTER.match(text, expr.end) or expr.kind == "fold":
+        return "frequency"  # "held eleven times", "twice in our lifetime"
     return "count"
 
 

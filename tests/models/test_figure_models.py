@@ -52,3 +52,13 @@ def test_real_wording_gives_the_figure_and_what_it_counts() -> None:
         found = [q for q in extract_quantities(sentence) if q.value == value]
         assert found, sentence
         assert found[0].counted.lower().endswith(counted.lower().split()[-1]), found[0].counted
+
+
+def test_twice_is_a_multiple_only_when_it_compares() -> None:
+    quoted = extract_quantities(
+        "The Charter speaks of the scourge of war, which twice in our lifetime has brought "
+        "untold sorrow to mankind."
+    )
+    assert [(q.value, q.unit, q.kind) for q in quoted] == [(2.0, "count", "frequency")]
+    compared = extract_quantities("Twice as many people voted this time.")
+    assert [(q.value, q.unit, q.kind) for q in compared] == [(2.0, "x", "multiplier")]
