@@ -28,7 +28,7 @@ import pandas as pd
 
 from models.organisations import canonical_organisation, figures_organisation
 from models.quantities import Quantity, extract_quantities
-from models.quantity_series import normalise_counted, normalise_scope
+from models.quantity_series import normalise_counted, scope_key
 
 TARGETS = {
     "value precision": 0.92,
@@ -253,8 +253,7 @@ def qualifier_class(words: str) -> str:
 
 
 def _scope_of(quantity: Quantity, country: str) -> str:
-    scope = normalise_scope(quantity.scope, country=country)
-    return country if scope.lower() in ("our", "my") else scope
+    return scope_key(quantity.scope, country=country)
 
 
 @dataclass(slots=True)
@@ -272,7 +271,7 @@ _FIELD_CHECKS: dict[str, Callable[[Quantity, LabelledFigure, str], bool]] = {
     "unit right": lambda q, f, c: q.unit == f.unit,
     "kind right": lambda q, f, c: q.kind == f.kind,
     "qualifier right": lambda q, f, c: q.qualifier == qualifier_class(f.qualifier),
-    "scope right": lambda q, f, c: _scope_of(q, c).lower() == f.scope.lower(),
+    "scope right": lambda q, f, c: _scope_of(q, c) == scope_key(f.scope, country=c),
 }
 
 

@@ -3,7 +3,8 @@
 Run: python bench/figures/merge.py
 
 - sample.jsonl + parts/out-[0-9].jsonl -> labelled.jsonl (train, dev and test sentences);
-- extra_train.jsonl + parts/out-t*.jsonl -> extra_labelled.jsonl (more train sentences only).
+- extra_train.jsonl + parts/out-t*.jsonl -> extra_labelled.jsonl (more train sentences only);
+- extra_train_2.jsonl + parts/out-u*.jsonl -> extra_labelled_2.jsonl (a third draw, train only).
 
 Checks that every sampled sentence is labelled once, that every candidate has a figure or a reason,
 and that every figure's offsets give its text; prints the counts per split.
@@ -33,6 +34,8 @@ def main() -> None:
     merge("sample.jsonl", "out-[0-9].jsonl", "labelled.jsonl")
     if (HERE / "extra_train.jsonl").exists():
         merge("extra_train.jsonl", "out-t*.jsonl", "extra_labelled.jsonl")
+    if (HERE / "extra_train_2.jsonl").exists():
+        merge("extra_train_2.jsonl", "out-u*.jsonl", "extra_labelled_2.jsonl")
 
 
 def merge(sample_name: str, parts: str, out_name: str) -> None:

@@ -183,26 +183,36 @@ def sample(
     return out
 
 
+def _extra_name(number: int) -> str:
+    return "extra_train.jsonl" if number == 1 else f"extra_train_{number}.jsonl"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("sample.jsonl"))
     parser.add_argument(
         "--extra-train",
-        action="store_true",
-        help="draw a second set of training sentences (seed + 1, train speeches only, none drawn "
-        "before) into extra_train.jsonl",
+        type=int,
+        nargs="?",
+        const=1,
+        default=0,
+        help="draw the Nth further set of training sentences (seed + N, train speeches only, "
+        "none drawn before) into extra_train.jsonl (N=1) or extra_train_N.jsonl",
     )
     args = parser.parse_args()
     if not UNGDC.exists() or not SOTU.exists():
         raise SystemExit(f"The corpora are not under {SHARED / 'corpora'}; set SPEECHTRACK_SHARED.")
     if args.extra_train:
-        first = Path(__file__).with_name("sample.jsonl")
-        drawn = [json.loads(line) for line in first.open(encoding="utf-8")]
+        here = Path(__file__).parent
+        earlier = [here / "sample.jsonl"]
+        earlier += [here / _extra_name(n) for n in range(1, args.extra_train)]
+        drawn = [json.loads(line) for path in earlier for line in path.open(encoding="utf-8")]
         exclude = frozenset((str(r["doc"]), int(r["sentence_start"])) for r in drawn)
-        records = sample(1500, seed=SEED + 1, only_split="train", exclude=exclude)
+        records = sample(1500, seed=SEED + args.extra_train, only_split="train", exclude=exclude)
+        prefix = "t" if args.extra_train == 1 else f"u{args.extra_train}"
         for record in records:
-            record["id"] = "t" + str(record["id"])[1:]
-        args.out = Path(__file__).with_name("extra_train.jsonl")
+            record["id"] = prefix + str(record["id"])[1:]
+        args.out = here / _extra_name(args.extra_train)
     else:
         records = sample()
     with args.out.open("w", encoding="utf-8") as handle:

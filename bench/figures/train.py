@@ -1,9 +1,13 @@
-"""Train the figure classifier shipped in models/data/figure_classifier.json.
+"""Train the two models of figure extraction, shipped as JSON in models/data/.
 
 Run: python bench/figures/train.py [--check]
 
+figure_classifier.json decides whether a number is a cited figure; counted_classifier.json
+chooses the head noun of what it counts (`models.quantity_counted`), trained and chosen the same
+way on the same sentences.
+
 - Examples: every candidate number (`models.quantities.candidates`) in the sentences of the train
-  part of bench/figures/labelled.jsonl and of bench/figures/extra_labelled.jsonl (a second draw
+  part of bench/figures/labelled.jsonl and of bench/figures/extra_labelled*.jsonl (later draws
   from train speeches only), read with their context as the extractor reads a speech,
   plus the hand-written sentences of tests/data/quantities_labelled.jsonl; a candidate is a
   figure when it overlaps a labelled figure.
@@ -41,7 +45,12 @@ from models.quantity_series import normalise_counted  # noqa: E402
 from models.quantity_text import counted_phrase  # noqa: E402
 
 LABELLED = ROOT / "bench" / "figures" / "labelled.jsonl"
-EXTRA = ROOT / "bench" / "figures" / "extra_labelled.jsonl"  # more train sentences, drawn later
+# more train sentences, drawn later from train speeches only
+EXTRA = [
+    ROOT / "bench" / "figures" / name
+    for name in ("extra_labelled.jsonl", "extra_labelled_2.jsonl")
+    if (ROOT / "bench" / "figures" / name).exists()
+]
 TRAPS = ROOT / "tests" / "data" / "quantities_labelled.jsonl"
 OUT = ROOT / "models" / "data" / "figure_classifier.json"
 COUNTED_OUT = ROOT / "models" / "data" / "counted_classifier.json"
@@ -94,7 +103,9 @@ def trap_examples() -> list[tuple[list[str], int]]:
 
 
 def train() -> dict[str, object]:
-    train_rows = real_examples("train") + real_examples("train", EXTRA) + trap_examples()
+    train_rows = real_examples("train") + trap_examples()
+    for path in EXTRA:
+        train_rows += real_examples("train", path)
     dev_rows = real_examples("dev")
     vectorizer = DictVectorizer()
     x_train = vectorizer.fit_transform([dict.fromkeys(f, 1.0) for f, _ in train_rows])
@@ -127,7 +138,7 @@ def train() -> dict[str, object]:
     return {
         "about": "Logistic model deciding whether a number in a speech is a cited figure; "
         "made by bench/figures/train.py from bench/figures/labelled.jsonl (train part), "
-        "bench/figures/extra_labelled.jsonl and "
+        "bench/figures/extra_labelled*.jsonl and "
         "tests/data/quantities_labelled.jsonl.",
         "trained_on": f"{len(train_rows)} candidates ({int(y_train.sum())} figures)",
         "C": c,
@@ -176,7 +187,9 @@ def _chosen(probabilities: np.ndarray, words: list[str], rule: str, threshold: f
 def train_counted() -> dict[str, object]:
     """Train the head chooser on train sentences; choose C and threshold on dev by the share of
     figures whose counted thing is right (`same_counted`)."""
-    train_rows = counted_examples("train") + counted_examples("train", EXTRA)
+    train_rows = counted_examples("train")
+    for path in EXTRA:
+        train_rows += counted_examples("train", path)
     dev_rows = counted_examples("dev")
     vectorizer = DictVectorizer()
     x_train = vectorizer.fit_transform(
@@ -212,7 +225,7 @@ def train_counted() -> dict[str, object]:
     return {
         "about": "Logistic model choosing the head noun of what a cited figure counts among the "
         "words near it; made by bench/figures/train.py from the train parts of "
-        "bench/figures/labelled.jsonl and bench/figures/extra_labelled.jsonl.",
+        "bench/figures/labelled.jsonl and bench/figures/extra_labelled*.jsonl.",
         "trained_on": f"{len(train_rows)} figures, {len(y_train)} words",
         "C": c,
         "threshold": round(threshold, 3),

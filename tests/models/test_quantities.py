@@ -111,7 +111,6 @@ TRAPS = {
     "org-version": "Namibia welcomes UN 2.0 and the Quintet of Change.",
     "header-line": "Friday, 15 June 2018 11:40",
     "no-one": "No one can be left behind.",
-    "three-times": "We asked them three times.",
     "p5-plus-one": "The talks took place in the 5+1 format.",
     "half-the-battle": "Half the battle is to understand each other.",
     "half-past": "At half past ten, the delegates reconvened.",
@@ -178,6 +177,8 @@ FIGURES = {
     "year-as-count": ("Over 2000 people were evacuated.", [(2000, "count", "over")]),
     "celsius": ("We must keep warming below 1.5°C.", [(1.5, "celsius", "under")]),
     "half-a-dozen": ("Half a dozen countries objected.", [(6, "count", "exact")]),
+    # how often is a frequency (FIGURES.md: "held eleven times this year")
+    "three-times": ("We asked them three times.", [(3, "count", "exact")]),
     "a-trillion": ("We will invest a trillion dollars.", [(1e12, "USD", "exact")]),
     "one-in-five": (
         "One in five children is hungry.",
