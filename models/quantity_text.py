@@ -555,6 +555,8 @@ def counted_phrase(
             words.pop()
     if not words or words[0].lower() in _NOT_COUNTED or _NOT_A_NOUN.search(words[0]):
         words = _counted_before(text, expr, sentence_start)
+        if not words and expr.is_vague and not rest.lstrip().lower().startswith("of"):
+            words = ["people"]  # "killed millions", "Thousands were murdered": people
     elif expr.unit in ("percent", "percentage_points") and _BASE.fullmatch(" ".join(words)):
         # "debt stands at 70 per cent of our GDP": what is measured is the debt, as a share
         subject = _counted_before(text, expr, sentence_start)
@@ -571,7 +573,7 @@ def counted_phrase(
 # words after a number that say nothing of what it counts ("150 times the size", "five instead of")
 _NOT_COUNTED = frozenset(
     """times instead out more less each per or and up probably thus exclusive inclusive wide long
-    high deep old worse better""".split()
+    high deep old worse better last next first same""".split()
 )
 _NOT_A_NOUN = re.compile(r"^(?:\w+ly|\w+er|[A-Z][a-z]+day)$")  # "annually", "shorter", "Monday"
 # the bases a percentage is taken of, when what is measured is said before it
@@ -616,7 +618,7 @@ _TIME_PHRASE_END = re.compile(
     rf"""(?:\s*,?\s+(?:for|during|in|on|of|to|at|since|by)\s+(?:the\s+)?
     (?:(?:current|last|present|past|next|same|whole|first|fiscal|calendar|\d{{1,2}}(?:st|nd|rd|th)?
     |day|of|ending|on)\s+)*
-    (?:year|years|month|months|quarter|season|period|{_MONTHS})(?:\s+(?:last|\d{{4}}))?
+    (?:year|years|month|months|quarter|season|period|{_MONTHS})(?:\s+(?:last|next|\d{{4}}))?
     |\s+(?:last|this|next)\s+year)\s*,?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
