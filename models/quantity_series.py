@@ -259,7 +259,21 @@ def _predicate(sentence: str, written: str, counted: str = "") -> str:
         stem = None if word in own else _DEFINING.match(word)
         if stem:
             return stem.group(1)
+    # "Russia is occupying 20 per cent of Georgian territory": the verb may come before
+    lead = _CLAUSE_END.split(sentence[max(0, at - 60) : at])[-1]
+    for word in reversed(_WORD.findall(lead.lower())[-6:]):
+        stem = None if word in own else _DEFINING.match(word)
+        if stem:
+            return stem.group(1)
     return ""
+
+
+# what a percentage is often taken of: a share of these is one measure only when the clause says
+# which share ("occupied", "in poverty"); "63 per cent of our population" alone is not
+_SHARE_BASES = frozenset(
+    """population people person territory land country citizen inhabitant product income
+    economy budget""".split()
+)
 
 
 _CLAUSE_END = re.compile(r"[,;:()—–]|\s(?:and|but|while|whereas|which|who|that)\s")
@@ -341,6 +355,11 @@ def _auto_series(groups: Sequence[tuple[str, ...]], counted: list[str]) -> list[
         predicate = group[3] if len(group) > 3 else ""
         head = name.rsplit(" ", 1)[-1]
         if not name or not (org or scope) or head in _TIME_WORDS:
+            ids.append("")
+            continue
+        measured = "as share" in name  # "external public debt as share of GDP" says what
+        if unit in ("percent", "percentage_points") and head in _SHARE_BASES and not predicate \
+                and not measured:  # fmt: skip
             ids.append("")
             continue
         if not scope and head not in _MEMBERS:

@@ -98,3 +98,32 @@ def test_what_a_clause_says_of_its_people_keeps_different_measures_apart() -> No
     assert by_value[200000.0] != ""
     assert by_value[1600.0] not in ("", by_value[200000.0])  # missing people: another measure
     assert len(set(frame.loc[frame["value"] == 200000.0, "series"])) == 1
+
+
+def test_a_share_of_a_population_is_a_measure_only_when_the_clause_says_which_share() -> None:
+    # real UN General Debate wording (Belize 2017, Georgia 2021 and 2023, Pakistan 2013)
+    rows = [
+        ("Our external public debt stands at 70 per cent of our gross domestic product.",
+         "Belize", 2017),
+        ("Our external public debt stands at 75 per cent of our gross domestic product.",
+         "Belize", 2018),
+        ("Not only is Russia occupying 20 per cent of Georgian territory, it is also seeking to "
+         "undermine our aspirations.", "Georgia", 2021),
+        ("That is still evident in the occupation of 20 per cent of Georgian territory by the "
+         "Russian Federation.", "Georgia", 2023),
+        ("More than 63 per cent of our population is under the age of 25.", "Pakistan", 2013),
+        ("Radical land reforms have given land to 85 per cent of our population.", "Pakistan",
+         1960),
+    ]  # fmt: skip
+    speeches = [
+        make_speech(text, country=country, delivered_on=date(year, 9, 15))
+        for text, country, year in rows
+    ]
+    countries = {s.speech_id: s.country for s in speeches}
+    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    by_value = dict(zip(frame["value"], frame["series"], strict=True))
+    assert by_value[70.0] == by_value[75.0] != ""  # the debt, as a share of GDP
+    assert "debt" in by_value[70.0]
+    georgia = set(frame.loc[frame["value"] == 20.0, "series"])
+    assert len(georgia) == 1 and "" not in georgia  # occupied territory, said before the number
+    assert by_value[63.0] == "" and by_value[85.0] == ""  # shares of a population, unsaid which
