@@ -272,7 +272,7 @@ def _predicate(sentence: str, written: str, counted: str = "") -> str:
 # which share ("occupied", "in poverty"); "63 per cent of our population" alone is not
 _SHARE_BASES = frozenset(
     """population people person territory land country citizen inhabitant product income
-    economy budget""".split()
+    economy budget gdp gnp gni""".split()
 )
 
 
