@@ -268,6 +268,24 @@ def _predicate(sentence: str, written: str, counted: str = "") -> str:
     return ""
 
 
+_WE = re.compile(
+    r"\b(?:we|our\s+(?:country|government|nation|people|state|republic)|"
+    r"my\s+(?:country|government|nation))\b",
+    re.IGNORECASE,
+)
+
+
+def _actor(sentence: str, written: str, owner: str) -> str:
+    """Return whoever speaks (their country, else their name) when the figure's clause has "we"
+    (or "my country") acting before the number; "" otherwise. With nobody known, "we" joins
+    no one else's figure."""
+    at = max(0, sentence.find(written))
+    lead = _CLAUSE_END.split(sentence[max(0, at - 80) : at])[-1]
+    if not _WE.search(lead):
+        return ""
+    return scope_key(owner) or f"an unnamed speaker ({sentence[:40]})"
+
+
 # what a percentage is often taken of: a share of these is one measure only when the clause says
 # which share ("occupied", "in poverty"); "63 per cent of our population" alone is not
 _SHARE_BASES = frozenset(
@@ -297,10 +315,10 @@ def series_keys(
 
     Only figures of the same group can share a series; which series depends on the counted
     things of that group alone (`_cluster`). The scope is what the figure says ("Russian",
-    "our" resolved to the speaker's country), never the speaker's country by default. `owners`
-    is kept for callers; it no longer scopes anything.
+    "our" resolved to the speaker's country), never the speaker's country by default. Whoever
+    speaks (`owners`: the country, else the speaker) only tells apart figures where "we" act
+    ("we welcomed 433,000 Venezuelan citizens").
     """
-    del owners
     organisations = frame["organisation"].tolist()
     scopes = [
         scope_key(scope, country=countries.get(speech_id, ""))
@@ -326,6 +344,20 @@ def series_keys(
         counted.append(normalised[(name, scope)])
     vague = frame["is_vague"].tolist() if "is_vague" in frame else [False] * len(frame)
     counted = ["" if v else c for c, v in zip(counted, vague, strict=True)]
+    # "we welcomed 433,000 Venezuelan citizens": the speaker's country is who the figure is
+    # about as well, so Ecuador's and Brazil's intakes are two measures
+    actors = [
+        _actor(sentence, written, owners.get(speech_id, ""))
+        for sentence, written, speech_id in zip(
+            frame["sentence"].tolist(),
+            frame["text"].tolist(),
+            frame["speech_id"].tolist(),
+            strict=True,
+        )
+    ]
+    predicates = [
+        f"{p} by {a}".strip() if a else p for p, a in zip(predicates, actors, strict=True)
+    ]
     groups = list(zip(organisations, frame["unit"].tolist(), scopes, predicates, strict=True))
     return groups, counted
 

@@ -127,3 +127,25 @@ def test_a_share_of_a_population_is_a_measure_only_when_the_clause_says_which_sh
     georgia = set(frame.loc[frame["value"] == 20.0, "series"])
     assert len(georgia) == 1 and "" not in georgia  # occupied territory, said before the number
     assert by_value[63.0] == "" and by_value[85.0] == ""  # shares of a population, unsaid which
+
+
+def test_what_we_did_is_each_speaker_s_own_measure() -> None:
+    # real UN General Debate wording (Ecuador 2019 and 2021, Brazil 2021)
+    rows = [
+        ("We have already welcomed almost 500,000 Venezuelan citizens, the victims of the worst "
+         "exodus on our continent.", "Ecuador", 2019),
+        ("We welcomed approximately 433,000 Venezuelan citizens, who have benefited from a "
+         "process of regularization.", "Ecuador", 2021),
+        ("At our border with Venezuela, we have already received and welcomed 400,000 "
+         "Venezuelan citizens.", "Brazil", 2021),
+    ]  # fmt: skip
+    speeches = [
+        make_speech(text, country=country, delivered_on=date(year, 9, 15))
+        for text, country, year in rows
+    ]
+    countries = {s.speech_id: s.country for s in speeches}
+    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    by_value = dict(zip(frame["value"], frame["series"], strict=True))
+    assert by_value[500000.0] == by_value[433000.0] != ""  # Ecuador's intake, twice
+    assert by_value[400000.0] not in ("", by_value[433000.0])  # Brazil's is another measure
+    assert "by ecuador" in by_value[433000.0]

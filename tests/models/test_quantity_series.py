@@ -285,10 +285,13 @@ def test_series_summary_has_one_row_per_series_in_series_order() -> None:
     shuffled = points.iloc[[2, 0, 1]].reset_index(drop=True)  # the summary sorts by series itself
     summary = series_summary(shuffled)
     assert summary["series"].tolist() == [
-        "-|count|chilean|-|organisation",
+        "-|count|chilean|by chile|organisation",  # "we met": who speaks counts too
         "NATO|count|-|members|member",
     ]
-    assert summary["key"].tolist() == ["organisation · chilean · count", "member · NATO · count"]
+    assert summary["key"].tolist() == [
+        "organisation · chilean · by chile · count",
+        "member · NATO · count",
+    ]
     nato = summary.iloc[1]
     assert nato["values"] == "2019-03-01: 30; 2019-01-10: 29"  # in the order of the points
     assert (nato["n_speeches"], nato["n_changes"], nato["n_disagreements"]) == (2, 1, 2)
