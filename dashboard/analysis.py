@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.charts import theme_heatmap_figure, theme_shares_figure
-from dashboard.figure_tables import readable
+from dashboard.figure_tables import readable_columns
 from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares
@@ -36,7 +36,7 @@ class Outcome:
 
 def speech_figures(speech_id: str) -> pd.DataFrame:
     """Return the cited figures of a speech (columns of `models.quantities.QUANTITY_COLUMNS`)."""
-    return readable(state.speech_quantities(speech_id))
+    return readable_columns(state.speech_quantities(speech_id))
 
 
 def speech_organisations(speech_id: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.analysis import COUNTING, Outcome
-from dashboard.figure_tables import readable
+from dashboard.figure_tables import as_shown
 from models.compare import theme_comparison
 from models.errors import ModelError
 from models.selection import is_in
@@ -154,7 +154,7 @@ def _figures(a: Side, b: Side) -> Outcome:
     for label, ids in (("A", a.speech_ids), ("B", b.speech_ids)):
         part = figures[is_in(figures["speech_id"], ids)]
         parts.append(part.assign(group=label))
-    frame = readable(pd.concat(parts, ignore_index=True))[FIGURE_COLUMNS]
+    frame = as_shown(pd.concat(parts, ignore_index=True), FIGURE_COLUMNS)
     if frame.empty:
         return Outcome(message="Neither side cites a figure.")
     return Outcome(frame=frame)

@@ -16,9 +16,10 @@ TABLE_COLUMNS = ["date", "speaker", "qualifier", "figure", "counted", "scope", "
                  "speech_id", "key"]  # fmt: skip
 
 
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add `figure` (the value as people read it: "$11,300,000,000", "dozens (24 or more)") and
-    write `date` to its precision ("2018"), keeping the exact `value` and the ISO `date_iso`."""
+def readable_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add what tables show people: `figure`, the value as read ("$11,300,000,000", "dozens (24
+    or more)"), and, when the frame has dates, `when` (the date to its precision: "2018") and
+    `date_iso`. The exact `value` and the datetime `date` stay as they are."""
     vague = frame["is_vague"] if "is_vague" in frame else pd.Series(False, index=frame.index)
     high = frame["value_high"] if "value_high" in frame else pd.Series(float("nan"), frame.index)
     out = frame.assign(
@@ -32,19 +33,26 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             frame["date_precision"] if "date_precision" in frame else pd.Series("day", frame.index)
         )
         out = out.assign(
-            date_iso=frame["date"].dt.strftime("%Y-%m-%d"),
             date_precision=precision,
-            date=[readable_date(d, p) for d, p in zip(frame["date"], precision, strict=True)],
+            date_iso=frame["date"].dt.strftime("%Y-%m-%d"),
+            when=[readable_date(d, p) for d, p in zip(frame["date"], precision, strict=True)],
         )
     return out
 
 
+def as_shown(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Select `columns` of figures carrying `readable_columns`, "date" being the date as read."""
+    picked = [("when" if c == "date" else c) for c in columns]
+    return frame[picked].rename(columns={"when": "date"}).reset_index(drop=True)
+
+
 def with_speeches(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Return the figures of the catalogue's speeches with each speech's title and speaker."""
+    """Return the figures of the catalogue's speeches with each speech's title and speaker, and
+    the readable columns tables show (`readable_columns`), made once per corpus version."""
     columns = ["speech_id", "title", "speaker"]
     if "date_precision" not in figures:
         columns.append("date_precision")
-    return figures.merge(catalogue[columns], on="speech_id", how="inner")
+    return readable_columns(figures.merge(catalogue[columns], on="speech_id", how="inner"))
 
 
 def series_points(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -83,7 +91,9 @@ def figure_table(
         frame = frame[frame["organisation"].isin(organisations)]
     if units:
         frame = frame[frame["unit"].isin(units)]
-    return readable(frame)[TABLE_COLUMNS].reset_index(drop=True)
+    if "figure" not in frame:  # figures that did not come through `with_speeches`
+        frame = readable_columns(frame)
+    return as_shown(frame, TABLE_COLUMNS)
 
 
 def in_selection(

@@ -20,7 +20,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -126,20 +126,7 @@ def predict_record(
         prefix + record.sentence, delivered_on=date(record.year, 1, 1), country=record.country
     )
     shift = len(prefix)
-    out = []
-    for quantity in found:
-        if quantity.start < shift:
-            continue
-        out.append(
-            Quantity(
-                **{
-                    **{name: getattr(quantity, name) for name in Quantity.__slots__},
-                    "start": quantity.start - shift,
-                    "end": quantity.end - shift,
-                }
-            )
-        )
-    return out
+    return [replace(q, start=q.start - shift, end=q.end - shift) for q in found if q.start >= shift]
 
 
 def _same_value(predicted: Quantity, expected: LabelledFigure) -> bool:

@@ -10,14 +10,11 @@ the phrase is the chosen noun with the modifiers written before it.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from models.numbers import NumberExpression
+from models.quantity_features import LogisticModel, shipped_model
 
 WINDOW = 12  # words on each side of the number
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -116,29 +113,9 @@ def head_candidates(
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class HeadModel:
-    """Weights of the head chooser, as shipped in package data."""
-
-    weights: dict[str, float]
-    threshold: float
-
-    def score(self, features: list[str]) -> float:
-        total = sum(self.weights.get(name, 0.0) for name in features)
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, total))))
-
-
-@cache
-def head_model() -> HeadModel | None:
-    """Load the shipped head chooser; None when the package has none (the rules decide)."""
-    source = resources.files("models").joinpath("data/counted_classifier.json")
-    if not source.is_file():
-        return None
-    raw = json.loads(source.read_text(encoding="utf-8"))
-    return HeadModel(
-        weights={str(k): float(v) for k, v in raw["weights"].items()},
-        threshold=float(raw["threshold"]),
-    )
+def head_model() -> LogisticModel | None:
+    """The chooser of what a figure counts; None when not shipped (the rules decide)."""
+    return shipped_model("counted_classifier")
 
 
 def _phrase(text: str, head: HeadCandidate, sentence_start: int) -> str:
@@ -170,8 +147,8 @@ def choose_counted(
     candidates = head_candidates(text, expr, sentence, rule_words)
     if not candidates:
         return rule_phrase
-    best = max(candidates, key=lambda c: model.score(c.features))
-    if model.score(best.features) < model.threshold:
+    best = max(candidates, key=lambda c: model.probability(c.features))
+    if model.probability(best.features) < model.threshold:
         return rule_phrase
     if rule_words and best.word.lower() == rule_words[-1]:
         return rule_phrase  # the rules read the same head, with its phrase

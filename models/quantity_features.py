@@ -134,31 +134,34 @@ def candidate_features(
 
 
 @dataclass(frozen=True, slots=True)
-class FigureModel:
-    """A logistic model over named features, as shipped in package data."""
+class LogisticModel:
+    """A logistic model over named binary features, as shipped in package data (JSON, no pickle).
+
+    The intercept is the weight of the "bias" feature, which every example has.
+    """
 
     weights: dict[str, float]
     threshold: float
-    trained_on: str
 
     def probability(self, features: list[str]) -> float:
-        """Return the probability that a number with these features is a cited figure."""
+        """Return the model's probability for an example with these features."""
         score = sum(self.weights.get(name, 0.0) for name in features)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, score))))
 
 
-MODEL_RESOURCE = "data/figure_classifier.json"
-
-
 @cache
-def figure_model() -> FigureModel | None:
-    """Load the shipped figure classifier; None when the package has none (rules decide alone)."""
-    source = resources.files("models").joinpath(MODEL_RESOURCE)
+def shipped_model(name: str) -> LogisticModel | None:
+    """Load `models/data/<name>.json` (made by bench/figures/train.py); None when not shipped."""
+    source = resources.files("models").joinpath(f"data/{name}.json")
     if not source.is_file():
         return None
     raw = json.loads(source.read_text(encoding="utf-8"))
-    return FigureModel(
+    return LogisticModel(
         weights={str(k): float(v) for k, v in raw["weights"].items()},
         threshold=float(raw["threshold"]),
-        trained_on=str(raw.get("trained_on", "")),
     )
+
+
+def figure_model() -> LogisticModel | None:
+    """The classifier deciding whether a number is a cited figure; None when not shipped."""
+    return shipped_model("figure_classifier")

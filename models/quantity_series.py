@@ -143,13 +143,6 @@ def normalise_counted(counted: str, *, scope: str = "") -> str:
     return " ".join(words)
 
 
-def normalise_scope(scope: str, *, country: str = "") -> str:
-    """Return the comparable scope: "our" becomes the speaker's country's adjective when it is known."""
-    if scope.lower() in ("our", "my") and country.lower() in _DEMONYM_OF:
-        return _DEMONYM_OF[country.lower()]
-    return scope
-
-
 _COUNTRY_OF = {
     **{demonym.lower(): country for country, demonym in _DEMONYM_OF.items()},
     "russian federation": "russia",
@@ -749,7 +742,7 @@ __all__ = [
     "assign_series",
     "followed_series",
     "normalise_counted",
-    "normalise_scope",
+    "scope_key",
     "quantity_key",
     "series_frame",
     "series_summary",

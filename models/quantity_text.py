@@ -323,8 +323,6 @@ _AGO_AFTER = re.compile(r"\s+(?:\w+\s+)?ago\b")
 _THE_AFTER = re.compile(r"\s+the\s+([\w-]+)(['’]s)?")
 _PART_BEFORE = re.compile(r"\b(?:the|our|their|its|this|that|a)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _RATIO_AFTER = re.compile(r"\s+(?:in|out\s+of)\s+(?:\d|every|ten|five|four|three|two)")
-_ALTERNATIVE_AFTER = re.compile(r"\s+(?:or|to)\s+(?:one|two|three|four|five)\b")
-_TIMES_AFTER = re.compile(r"\s+times\b")
 
 
 def _word_number_reason(expr: NumberExpression, before: str, after: str) -> str:
@@ -538,11 +536,9 @@ def counted_phrase(
     # a general word of quantity names no thing: "a $100 billion increase in defense spending"
     if len(words) == 1 and words[0].lower() in _QUANTITY_NOUNS:
         after = _OF_IN.match(rest, position)
-        if after:
-            return counted_phrase(
-                text, replace(expr, end=expr.end + len(text[expr.end : sentence_end]) - len(rest)
-                              + after.end() - 1), sentence_end, sentence_start,
-            )  # fmt: skip
+        if after:  # read on from the space before the words after "in" or "of"
+            resume = sentence_end - len(rest) + after.end() - 1
+            return counted_phrase(text, replace(expr, end=resume), sentence_end, sentence_start)
     heads = [i for i, word in enumerate(words) if _is_head(word)]
     head = (
         heads[-1] if heads else None

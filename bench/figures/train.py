@@ -102,6 +102,19 @@ def trap_examples() -> list[tuple[list[str], int]]:
     return out
 
 
+def _named_weights(vectorizer: DictVectorizer, model: LogisticRegression) -> dict[str, float]:
+    """The model's weights by feature name, sorted; the intercept travels as the weight of the
+    "bias" feature that every example has."""
+    names = vectorizer.get_feature_names_out()
+    weights = {
+        str(name): round(float(w), 6)
+        for name, w in zip(names, model.coef_[0], strict=True)
+        if abs(w) > 1e-6
+    }
+    weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 6)
+    return dict(sorted(weights.items()))
+
+
 def train() -> dict[str, object]:
     train_rows = real_examples("train") + trap_examples()
     for path in EXTRA:
@@ -127,14 +140,7 @@ def train() -> dict[str, object]:
                 best = (score, c, float(threshold), model, precision, recall)
     assert best is not None
     score, c, threshold, model, precision, recall = best
-    names = vectorizer.get_feature_names_out()
-    weights = {
-        str(name): round(float(w), 6)
-        for name, w in zip(names, model.coef_[0], strict=True)
-        if abs(w) > 1e-6
-    }
-    # the intercept travels as the weight of the "bias" feature that every candidate has
-    weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 6)
+    weights = _named_weights(vectorizer, model)
     return {
         "about": "Logistic model deciding whether a number in a speech is a cited figure; "
         "made by bench/figures/train.py from bench/figures/labelled.jsonl (train part), "
@@ -148,7 +154,7 @@ def train() -> dict[str, object]:
             "precision": round(precision, 3),
             "recall": round(recall, 3),
         },
-        "weights": dict(sorted(weights.items())),
+        "weights": weights,
     }
 
 
@@ -215,13 +221,7 @@ def train_counted() -> dict[str, object]:
                 best = (right, c, float(threshold), model)
     assert best is not None
     right, c, threshold, model = best
-    names = vectorizer.get_feature_names_out()
-    weights = {
-        str(name): round(float(w), 6)
-        for name, w in zip(names, model.coef_[0], strict=True)
-        if abs(w) > 1e-6
-    }
-    weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 6)
+    weights = _named_weights(vectorizer, model)
     return {
         "about": "Logistic model choosing the head noun of what a cited figure counts among the "
         "words near it; made by bench/figures/train.py from the train parts of "
@@ -234,7 +234,7 @@ def train_counted() -> dict[str, object]:
             "counted_right": round(right, 3),
             "rules_alone": round(rule_right, 3),
         },  # fmt: skip
-        "weights": dict(sorted(weights.items())),
+        "weights": weights,
     }
 
 

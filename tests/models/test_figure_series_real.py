@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
+from corpus.records import Speech
 from models.quantities import quantities_frame
 from models.quantity_series import assign_series, series_frame
 from tests.conftest import make_speech
@@ -44,6 +47,12 @@ def _points() -> dict[float, tuple[str, str]]:
     }
 
 
+def _assigned(speeches: list[Speech]) -> pd.DataFrame:
+    """The figures of the speeches in their series, each speech speaking for its country."""
+    countries = {s.speech_id: s.country for s in speeches}
+    return assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+
+
 def test_the_three_ecosoc_figures_are_one_series_and_the_ingo_figures_another() -> None:
     points = _points()
     ecosoc = {points[v][0] for v in (41.0, 64.0, 70.0)}
@@ -64,8 +73,7 @@ def test_no_series_from_a_default_scope_or_a_vague_magnitude() -> None:
         make_speech("Millions of refugees crossed into Europe.", country="Sweden"),
         make_speech("Thousands of refugees crossed into Europe.", country="Sweden"),
     ]
-    countries = {s.speech_id: s.country for s in speeches}
-    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    frame = _assigned(speeches)
     assert set(frame["series"]) == {""}
 
 
@@ -92,8 +100,7 @@ def test_what_a_clause_says_of_its_people_keeps_different_measures_apart() -> No
             ),
         )
     ]
-    countries = {s.speech_id: s.country for s in speeches}
-    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    frame = _assigned(speeches)
     by_value = dict(zip(frame["value"], frame["series"], strict=True))
     assert by_value[200000.0] != ""
     assert by_value[1600.0] not in ("", by_value[200000.0])  # missing people: another measure
@@ -119,8 +126,7 @@ def test_a_share_of_a_population_is_a_measure_only_when_the_clause_says_which_sh
         make_speech(text, country=country, delivered_on=date(year, 9, 15))
         for text, country, year in rows
     ]
-    countries = {s.speech_id: s.country for s in speeches}
-    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    frame = _assigned(speeches)
     by_value = dict(zip(frame["value"], frame["series"], strict=True))
     assert by_value[70.0] == by_value[75.0] != ""  # the debt, as a share of GDP
     assert "debt" in by_value[70.0]
@@ -143,8 +149,7 @@ def test_what_we_did_is_each_speaker_s_own_measure() -> None:
         make_speech(text, country=country, delivered_on=date(year, 9, 15))
         for text, country, year in rows
     ]
-    countries = {s.speech_id: s.country for s in speeches}
-    frame = assign_series(quantities_frame(speeches), {}, countries=countries, owners=countries)
+    frame = _assigned(speeches)
     by_value = dict(zip(frame["value"], frame["series"], strict=True))
     assert by_value[500000.0] == by_value[433000.0] != ""  # Ecuador's intake, twice
     assert by_value[400000.0] not in ("", by_value[433000.0])  # Brazil's is another measure
