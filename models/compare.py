@@ -32,6 +32,7 @@ from sklearn.preprocessing import normalize
 from corpus.records import SpeechFilter, count_words
 from models.errors import EmptyVocabularyError, NotEnoughTextError, SelectionError
 from models.selection import batches_by_words, is_in
+from models.text_clean import fold_spelling, strip_furniture
 
 __all__ = [
     "COUNTS_ARTIFACT",
@@ -355,9 +356,14 @@ def _on_common_terms(
     return terms, matrices, positions
 
 
+def analysis_text(text: str) -> str:
+    """A speech as counting reads it: lower case, without page furniture, one spelling per word."""
+    return fold_spelling(strip_furniture(text).lower())
+
+
 def _bigram_analyzer(text: str) -> list[str]:
     """Return the non-stop words of a text and the pairs of adjacent non-stop words."""
-    tokens = _TERM.findall(text.lower())
+    tokens = _TERM.findall(analysis_text(text))
     kept = [t if t not in _STOP_WORDS else None for t in tokens]
     unigrams = [t for t in kept if t is not None]
     bigrams = [
@@ -393,7 +399,7 @@ def term_counts(
         vectorizer = CountVectorizer(analyzer=_bigram_analyzer, dtype=np.int64)
     else:
         vectorizer = CountVectorizer(
-            lowercase=True,
+            preprocessor=analysis_text,
             token_pattern=_TERM_PATTERN,
             stop_words=sorted(_STOP_WORDS),
             dtype=np.int64,

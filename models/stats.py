@@ -22,6 +22,7 @@ import pandas as pd
 
 from corpus.records import WORD_PATTERN, SpeechFilter
 from models.errors import NotEnoughTextError, SelectionError
+from models.text_clean import variants_pattern
 
 __all__ = [
     "MTLD_THRESHOLD",
@@ -331,8 +332,12 @@ def _phrase_body(term: str) -> str:
     words = term.split()
     if not words or not any(_WORD.search(w) for w in words):
         raise SelectionError(f"The term {term!r} has no word in it; give a word or a phrase.")
+    # each word in its British and American spellings ("organisation" finds "organization")
+    bodies = [variants_pattern(w) if w.isalpha() else re.escape(w) for w in words]
+    rest = "".join(r"\s+" + body for body in bodies[1:])
     first = re.escape(words[0])
-    rest = "".join(r"\s+" + re.escape(w) for w in words[1:])
+    if bodies[0] != first.lower():
+        return rf"(?<!\w){bodies[0]}{rest}(?!\w)"
     # The pattern opens with the first word as a literal, which lets the regex engine jump to
     # candidates; the look-behind after it then checks that no letter precedes the match.
     return rf"{first}(?<!\w{first}){rest}(?!\w)"

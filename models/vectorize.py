@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from corpus.records import Speech
 from models.errors import EmptyVocabularyError
+from models.text_clean import fold_spelling, strip_furniture
 
 MIN_PASSAGE_WORDS = 40
 MAX_PASSAGE_WORDS = 200
@@ -77,8 +78,9 @@ def as_texts(speeches: Iterable[Speech]) -> pd.Series:
 
 
 def normalise_text(text: str) -> str:
-    """Lower-case a text and strip the formulas of speeches; the preprocessor of every vectorizer."""
-    lowered = text.lower()
+    """Lower-case a text, fold British spellings into American ones (`text_clean`) and strip the
+    formulas of speeches; the preprocessor of every vectorizer."""
+    lowered = fold_spelling(text.lower())
     # Substring tests run at C speed; most passages name no office and skip the regex.
     if any(office in lowered for office in _OFFICES):
         return _FORMULA_RE.sub(" ", lowered)
@@ -90,6 +92,7 @@ def split_passages(
 ) -> list[str]:
     """Cut a speech into passages of about `min_words` to `max_words` words.
 
+    Page markers and running headers are left out first (`text_clean.strip_furniture`).
     Paragraphs (lines) shorter than `min_words` are merged with the next ones; paragraphs
     longer than `max_words` are split at sentence ends (and, for run-on sentences, between
     words). A short remainder at the end joins the previous passage.
@@ -103,7 +106,7 @@ def split_passages(
         The passages in reading order; an empty list for a text without words.
     """
     pieces: list[list[str]] = []
-    for paragraph in _LINE_BREAKS.split(text):
+    for paragraph in _LINE_BREAKS.split(strip_furniture(text)):
         words = paragraph.split()
         if len(words) <= max_words:
             if words:

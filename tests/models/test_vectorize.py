@@ -140,7 +140,7 @@ def test_counting_in_worker_processes_equals_counting_here(
     assert (
         list(here_terms)
         == list(there_terms)
-        == ["boats", "budget", "goals", "harbour", "league", "nets", "taxes"]
+        == ["boats", "budget", "goals", "harbor", "league", "nets", "taxes"]
     )
     assert (here != there).nnz == 0
 
