@@ -13,11 +13,11 @@ import plotly.graph_objects as go
 
 from corpus.records import SpeechFilter
 from dashboard import state
-from dashboard.charts import theme_heatmap_figure, theme_shares_figure
+from dashboard.charts import theme_heatmap_figure, theme_quality_figure, theme_shares_figure
 from dashboard.figure_tables import readable_columns
 from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
-from dashboard.theme_tables import selection_shares
+from dashboard.theme_tables import selection_shares, top_themes, with_other
 from models.errors import ModelError
 from models.topic_store import ThemeModelState
 
@@ -171,7 +171,9 @@ def theme_mix_of(speech_id: str) -> Outcome:
 # what the Themes page shows until people choose otherwise
 DEFAULT_PERIOD = "year"
 DEFAULT_STACKED = True
-MAX_HEATMAP_SPEECHES = 30  # the latest of the selection, in the speech x theme map
+MAP_PAGE_SPEECHES = 30  # speeches per page of the speech x theme map, latest first
+SHOWN_THEMES = 8  # themes drawn one by one in the chart over time, until people choose others
+MAX_SHOWN_THEMES = 24  # at most: beyond, colours would repeat
 
 
 def theme_shares(
@@ -186,23 +188,63 @@ def theme_shares(
 
 
 def theme_shares_chart(
-    found: ThemeModelState, flt: SpeechFilter, period: str, *, stacked: bool
+    found: ThemeModelState,
+    flt: SpeechFilter,
+    period: str,
+    *,
+    stacked: bool,
+    shown: tuple[int, ...],
 ) -> go.Figure:
-    """Return the chart of `theme_shares` (lines or stacked areas)."""
+    """Return the chart of `theme_shares` (lines or stacked areas): the `shown` themes one by
+    one, the others together as "other themes"."""
     _, over_time = theme_shares(found, flt, period)
+    n_other = len(found.theme_ids) - len(shown)
     return state.memo(
         "themes_chart",
-        (state.filter_key(flt), period, stacked),
-        lambda: theme_shares_figure(over_time, stacked=stacked),
+        (state.filter_key(flt), period, stacked, shown),
+        lambda: theme_shares_figure(
+            with_other(over_time, list(shown), label=f"other themes ({n_other})"),
+            stacked=stacked,
+        ),
     )
 
 
-def theme_heatmap(found: ThemeModelState, flt: SpeechFilter) -> go.Figure | None:
-    """Return the speech x theme map of the latest selected speeches (None: none has a mix)."""
+def shown_themes(
+    found: ThemeModelState, flt: SpeechFilter, period: str, chosen: object = None
+) -> tuple[int, ...]:
+    """Return the themes drawn one by one over time: those chosen (at most `MAX_SHOWN_THEMES`)
+    or, until someone chooses, the `SHOWN_THEMES` with the largest share of the selection."""
+    if isinstance(chosen, list | tuple) and chosen:
+        valid = sorted({int(t) for t in chosen if t in found.theme_ids})
+        if valid:
+            return tuple(valid[:MAX_SHOWN_THEMES])
+    mix, _ = theme_shares(found, flt, period)
+    return tuple(sorted(top_themes(mix, SHOWN_THEMES)))
+
+
+def quality_chart(found: ThemeModelState) -> go.Figure:
+    """Return the chart of coherence and stability per number of themes tried."""
+    return state.memo(
+        "themes_quality",
+        (found.fit_id,),
+        lambda: theme_quality_figure(pd.DataFrame(found.quality), chosen=len(found.theme_ids)),
+    )
+
+
+def theme_map_pages(flt: SpeechFilter) -> int:
+    """Return how many pages of `MAP_PAGE_SPEECHES` speeches the speech x theme map has."""
+    return max(1, -(-len(state.catalogue(flt)) // MAP_PAGE_SPEECHES))
+
+
+def theme_heatmap(found: ThemeModelState, flt: SpeechFilter, page: int = 1) -> go.Figure | None:
+    """Return one page of the speech x theme map, latest speeches first (None: none has a mix)."""
 
     def build() -> go.Figure | None:
         catalogue = state.catalogue(flt)
-        recent = catalogue.sort_values("date", ascending=False).head(MAX_HEATMAP_SPEECHES)
+        start = (page - 1) * MAP_PAGE_SPEECHES
+        recent = catalogue.sort_values(["date", "speech_id"], ascending=False).iloc[
+            start : start + MAP_PAGE_SPEECHES
+        ]
         wide = found.mix.reindex(recent["speech_id"]).dropna(how="all")
         if wide.empty:
             return None
@@ -210,4 +252,4 @@ def theme_heatmap(found: ThemeModelState, flt: SpeechFilter) -> go.Figure | None
         heat = wide[theme_ids].rename(index=speech_labels(recent, width=40))
         return theme_heatmap_figure(heat, labels=[found.labels[t] for t in theme_ids])
 
-    return state.memo("themes_heatmap", (state.filter_key(flt),), build)
+    return state.memo("themes_heatmap", (state.filter_key(flt), page), build)

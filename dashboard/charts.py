@@ -1,8 +1,10 @@
 """Plotly figures of the dashboard: tidy frame in, `go.Figure` out, one colour per speaker and theme.
 
 Builders do no computation beyond sorting and picking columns; hover text comes from frame columns.
-Colours come from the Okabe-Ito palette through `color_for`, so a speaker or a theme keeps its
-colour on every chart. `show_figure` draws a figure with the toolbar's PNG export.
+Within one chart no two series share a colour (`distinct_colors`: the Okabe-Ito palette first,
+then Plotly's Dark24, 31 colours in all), given in the sorted order of their names or numbers,
+so the same speakers or themes get the same colours on every chart that shows the same set.
+`show_figure` draws a figure with the toolbar's PNG export.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import zlib
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly import colors as pc
 
 from models.figure_format import readable_date, readable_value
 
@@ -27,6 +30,8 @@ OKABE_ITO = (
     "#000000",  # black
 )
 NAME_COLOURS = OKABE_ITO[:6]
+# Plotly's Dark24 after the Okabe-Ito colours without yellow (too faint on white for lines)
+SERIES_COLOURS = (*OKABE_ITO[:6], OKABE_ITO[7], *pc.qualitative.Dark24)
 OTHER_COLOUR = "#999999"
 YEAR_MS = 365.25 * 24 * 3600 * 1000
 # Speakers drawn as their own traces (with a legend entry); beyond this, one trace coloured per point.
@@ -47,9 +52,11 @@ def color_for(name: str) -> str:
     return NAME_COLOURS[zlib.crc32(name.encode("utf-8")) % len(NAME_COLOURS)]
 
 
-def theme_color(topic: int) -> str:
-    """Return the palette colour of a theme by its number (themes 0-7 never share a colour)."""
-    return OKABE_ITO[int(topic) % len(OKABE_ITO)]
+def distinct_colors(keys: object) -> dict[object, str]:
+    """Give each series of a chart its own colour, in the sorted order of the keys (31 colours;
+    beyond that they repeat, which charts avoid by showing at most 24 series)."""
+    ordered = sorted(set(keys), key=lambda k: (str(type(k)), k))  # type: ignore[call-overload]
+    return {k: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, k in enumerate(ordered)}
 
 
 def _date_range(fig: go.Figure, dates: pd.Series) -> None:
@@ -135,6 +142,7 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
     hover = "%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{y:,} words<extra></extra>"
     speakers = frame["speaker"].drop_duplicates().tolist()
     if len(speakers) <= MAX_LEGEND_SPEAKERS:
+        colours = distinct_colors(speakers)
         for speaker in speakers:
             part = frame[frame["speaker"] == speaker]
             fig.add_trace(
@@ -143,7 +151,7 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
                     y=part["n_words"],
                     mode="markers",
                     name=_hover_safe(speaker or "(unknown speaker)"),
-                    marker={"color": color_for(speaker), "size": 9},
+                    marker={"color": colours[speaker], "size": 9},
                     customdata=_texts(part, ["title", "speaker", "date_iso"]),
                     hovertemplate=hover,
                 )
@@ -211,7 +219,8 @@ def counts_by_year_figure(counts: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     speakers = counts["speaker"].drop_duplicates().tolist()
     if len(speakers) <= MAX_LEGEND_SPEAKERS:
-        groups = [(s, counts[counts["speaker"] == s], color_for(s)) for s in speakers]
+        colours = distinct_colors(speakers)
+        groups = [(s, counts[counts["speaker"] == s], colours[s]) for s in speakers]
     else:
         total = counts.groupby("year_start", as_index=False)[["n_speeches", "n_words"]].sum()
         groups = [("all speakers", total, OKABE_ITO[3])]
@@ -248,7 +257,7 @@ def counts_by_speaker_figure(counts: pd.DataFrame, *, top: int = 20) -> go.Figur
             x=frame["n_speeches"],
             y=[_hover_safe(s or "(unknown speaker)") for s in frame["speaker"]],
             orientation="h",
-            marker_color=[color_for(s) for s in frame["speaker"]],
+            marker_color=[distinct_colors(frame["speaker"])[s] for s in frame["speaker"]],
             customdata=frame[["n_words"]].to_numpy(),
             hovertemplate="%{y}: %{x} speeches, %{customdata[0]:,} words<extra></extra>",
             name="speeches",
@@ -288,14 +297,23 @@ def keyness_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Fig
     )
 
 
+OTHER_THEMES = -1  # the theme number of "other themes" in a chart of the top themes
+
+
 def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figure:
     """Theme shares over time as stacked areas (or lines), with the speeches behind each point.
 
     Args:
-        frame: columns period (datetime64, first day), theme (int), label, share, n_speeches.
+        frame: columns period (datetime64, first day), theme (int; `OTHER_THEMES` for the
+            themes not shown one by one, drawn last in grey), label, share, n_speeches.
     """
     traces = []
-    for topic, part in frame.sort_values(["theme", "period"]).groupby("theme", sort=True):
+    themes = sorted(int(t) for t in frame["theme"].unique() if t != OTHER_THEMES)
+    colours = {**distinct_colors(themes), OTHER_THEMES: OTHER_COLOUR}
+    ordered = frame.assign(_last=frame["theme"] == OTHER_THEMES)
+    for (_, topic), part in ordered.sort_values(["_last", "theme", "period"]).groupby(
+        ["_last", "theme"], sort=True
+    ):
         label = str(part["label"].iloc[0])
         # arrays, not pandas columns: Plotly converts each column it is given on its own
         traces.append(
@@ -305,7 +323,7 @@ def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figu
                 name=_hover_safe(label),
                 mode="lines" if stacked else "lines+markers",
                 stackgroup="themes" if stacked else None,
-                line={"color": theme_color(int(topic))},
+                line={"color": colours[int(topic)]},
                 customdata=part["n_speeches"].to_numpy()[:, None],
                 hovertemplate=f"{_hover_safe(label)}<br>%{{x|%Y-%m}}: %{{y:.0%}} of the words, "
                 "%{customdata[0]} speeches<extra></extra>",
@@ -315,13 +333,55 @@ def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figu
     _layout(fig, title="Theme shares over time", x_title="period", y_title="share")
     legend = _text_px(trace.name for trace in fig.data) + 50  # the line sample and a gap
     if legend > _MAX_LABEL_PX:
+        # long labels: the legend in rows under the chart, clear of the title
+        fig.update_layout(
+            legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"},
+            height=420 + 22 * len(fig.data),
+        )
         return fig
     # the legend in a column on the right: its width is known, whatever the chart's width
     return _fixed_margins(
         fig,
         right=legend + 20,
         legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+        height=max(420, 22 * len(fig.data) + 120),
     )
+
+
+def theme_quality_figure(frame: pd.DataFrame, *, chosen: int) -> go.Figure:
+    """Coherence and stability of each number of themes tried, the chosen number marked.
+
+    Args:
+        frame: columns k, coherence, stability.
+    """
+    frame = frame.sort_values("k")
+    fig = go.Figure()
+    for column, colour in (("coherence", OKABE_ITO[3]), ("stability", OKABE_ITO[0])):
+        fig.add_trace(
+            go.Scatter(
+                x=frame["k"].to_numpy(),
+                y=frame[column].to_numpy(),
+                name=column,
+                mode="lines+markers",
+                line={"color": colour},
+                yaxis="y" if column == "coherence" else "y2",
+                hovertemplate=f"%{{x}} themes: {column} %{{y:.3f}}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=chosen, line_dash="dot", line_color=OTHER_COLOUR)
+    fig.update_layout(
+        yaxis={"title": {"text": "coherence (NPMI)"}},
+        yaxis2={
+            "title": {"text": "stability"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1.05],
+        },
+        height=320,
+    )
+    _layout(fig, title=f"Coherence and stability per number of themes ({chosen} chosen)",
+            x_title="number of themes")  # fmt: skip
+    return _fixed_margins(fig, left=70, right=70, top=80)
 
 
 def theme_mix_figure(frame: pd.DataFrame) -> go.Figure:
@@ -336,7 +396,7 @@ def theme_mix_figure(frame: pd.DataFrame) -> go.Figure:
             x=ordered["share"],
             y=[_hover_safe(str(v)) for v in ordered["label"]],
             orientation="h",
-            marker_color=[theme_color(t) for t in ordered["theme"]],
+            marker_color=[distinct_colors(ordered["theme"])[t] for t in ordered["theme"]],
             hovertemplate="%{y}: %{x:.0%}<extra></extra>",
             name="share",
         )
@@ -361,8 +421,10 @@ def theme_heatmap_figure(wide: pd.DataFrame, *, labels: list[str]) -> go.Figure:
             x=[_hover_safe(v) for v in labels],
             y=[_hover_safe(str(i)) for i in wide.index],
             colorscale="Blues",
+            # the data's own range: with 25 themes a speech's largest share is often 30%, which
+            # a 0-100% scale would draw almost white
             zmin=0,
-            zmax=1,
+            zmax=max(float(np.nanmax(wide.to_numpy())) if wide.size else 0.0, 0.05),
             hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>",
             colorbar={"tickformat": ".0%"},
         )
@@ -412,6 +474,7 @@ def term_trend_figure(frame: pd.DataFrame) -> go.Figure:
             per_10k.
     """
     fig = go.Figure()
+    colours = distinct_colors(frame["term"].astype(str))
     for term, part in frame.sort_values("period").groupby("term", sort=False):
         fig.add_trace(
             go.Scatter(
@@ -419,7 +482,7 @@ def term_trend_figure(frame: pd.DataFrame) -> go.Figure:
                 y=part["per_10k"],
                 name=_hover_safe(str(term)),
                 mode="lines+markers",
-                line={"color": color_for(str(term))},
+                line={"color": colours[str(term)]},
                 customdata=part[["n_matches", "n_speeches"]].to_numpy(),
                 hovertemplate=f"{_hover_safe(str(term))}<br>%{{x|%Y-%m-%d}}: %{{y:.2f}} per 10,000 "
                 "words (%{customdata[0]} uses in %{customdata[1]} speeches)<extra></extra>",

@@ -35,8 +35,9 @@ def session_views() -> state.Views:
                 analysis.speech_comparisons(speech_id, flt)
         found = state.themes()
         if found is not None and period in PERIODS:
-            analysis.theme_shares_chart(found, flt, period, stacked=stacked)
-            analysis.theme_heatmap(found, flt)
+            shown = analysis.shown_themes(found, flt, period, state.value("themes_shown"))
+            analysis.theme_shares_chart(found, flt, period, stacked=stacked, shown=shown)
+            analysis.theme_heatmap(found, flt, int(str(state.value("themes_map_page", 1) or 1)))
 
     def late() -> None:
         # the comparison of two speeches reads their figures: made once they are added

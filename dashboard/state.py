@@ -53,6 +53,7 @@ from dashboard.summaries import (
     speech_label,
     speech_labels,
 )
+from models import topic_store
 from models.compare import (
     SimilarityIndex,
     TermCounts,
@@ -76,7 +77,6 @@ _UPLOAD_ITEMS = "upload_prepared"
 _UPLOAD_REPORTS = "upload_reports"
 _LAST_SPEECH = "last_speech_id"
 _NOTICE = "notice"
-_REFIT = "refit_report"
 
 # Corpora up to this many words are counted while the page waits; larger ones in the background.
 SYNC_WORDS = 2_000_000
@@ -1073,6 +1073,31 @@ def fit_themes(*, n_topics: int | None = None, refit: bool = False) -> ThemeMode
     return current_themes(get_store(), n_topics=n_topics, refit=refit)
 
 
+def theme_stop_terms() -> list[str]:
+    """Return the user's stop terms (read each run: a short query)."""
+    return topic_store.stop_terms(get_store())
+
+
+def add_theme_stop_terms(terms: list[str]) -> list[str]:
+    """Store stop terms for the next fit; return those newly added."""
+    return topic_store.add_stop_terms(get_store(), terms)
+
+
+def remove_theme_stop_terms(terms: list[str]) -> list[str]:
+    """Let stop terms back in from the next fit on; return those removed."""
+    return topic_store.remove_stop_terms(get_store(), terms)
+
+
+def earlier_theme_fits() -> list[dict[str, object]]:
+    """Return the earlier theme models kept for restoring, newest first."""
+    return topic_store.earlier_fits(get_store())
+
+
+def restore_themes(fit_id: str) -> ThemeModelState:
+    """Make an earlier theme model current again (only ever called from a button)."""
+    return topic_store.restore_fit(get_store(), fit_id)
+
+
 def set_theme_label(theme: int, label: str) -> None:
     """Store a user's label of a theme (an empty label goes back to the top terms)."""
     set_label(get_store(), theme, label)
@@ -1162,16 +1187,6 @@ def set_upload_reports(reports: list | None) -> None:
 def upload_reports() -> list | None:
     """Return the report of the last stored upload, if any."""
     return st.session_state.get(_UPLOAD_REPORTS)
-
-
-def set_refit_report(report: pd.DataFrame | None) -> None:
-    """Keep the table of what the last refit changed."""
-    st.session_state[_REFIT] = report
-
-
-def refit_report() -> pd.DataFrame | None:
-    """Return the table of what the last refit in this session changed, if any."""
-    return st.session_state.get(_REFIT)
 
 
 def set_notice(message: str | None) -> None:

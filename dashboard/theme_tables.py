@@ -1,4 +1,4 @@
-"""Tables of the Themes page: label edits, shares over time with labels, what a refit changed."""
+"""Tables of the Themes page: label edits, shares over time with labels, the top themes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard.charts import OTHER_THEMES
 from models.topic_store import ThemeModelState, themes_over_time
 
 
@@ -45,37 +46,23 @@ def selection_shares(
     return mix, shares_over_time(catalogue, mix, labels=found.labels, period=period)
 
 
-def refit_changes(
-    before: pd.DataFrame, after: pd.DataFrame, refitted: ThemeModelState
-) -> pd.DataFrame:
-    """Return what a refit changed, one row per theme number.
-
-    Returns:
-        Columns theme, status ("kept", "changed", "new", "gone"), label_before, label_after,
-        terms_before, terms_after, label_dropped (a user label removed because the theme changed).
-    """
-    merged = before.merge(after, on="theme", how="outer", suffixes=("_before", "_after"))
-    merged = merged.sort_values("theme", ignore_index=True)
-    status = []
-    for row in merged.itertuples(index=False):
-        if pd.isna(row.terms_before):
-            status.append("new")
-        elif pd.isna(row.terms_after):
-            status.append("gone")
-        elif (
-            row.theme in refitted.dropped_labels
-            or _overlap(row.terms_before, row.terms_after) < 0.5
-        ):
-            status.append("changed")
-        else:
-            status.append("kept")
-    merged.insert(1, "status", status)
-    merged["label_dropped"] = merged["theme"].map(refitted.dropped_labels).fillna("")
-    columns = ["theme", "status", "label_before", "label_after", "terms_before", "terms_after"]
-    return merged[columns + ["label_dropped"]].fillna("")
+def top_themes(mix: pd.DataFrame, n: int) -> list[int]:
+    """Return the `n` themes with the largest mean share over the speeches of a mix (long)."""
+    if mix.empty:
+        return []
+    means = mix.groupby("theme")["share"].mean().sort_values(ascending=False, kind="stable")
+    return [int(t) for t in means.index[:n]]
 
 
-def _overlap(a: str, b: str) -> float:
-    """Share of top terms two comma-joined term lists have in common."""
-    left, right = set(a.split(", ")), set(b.split(", "))
-    return len(left & right) / max(1, len(left | right))
+def with_other(over_time: pd.DataFrame, shown: list[int], *, label: str) -> pd.DataFrame:
+    """Keep the shown themes' rows of shares over time and add up the rest per period as one
+    row of theme `OTHER_THEMES` (so a stacked chart still sums to the whole)."""
+    keep = over_time["theme"].isin(shown)
+    rest = over_time[~keep]
+    if rest.empty:
+        return over_time[keep]
+    other = rest.groupby("period", as_index=False).agg(
+        share=("share", "sum"), n_speeches=("n_speeches", "max")
+    )
+    other = other.assign(theme=OTHER_THEMES, label=label)[over_time.columns]
+    return pd.concat([over_time[keep], other], ignore_index=True)

@@ -30,9 +30,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "themes",
         help="the themes of the corpus and each speech's theme mix",
         description=(
-            "Show the themes (numbered from 0; the numbers stay with a theme across refits). "
-            "Text and CSV show the themes; JSON also gives every speech's mix."
+            "Show the themes (numbered from 0; the numbers stay with a theme that keeps its "
+            "meaning across refits). Text and CSV show the themes; JSON also gives every "
+            "speech's mix (with its date and speaker), the coherence and stability of each "
+            "number of themes tried, the terms kept out as boilerplate or stop terms, and after "
+            "a refit what changed. Themes are refitted on their own once the corpus grows by a "
+            "quarter; every refit says which themes were kept, changed, split, merged, new or "
+            "gone, and the model it replaced can be restored."
         ),
+        epilog=(
+            "examples:\n  speechtrack themes --format json\n  speechtrack themes --topics 20 "
+            "--refit\n  speechtrack themes --stop 'kofi annan' --stop session --refit\n"
+            "  speechtrack themes --restore"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--topics",
@@ -41,6 +52,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="number of themes (default: chosen from the data at the first fit, then kept)",
     )
     p.add_argument("--refit", action="store_true", help="refit the themes on the whole corpus now")
+    p.add_argument(
+        "--stop",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="keep a word or phrase (and every phrase holding it) out of the themes from the "
+        "next fit on; repeat for several; add --refit to apply it now",
+    )
+    p.add_argument(
+        "--unstop",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="let a stop term back into the themes from the next fit on",
+    )
+    p.add_argument(
+        "--restore",
+        nargs="?",
+        const="",
+        metavar="FIT_ID",
+        help="make an earlier theme model current again (the latest one when no id is given; "
+        "ids are listed under earlier_fits in JSON)",
+    )
     p.add_argument("--format", choices=FORMATS, default="text")
     p.set_defaults(handler=run_themes)
 
@@ -51,30 +85,85 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
-    """Print the themes (and, in JSON, every speech's mix)."""
-    from models.topic_store import current_themes  # scikit-learn: a slow import every command paid
+    """Print the themes (and, in JSON, every speech's mix, the quality per k and the changes)."""
+    # scikit-learn: a slow import every command paid
+    from corpus.records import SpeechFilter
+    from models.topic_store import (
+        add_stop_terms,
+        current_themes,
+        earlier_fits,
+        remove_stop_terms,
+        restore_fit,
+        stop_terms,
+    )
 
-    state = current_themes(store, n_topics=args.topics, refit=args.refit)
+    notes = []
+    added = add_stop_terms(store, args.stop) if args.stop else []
+    removed = remove_stop_terms(store, args.unstop) if args.unstop else []
+    if added:
+        notes.append(f"Stop terms added: {', '.join(added)} (applied at the next fit).")
+    if removed:
+        notes.append(f"Stop terms removed: {', '.join(removed)} (applied at the next fit).")
+    if args.restore is not None:
+        state = restore_fit(store, args.restore or None)
+        notes.append(f"Restored the theme model fitted {state.fitted_at or 'earlier'}.")
+    else:
+        state = current_themes(store, n_topics=args.topics, refit=args.refit)
     themes = state.themes()
+    refitted = state.fitted_now and args.restore is None and state.n_changed is not None
     if args.format == "json":
         terms = state.top_terms(n=10).groupby("theme")["term"].agg(list)
+        catalogue = store.catalogue(SpeechFilter())[["speech_id", "date_iso", "speaker"]]
+        mix = state.mix_long().merge(catalogue, on="speech_id", how="left")
+        mix = mix.rename(columns={"date_iso": "date"})[
+            ["speech_id", "date", "speaker", "theme", "share"]
+        ]
         write_json(
             {
                 "themes": [
                     {"theme": int(row.theme), "label": row.label, "terms": terms.get(row.theme, [])}
                     for row in themes.itertuples(index=False)
                 ],
-                "mix": frame_records(state.mix_long()),
-                "n_changed": state.n_changed if state.fitted_now else None,
+                "mix": frame_records(mix),
+                "quality": [
+                    {k: (int(v) if k == "k" else round(float(v), 4)) for k, v in row.items()}
+                    for row in state.quality
+                ],
+                "chosen_k": len(state.theme_ids),
+                "boilerplate": [{"term": t, "reason": r} for t, r in state.boilerplate.items()],
+                "stop_terms": stop_terms(store),
+                "fitted_at": state.fitted_at,
+                "fit_reason": state.fit_reason,
+                "n_changed": state.n_changed if refitted else None,
+                "changes": frame_records(state.changes) if refitted else None,
+                "earlier_fits": [
+                    {k: v for k, v in e.items() if k != "slot"} for e in earlier_fits(store)
+                ],
+                "notes": notes,
             },
             out,
         )
         return 0
+    for note in notes:
+        out.write(note + "\n")
     write_frame(themes, args.format, out, max_width=90)
-    if args.format == "text" and state.fitted_now and state.n_changed is not None:
-        out.write(f"Refitted: {state.n_changed} of {len(themes)} themes changed meaning.\n")
+    if args.format == "text" and refitted:
+        counts = state.changes["status"].value_counts()
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        out.write(f"Refitted ({state.fit_reason}): {summary}.\n")
+        shown = state.changes[state.changes["status"] != "kept"]
+        if not shown.empty:
+            write_frame(
+                shown[["theme", "status", "related", "label_before", "label_after"]],
+                "text",
+                out,
+                max_width=40,
+            )
         for theme, label in sorted(state.dropped_labels.items()):
-            out.write(f'Theme {theme} changed, so its label "{label}" was removed.\n')
+            out.write(
+                f'Theme {theme} did not keep its meaning, so its label "{label}" was removed.\n'
+            )
+        out.write("`speechtrack themes --restore` brings back the model this refit replaced.\n")
     return 0
 
 

@@ -4,7 +4,8 @@ ModelError
 ├── NotEnoughTextError     the selection is too small for the analysis asked for
 ├── EmptyVocabularyError   no terms remain after the vocabulary rules
 ├── SelectionError         a selection such as `speaker:"Sergey Lavrov"` cannot be understood or is empty
-└── UnknownThemeError      no theme has the given number
+├── UnknownThemeError      no theme has the given number
+└── StopTermError          a stop term is empty, too long, or one too many
 
 Every message is one plain sentence that says what failed and what to do.
 """
@@ -30,3 +31,7 @@ class SelectionError(ModelError):
 
 class UnknownThemeError(ModelError):
     """No theme has the given number."""
+
+
+class StopTermError(ModelError):
+    """A stop term is empty, too long, or one too many."""

@@ -30,8 +30,9 @@ import pandas as pd
 
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from models.errors import ModelError, UnknownThemeError
-from models.topic_quality import match_topics
+from models.errors import ModelError, StopTermError, UnknownThemeError
+from models.theme_terms import normalise_stop_term, speech_cells
+from models.topic_quality import cosine_matrix, match_topics
 from models.topics import TopicModel
 from models.topics_stream import speech_batches
 from models.vectorize import PassageCounts
@@ -43,8 +44,16 @@ FIT_ID_ARTIFACT = "themes/fit_id"
 COUNTS_ARTIFACT = (
     "themes/passage_counts"  # term counts per passage, so refits tokenise new speeches only
 )
+HISTORY_ARTIFACT = "themes/history"  # the earlier fits that can be restored, newest first
+HISTORY_SLOTS = 5
+STOP_KIND = "theme_stop_term"
+MAX_STOP_TERMS = 500
+MAX_STOP_TERM_CHARS = 60
 REFIT_GROWTH = 0.25
 SAME_THEME = 0.5  # cosine similarity of term vectors above which a refitted theme keeps its meaning
+RELATED_THEME = 0.3  # similarity above which an old and a new theme share part of their meaning
+CHANGE_COLUMNS = ["theme", "status", "related", "similarity", "label_before", "label_after",
+                  "terms_before", "terms_after", "label_dropped"]  # fmt: skip
 PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
 
 
@@ -64,6 +73,14 @@ class ThemeModelState:
             after a first fit).
         dropped_labels: user labels removed at that refit because their theme changed.
         fitted_now: whether this call fitted the model.
+        changes: what the refit that made this model changed, one row per theme (`CHANGE_COLUMNS`;
+            status kept, changed, split, merged, new or gone); empty after a first fit.
+        boilerplate: the terms kept out of the themes and why (`theme_terms`).
+        quality: coherence and stability per number of themes tried (empty when the number
+            was given).
+        stop_terms: the user's stop terms the model was fitted with.
+        fitted_at: when the model was fitted (ISO 8601, UTC; "" for models of older versions).
+        fit_reason: why: "first fit", "asked for", or automatic with the corpus's growth.
     """
 
     model: TopicModel
@@ -76,6 +93,12 @@ class ThemeModelState:
     n_changed: int | None = None
     dropped_labels: dict[int, str] = field(default_factory=dict)
     fitted_now: bool = False
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    boilerplate: dict[str, str] = field(default_factory=dict)
+    quality: list[dict[str, float]] = field(default_factory=list)
+    stop_terms: tuple[str, ...] = ()
+    fitted_at: str = ""
+    fit_reason: str = ""
 
     def top_terms(self, n: int = 10) -> pd.DataFrame:
         """Return each theme's heaviest terms: columns theme, rank, term, weight."""
@@ -149,13 +172,29 @@ def current_themes(
     n_words = int(catalogue["n_words"].sum())
     if saved is None:
         return _fit(
-            store, n_topics=n_topics, n_words=n_words, previous=None, out_of_core=out_of_core
+            store,
+            n_topics=n_topics,
+            n_words=n_words,
+            previous=None,
+            out_of_core=out_of_core,
+            reason="first fit",
         )
     model, theme_ids, info = saved
     grown = n_words >= (1 + REFIT_GROWTH) * info["n_words_at_fit"]
-    if refit or grown or (n_topics is not None and n_topics != model.n_topics_):
+    other_k = n_topics is not None and n_topics != model.n_topics_
+    if refit or grown or other_k:
+        if refit or other_k:
+            reason = "asked for"
+        else:
+            growth = n_words / max(1, info["n_words_at_fit"]) - 1
+            reason = f"automatic: the corpus grew by {growth:.0%} since the last fit"
         return _fit(
-            store, n_topics=n_topics, n_words=n_words, previous=saved, out_of_core=out_of_core
+            store,
+            n_topics=n_topics,
+            n_words=n_words,
+            previous=saved,
+            out_of_core=out_of_core,
+            reason=reason,
         )
     mix = _sync_mix(
         store, model, theme_ids, info["fit_id"], pd.Index(catalogue["speech_id"], dtype=object)
@@ -295,9 +334,11 @@ def _fit(
     n_words: int,
     previous: tuple[TopicModel, tuple[int, ...], dict[str, Any]] | None,
     out_of_core: bool | None = None,
+    reason: str = "asked for",
 ) -> ThemeModelState:
+    stops = tuple(stop_terms(store))
     if previous is None:
-        model = TopicModel(n_topics=n_topics, out_of_core=out_of_core)
+        model = TopicModel(n_topics=n_topics, out_of_core=out_of_core, stop_terms=stops)
     else:
         params = previous[0].get_params()
         model = TopicModel(
@@ -305,35 +346,277 @@ def _fit(
                 **params,
                 "n_topics": n_topics or previous[0].n_topics_,
                 "out_of_core": out_of_core,
+                "stop_terms": stops,
             }
         )
-    speech_ids = pd.Index(store.catalogue(SpeechFilter())["speech_id"], name="speech_id")
+    catalogue = store.catalogue(SpeechFilter())
+    speech_ids = pd.Index(catalogue["speech_id"], name="speech_id")
+    cells = speech_cells(catalogue)
     if model.is_out_of_core(n_words):
         # Large corpora: one page of speeches in memory at a time, no stored counts.
         pages = speech_batches(speech_ids, random_state=model.random_state)
         batches = (store.texts(SpeechFilter(speech_ids=frozenset(page))) for page in pages)
-        mix = model.fit_stream(batches, n_words=n_words)
+        mix = model.fit_stream(batches, n_words=n_words, cells=cells)
         weights = mix.reindex(speech_ids, fill_value=0.0).to_numpy()
     else:
         counts = _current_counts(store, model, speech_ids, n_words=n_words)
-        weights = model.fit_counts(counts, speech_ids)
+        weights = model.fit_counts(counts, speech_ids, cells=cells)
+    if previous is not None and n_topics is None and not model.selection_:
+        # the number of themes was kept: so is the table it was chosen by
+        model.selection_ = previous[0].selection_
+    changes = pd.DataFrame(columns=CHANGE_COLUMNS)
     if previous is None:
         theme_ids: tuple[int, ...] = tuple(range(model.n_topics_))
         n_changed, dropped = None, {}
     else:
         theme_ids, changed = _match_ids(previous[0], previous[1], model)
         n_changed = len(changed)
+        old_labels = _labels(store, previous[0], previous[1])
+        _remember(store, previous, old_labels)
         dropped = _drop_labels(store, changed | (set(previous[1]) - set(theme_ids)))
+        changes = refit_changes(
+            (previous[0], previous[1], old_labels),
+            (model, theme_ids, _labels(store, model, theme_ids)),
+            dropped,
+        )
     payload = model.to_bytes()
     info: dict[str, Any] = {
         "fit_id": hashlib.sha256(payload).hexdigest()[:16],
         "n_words_at_fit": n_words,
         "n_changed": n_changed,
         "dropped_labels": {str(k): v for k, v in dropped.items()},
+        "changes": changes.to_dict(orient="records"),
+        "fitted_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "reason": reason,
     }
     _save_model(store, payload, theme_ids, info)
     mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
     _save_mix(store, str(info["fit_id"]), mix, changes_results=True)
+    return _state(store, model, theme_ids, info, mix, fitted_now=True)
+
+
+def _labels(store: CorpusStore, model: TopicModel, theme_ids: tuple[int, ...]) -> dict[int, str]:
+    """Each theme's label: the user's where set, else the model's own."""
+    annotations = store.annotations(LABEL_KIND)
+    labels = dict(zip(theme_ids, model.default_labels(), strict=True))
+    labels.update(
+        {t: str(annotations[str(t)]["label"]) for t in theme_ids if str(t) in annotations}
+    )
+    return labels
+
+
+def refit_changes(
+    before: tuple[TopicModel, tuple[int, ...], dict[int, str]],
+    after: tuple[TopicModel, tuple[int, ...], dict[int, str]],
+    dropped: dict[int, str],
+) -> pd.DataFrame:
+    """Say what a refit changed, by the overlap of the themes' term weights.
+
+    Each pair of an old and a new theme is compared by the cosine similarity of their term
+    weights. A new theme that matches one old theme at `SAME_THEME` or more and shares part of
+    its meaning (`RELATED_THEME`) with no other is **kept**; an old theme whose meaning went to
+    two or more new themes was **split**; a new theme holding the meaning of two or more old
+    ones **merged** them; a theme with its number but less of its meaning **changed**; a new
+    theme related to no old one is **new**, and an old theme related to no new one is **gone**.
+
+    Returns:
+        One row per theme (`CHANGE_COLUMNS`): its number (the old number for a gone theme),
+        status, the related themes' numbers on the other side ("split into 4, 7"), the
+        similarity to its matched theme, labels and top terms before and after, and the user
+        label dropped because the theme did not keep its meaning.
+    """
+    old, old_ids, old_labels = before
+    new, new_ids, new_labels = after
+    terms = np.union1d(old.terms_.astype(str), new.terms_.astype(str))
+    sim = cosine_matrix(_on_terms(old, terms), _on_terms(new, terms))
+    rows, cols, _ = match_topics(_on_terms(old, terms), _on_terms(new, terms))
+    match_of_new = dict(zip(cols.tolist(), rows.tolist(), strict=True))
+    old_terms = _terms_by_theme(old, old_ids)
+    new_terms = _terms_by_theme(new, new_ids)
+    related = sim >= RELATED_THEME
+    out = []
+    for c, theme in enumerate(new_ids):
+        r = match_of_new.get(c)
+        sources = [old_ids[i] for i in np.flatnonzero(related[:, c])]
+        if len(sources) > 1:
+            status, others = "merged", f"merged from {', '.join(map(str, sources))}"
+        elif r is not None and related[r].sum() > 1:
+            targets = [new_ids[j] for j in np.flatnonzero(related[r])]
+            status, others = (
+                "split",
+                f"split from {old_ids[r]} with {', '.join(str(t) for t in targets if t != theme)}",
+            )
+        elif r is not None and sim[r, c] >= SAME_THEME:
+            status, others = "kept", ""
+        elif r is not None and sim[r, c] >= RELATED_THEME:
+            status, others = "changed", ""
+        else:
+            status, others = "new", ""
+        was = old_ids[r] if r is not None and related[r, c] else None
+        out.append(
+            {
+                "theme": int(theme),
+                "status": status,
+                "related": others,
+                "similarity": round(float(sim[r, c]), 3) if r is not None else 0.0,
+                "label_before": old_labels.get(was, "") if was is not None else "",
+                "label_after": new_labels.get(theme, ""),
+                "terms_before": old_terms.get(was, "") if was is not None else "",
+                "terms_after": new_terms.get(theme, ""),
+                "label_dropped": dropped.get(int(theme), ""),
+            }
+        )
+    for r, theme in enumerate(old_ids):
+        if not related[r].any():
+            out.append(
+                {
+                    "theme": int(theme),
+                    "status": "gone",
+                    "related": "",
+                    "similarity": round(float(sim[r].max()), 3) if sim.shape[1] else 0.0,
+                    "label_before": old_labels.get(theme, ""),
+                    "label_after": "",
+                    "terms_before": old_terms.get(theme, ""),
+                    "terms_after": "",
+                    "label_dropped": dropped.get(int(theme), "") if theme not in new_ids else "",
+                }
+            )
+    return pd.DataFrame(out, columns=CHANGE_COLUMNS).sort_values("theme", ignore_index=True)
+
+
+def _terms_by_theme(model: TopicModel, theme_ids: tuple[int, ...], n: int = 8) -> dict[int, str]:
+    terms = model.top_terms(n=n)
+    joined = terms.groupby("topic")["term"].agg(", ".join)
+    return {theme_ids[int(topic)]: text for topic, text in joined.items()}
+
+
+# -- stop terms and earlier fits ------------------------------------------------------------
+
+
+def stop_terms(store: CorpusStore) -> list[str]:
+    """Return the user's stop terms, sorted (applied at the next fit)."""
+    return sorted(store.annotations(STOP_KIND))
+
+
+def add_stop_terms(store: CorpusStore, terms: Iterable[str]) -> list[str]:
+    """Store stop terms for the next fit; return those newly added, as they will be matched.
+
+    Raises:
+        StopTermError: for an empty or over-long term, or more than `MAX_STOP_TERMS` in all.
+    """
+    wanted = []
+    for term in terms:
+        folded = normalise_stop_term(str(term))
+        if not folded or not any(ch.isalpha() for ch in folded):
+            raise StopTermError(
+                f"The stop term {str(term)!r} has no word in it; give a word or a phrase."
+            )
+        if len(folded) > MAX_STOP_TERM_CHARS:
+            raise StopTermError(
+                f"A stop term may have at most {MAX_STOP_TERM_CHARS} characters; "
+                f"{str(term)[:20]!r}... has {len(folded)}."
+            )
+        wanted.append(folded)
+    have = set(stop_terms(store))
+    new = sorted(set(wanted) - have)
+    if len(have) + len(new) > MAX_STOP_TERMS:
+        raise StopTermError(
+            f"At most {MAX_STOP_TERMS} stop terms are kept; remove some before adding more."
+        )
+    for term in new:
+        store.put_annotation(STOP_KIND, term, {"term": term})
+    return new
+
+
+def remove_stop_terms(store: CorpusStore, terms: Iterable[str]) -> list[str]:
+    """Remove stop terms (from the next fit on); return those that were there."""
+    have = set(stop_terms(store))
+    gone = sorted({normalise_stop_term(str(t)) for t in terms} & have)
+    for term in gone:
+        store.delete_annotation(STOP_KIND, term)
+    return gone
+
+
+def earlier_fits(store: CorpusStore) -> list[dict[str, Any]]:
+    """Return the earlier fits kept for restoring, newest first: fit_id, fitted_at, n_themes,
+    n_words_at_fit, labels (theme number -> label at the time)."""
+    payload = store.get_artifact(HISTORY_ARTIFACT)
+    return [] if payload is None else list(json.loads(payload.decode()))
+
+
+def _remember(
+    store: CorpusStore,
+    fit: tuple[TopicModel, tuple[int, ...], dict[str, Any]],
+    labels: dict[int, str],
+) -> None:
+    """Keep a fit about to be replaced, in one of `HISTORY_SLOTS` slots (the oldest is reused)."""
+    model, theme_ids, info = fit
+    history = earlier_fits(store)
+    used = {entry["slot"] for entry in history}
+    free = [slot for slot in range(HISTORY_SLOTS) if slot not in used]
+    slot = free[0] if free else history[-1]["slot"]
+    history = [e for e in history if e["slot"] != slot and e["fit_id"] != info["fit_id"]]
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        model=np.frombuffer(model.to_bytes(), dtype=np.uint8),
+        theme_ids=np.asarray(theme_ids, dtype=np.int64),
+        info=np.asarray(json.dumps(info)),
+    )
+    store.put_artifact(f"{HISTORY_ARTIFACT}/{slot}", buffer.getvalue())
+    entry = {
+        "slot": slot,
+        "fit_id": str(info["fit_id"]),
+        "fitted_at": info.get("fitted_at", ""),
+        "n_themes": len(theme_ids),
+        "n_words_at_fit": int(info["n_words_at_fit"]),
+        "labels": {str(t): labels.get(t, "") for t in theme_ids},
+    }
+    store.put_artifact(HISTORY_ARTIFACT, json.dumps([entry, *history]).encode())
+
+
+def restore_fit(store: CorpusStore, fit_id: str | None = None) -> ThemeModelState:
+    """Make an earlier fit current again (the latest earlier one when `fit_id` is None).
+
+    The current fit is kept among the earlier ones, so a restore can be undone; user labels of
+    the restored fit come back; every speech is scored with it; it is not refitted before the
+    corpus grows by `REFIT_GROWTH` from now.
+
+    Raises:
+        ModelError: when no earlier fit is kept (or none has that id).
+    """
+    history = earlier_fits(store)
+    entry = next((e for e in history if fit_id in (None, e["fit_id"])), None)
+    if entry is None:
+        raise ModelError(
+            "No earlier theme model is kept to restore"
+            + (f" with the id {fit_id!r}" if fit_id else "")
+            + "; earlier models are kept from the next refit on."
+        )
+    payload = store.get_artifact(f"{HISTORY_ARTIFACT}/{entry['slot']}")
+    if payload is None:
+        raise ModelError("The earlier theme model is missing from the database; refit instead.")
+    with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
+        model = TopicModel.from_bytes(arrays["model"].tobytes())
+        theme_ids = tuple(int(i) for i in arrays["theme_ids"])
+        info = json.loads(str(arrays["info"]))
+    current = _load_model(store)
+    if current is not None:
+        _remember(store, current, _labels(store, current[0], current[1]))
+    history = [e for e in earlier_fits(store) if e["fit_id"] != entry["fit_id"]]
+    store.put_artifact(HISTORY_ARTIFACT, json.dumps(history).encode())
+    for key in store.annotations(LABEL_KIND):
+        store.delete_annotation(LABEL_KIND, key)
+    defaults = dict(zip(theme_ids, model.default_labels(), strict=True))
+    for theme, label in entry["labels"].items():
+        if label and label != defaults.get(int(theme)):
+            store.put_annotation(LABEL_KIND, str(theme), {"label": label})
+    n_words = int(store.catalogue(SpeechFilter())["n_words"].sum())
+    info = {**info, "n_words_at_fit": n_words, "n_changed": None, "dropped_labels": {},
+            "changes": []}  # fmt: skip
+    _save_model(store, model.to_bytes(), theme_ids, info)
+    ids = pd.Index(store.catalogue(SpeechFilter())["speech_id"], dtype=object)
+    mix = _sync_mix(store, model, theme_ids, str(info["fit_id"]), ids)
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
 
 
@@ -369,11 +652,15 @@ def _match_ids(
     old_vectors = _on_terms(old, terms)
     new_vectors = _on_terms(new, terms)
     rows, cols, sims = match_topics(old_vectors, new_vectors)
+    related = cosine_matrix(old_vectors, new_vectors) >= RELATED_THEME
     ids: list[int | None] = [None] * new.n_topics_
     changed: set[int] = set()
     for r, c, sim in zip(rows, cols, sims, strict=True):
+        if sim < RELATED_THEME:
+            continue  # nothing in common: the new theme gets a number of its own
         ids[c] = old_ids[r]
-        if sim < SAME_THEME:
+        # a theme keeps its meaning when it matches one theme closely and no other in part
+        if sim < SAME_THEME or related[r].sum() > 1 or related[:, c].sum() > 1:
             changed.add(old_ids[r])
     free = (i for i in range(len(old_ids) + new.n_topics_) if i not in set(old_ids))
     for c, value in enumerate(ids):
@@ -444,20 +731,26 @@ def _state(
     fitted_now: bool = False,
 ) -> ThemeModelState:
     annotations = store.annotations(LABEL_KIND)
-    defaults = dict(zip(theme_ids, model.default_labels(), strict=True))
     user = {t: str(annotations[str(t)]["label"]) for t in theme_ids if str(t) in annotations}
     n_changed = info.get("n_changed")
+    changes = pd.DataFrame(info.get("changes") or [], columns=CHANGE_COLUMNS)
     return ThemeModelState(
         model=model,
         theme_ids=theme_ids,
         fit_id=str(info["fit_id"]),
         mix=mix,
-        labels={**defaults, **user},
+        labels=_labels(store, model, theme_ids),
         user_labelled=frozenset(user),
         n_words_at_fit=int(info["n_words_at_fit"]),
         n_changed=None if n_changed is None else int(n_changed),
         dropped_labels={int(k): str(v) for k, v in (info.get("dropped_labels") or {}).items()},
         fitted_now=fitted_now,
+        changes=changes,
+        boilerplate=dict(getattr(model, "boilerplate_", {}) or {}),
+        quality=list(model.selection_ or []),
+        stop_terms=tuple(model.stop_terms),
+        fitted_at=str(info.get("fitted_at", "")),
+        fit_reason=str(info.get("reason", "")),
     )
 
 
@@ -528,6 +821,12 @@ def _load_mix(store: CorpusStore, fit_id: str, theme_ids: tuple[int, ...]) -> pd
 
 __all__ = [
     "LABEL_KIND",
+    "add_stop_terms",
+    "earlier_fits",
+    "refit_changes",
+    "remove_stop_terms",
+    "restore_fit",
+    "stop_terms",
     "REFIT_GROWTH",
     "ThemeModelState",
     "current_themes",

@@ -32,11 +32,13 @@ from typing import Self
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
-from models.errors import ModelError, NotEnoughTextError
+from models.errors import EmptyVocabularyError, ModelError, NotEnoughTextError
+from models.theme_terms import REASON_USER, TermSpread, label_terms, stopped
 from models.topic_quality import FIT_TOL, choose_n_topics, fit_nmf, solve_weights
 from models.topics_stream import (
     HashedSpill,
@@ -63,7 +65,6 @@ MIN_PASSAGES = 8
 # Below this many words in the corpus, two-word terms ("consultative status") join the
 # vocabulary when `ngram_range` is left unset; above it they cost more time than they add.
 AUTO_BIGRAM_WORDS = 1_000_000
-TOP_TERMS_IN_LABEL = 3
 # Above this many passages, topics are fitted on a random sample of this size (see fit).
 FIT_SAMPLE = 60_000
 # Above this many words themes are fitted out of core (see the module docstring).
@@ -87,6 +88,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         n_jobs: processes for tokenising large corpora, threads for weighting passages.
         out_of_core: True streams hashed counts, False counts in memory, None chooses by
             corpus size (`OUT_OF_CORE_WORDS`).
+        stop_terms: a user's terms kept out of the themes, with every phrase holding one.
+
+    Fitted, besides the topics: `boilerplate_`, the terms kept out of the themes and why
+    (`theme_terms`: spread over the whole corpus, said in openings and closings, or a stop term).
     """
 
     def __init__(
@@ -96,12 +101,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         max_df: int | float | None = None,
         min_df: int | float | None = None,
         ngram_range: tuple[int, int] | None = None,
-        max_topics: int = 25,
+        max_topics: int = 40,
         min_passage_words: int = MIN_PASSAGE_WORDS,
         max_passage_words: int = MAX_PASSAGE_WORDS,
         random_state: int = 0,
         n_jobs: int = 2,
         out_of_core: bool | None = None,
+        stop_terms: tuple[str, ...] = (),
     ) -> None:
         """Store the settings as given; they are checked when fitting."""
         self.n_topics = n_topics
@@ -114,20 +120,27 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.out_of_core = out_of_core
+        self.stop_terms = stop_terms
 
     # -- fitting -------------------------------------------------------------------------
 
-    def fit(self, X: pd.Series, y: None = None) -> Self:
+    def fit(self, X: pd.Series, y: None = None, *, cells: pd.Series | None = None) -> Self:
         """Fit themes on the passages of the speeches `X` (texts indexed by speech_id).
+
+        Args:
+            cells: each speech's period and speaker group (`theme_terms.speech_cells`), for
+                learning boilerplate; None treats the speeches as one group.
 
         Raises:
             NotEnoughTextError: when the speeches give too few passages for themes.
             EmptyVocabularyError: when no term survives the vocabulary rules.
         """
-        self.fit_transform(X)
+        self.fit_transform(X, cells=cells)
         return self
 
-    def fit_transform(self, X: pd.Series, y: None = None) -> np.ndarray:
+    def fit_transform(
+        self, X: pd.Series, y: None = None, *, cells: pd.Series | None = None
+    ) -> np.ndarray:
         """Fit themes and return each speech's theme mix, (n_speeches, n_topics)."""
         texts = _check_texts(X)
         n_words = _n_words(texts)
@@ -136,9 +149,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 texts.loc[ids]
                 for ids in speech_batches(texts.index, random_state=self.random_state)
             )
-            mix = self.fit_stream(batches, n_words=n_words)
+            mix = self.fit_stream(batches, n_words=n_words, cells=cells)
             return mix.reindex(texts.index, fill_value=0.0).to_numpy()
-        return self.fit_counts(self._count(texts, n_words), texts.index)
+        return self.fit_counts(self._count(texts, n_words), texts.index, cells=cells)
 
     def is_out_of_core(self, n_words: int) -> bool:
         """Return whether a corpus of `n_words` words is fitted out of core (the setting if given)."""
@@ -146,7 +159,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             return bool(self.out_of_core)
         return n_words > OUT_OF_CORE_WORDS
 
-    def fit_stream(self, batches: Iterable[pd.Series], *, n_words: int) -> pd.DataFrame:
+    def fit_stream(
+        self, batches: Iterable[pd.Series], *, n_words: int, cells: pd.Series | None = None
+    ) -> pd.DataFrame:
         """Fit themes on speeches read batch by batch, holding one batch in memory at a time.
 
         Args:
@@ -173,6 +188,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             # worker processes take seconds to start: they pay off on a few batches of text
             # (about 6 characters a word)
             n_processes=self.n_jobs if n_words * 6 >= PARALLEL_MIN_CHARS else 1,
+            stop_terms=tuple(self.stop_terms),
+            cells=cells,
         )
         with HashedSpill(settings) as spill:
             spill.fill(batches)
@@ -184,6 +201,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.idf_ = fit.idf
         self.components_ = fit.components
         self.selection_: list[dict[str, float]] | None = fit.selection
+        self.boilerplate_: dict[str, str] = fit.boilerplate
         self.n_topics_ = fit.components.shape[0]
         self.n_passages_ = fit.n_passages
         self.n_speeches_ = len(fit.mix)
@@ -209,7 +227,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             return self.ngram_range
         return (1, 2) if n_words <= AUTO_BIGRAM_WORDS else (1, 1)
 
-    def fit_counts(self, counts: PassageCounts, speech_ids: pd.Index) -> np.ndarray:
+    def fit_counts(
+        self, counts: PassageCounts, speech_ids: pd.Index, *, cells: pd.Series | None = None
+    ) -> np.ndarray:
         """Fit themes on passage counts kept from `count`; return the mix of `speech_ids`.
 
         Raises:
@@ -220,7 +240,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             self.max_passage_words,
         ):
             raise ValueError("The passage counts were made with other passage settings.")
-        weights = self._fit_passages(counts)
+        weights = self._fit_passages(counts, cells)
         return speech_mix(weights, counts.speech_ids, counts.n_words, speech_ids)
 
     def _passages(self, X: pd.Series) -> Passages:
@@ -241,13 +261,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 "widen the selection."
             )
 
-    def _fit_passages(self, passage_counts: PassageCounts) -> np.ndarray:
+    def _fit_passages(self, passage_counts: PassageCounts, cells: pd.Series | None) -> np.ndarray:
         n = len(passage_counts)
         self._check_sizes(n)
         ngram_range = passage_counts.ngram_range
         raw, terms = passage_counts.matrix, passage_counts.terms
         low, high = document_frequency_bounds(n, min_df=self.min_df, max_df=self.max_df)
         counts, terms = prune_terms(raw, terms, low=low, high=high)
+        counts, terms = self._without_boilerplate(counts, terms, passage_counts, cells)
         if self.n_topics is not None and self.n_topics > len(terms):
             raise NotEnoughTextError(
                 f"{self.n_topics} themes need at least as many terms; the selection has "
@@ -289,6 +310,28 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.n_passages_ = n
         self.n_speeches_ = len(set(passage_counts.speech_ids))
         return weights
+
+    def _without_boilerplate(
+        self,
+        counts: sparse.csr_matrix,
+        terms: np.ndarray,
+        passages: PassageCounts,
+        cells: pd.Series | None,
+    ) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Keep boilerplate and the user's stop terms out of the terms (`theme_terms`)."""
+        spread = TermSpread(len(terms))
+        spread.add(counts, passages.speech_ids, passages.n_words, cells)
+        reasons = spread.reasons()
+        reasons[stopped(terms, self.stop_terms)] = REASON_USER
+        out = reasons != ""
+        order = np.argsort(-np.asarray(counts[:, out].sum(axis=0)).ravel(), kind="stable")
+        self.boilerplate_ = {str(terms[out][i]): str(reasons[out][i]) for i in order}
+        if out.all():
+            raise EmptyVocabularyError(
+                "Every term of the selection is boilerplate or a stop term; remove stop terms "
+                "or add speeches."
+            )
+        return counts[:, ~out], terms[~out]
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -342,11 +385,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
     def default_labels(self) -> list[str]:
-        """Return a label per topic made of its three heaviest terms ("ngo · status · un")."""
-        terms = self.top_terms(n=TOP_TERMS_IN_LABEL)
+        """Return a label per topic from its distinctive top terms ("ngos · consultative status ·
+        ecosoc"; `theme_terms.label_terms`)."""
+        check_is_fitted(self, "components_")
         return [
-            " · ".join(terms.loc[terms["topic"] == topic, "term"])
-            for topic in range(self.n_topics_)
+            " · ".join(terms) for terms in label_terms(self.components_, self.terms_.astype(str))
         ]
 
     # -- persistence without pickle ------------------------------------------------------
@@ -364,6 +407,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             "n_passages_": self.n_passages_,
             "n_speeches_": self.n_speeches_,
             "selection_": self.selection_,
+            "boilerplate_": [[t, r] for t, r in getattr(self, "boilerplate_", {}).items()],
             "hashed": self.buckets_ is not None,
         }
         buffer = io.BytesIO()
@@ -389,6 +433,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             params = meta["params"]
             if params.get("ngram_range") is not None:
                 params["ngram_range"] = tuple(params["ngram_range"])
+            params["stop_terms"] = tuple(params.get("stop_terms") or ())
             model = cls(**params)
             model.ngram_range_ = tuple(meta["ngram_range_"])
             model.terms_ = arrays["terms"].astype(object)
@@ -400,6 +445,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         model.n_passages_ = int(meta["n_passages_"])
         model.n_speeches_ = int(meta["n_speeches_"])
         model.selection_ = meta["selection_"]
+        model.boilerplate_ = {str(t): str(r) for t, r in meta.get("boilerplate_", [])}
         return model
 
 

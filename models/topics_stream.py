@@ -49,6 +49,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from models.errors import EmptyVocabularyError
+from models.theme_terms import REASON_USER, TermSpread, stopped
 from models.topic_quality import FIT_TOL, choose_n_topics, fit_nmf, quiet_nmf, solve_weights
 from models.vectorize import document_frequency_bounds, make_counter, to_passages
 
@@ -67,7 +68,7 @@ class StreamSettings:
 
     ngram_range: tuple[int, int]
     n_topics: int | None = None
-    max_topics: int = 25
+    max_topics: int = 40
     min_df: int | float | None = None
     max_df: int | float | None = None
     min_passage_words: int = 40
@@ -75,6 +76,8 @@ class StreamSettings:
     random_state: int = 0
     n_jobs: int = 2
     n_processes: int = 1
+    stop_terms: tuple[str, ...] = ()
+    cells: pd.Series | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +90,7 @@ class StreamFit:
         idf: the IDF of each kept column.
         components: (n_topics, n_columns) topic-term weights.
         selection: the table of the automatic choice of the number of themes, or None.
+        boilerplate: the terms kept out of the themes and why (`theme_terms`).
         n_passages: passages seen.
         mix: theme shares of every speech seen, indexed by speech_id.
     """
@@ -96,6 +100,7 @@ class StreamFit:
     idf: np.ndarray
     components: np.ndarray
     selection: list[dict[str, float]] | None
+    boilerplate: dict[str, str]
     n_passages: int
     mix: pd.DataFrame
 
@@ -212,6 +217,7 @@ class HashedSpill:
         self.speech_ids: list[str] = []
         self.rng = np.random.default_rng(settings.random_state)
         self.sample_at = np.zeros((0, 2), dtype=np.int64)  # (batch, row) of sampled passages
+        self.spread = TermSpread(N_BUCKETS)
 
     def __enter__(self) -> HashedSpill:
         """Return the spill."""
@@ -247,6 +253,7 @@ class HashedSpill:
             n_words=n_words,
         )
         self.df += np.bincount(hashed.indices, minlength=N_BUCKETS)
+        self.spread.add(hashed, owners, n_words, self.settings.cells)
         self._sample(hashed.shape[0])
         self.n_batches += 1
         self.n_passages += hashed.shape[0]
@@ -294,6 +301,18 @@ class HashedSpill:
                 f"No terms occur in between {low} and {high} passages of the selection; "
                 "add speeches or relax the document-frequency bounds."
             )
+        reasons = self.spread.reasons()[keep]
+        names = self.names[keep].astype(str)
+        reasons[stopped(names, settings.stop_terms)] = REASON_USER
+        out = reasons != ""
+        if out.all():
+            raise EmptyVocabularyError(
+                "Every term of the selection is boilerplate or a stop term; remove stop terms "
+                "or add speeches."
+            )
+        order = np.argsort(-self.df[keep][out], kind="stable")
+        boilerplate = {str(names[out][i]): str(reasons[out][i]) for i in order}
+        keep = keep[~out]
         idf = np.log((1 + n) / (1 + self.df[keep])) + 1.0
         sample = self._sample_counts()[:, keep]
         selection = None
@@ -313,6 +332,7 @@ class HashedSpill:
             idf=idf,
             components=components,
             selection=selection,
+            boilerplate=boilerplate,
             n_passages=n,
             mix=mix,
         )

@@ -1,4 +1,5 @@
-"""Themes: each theme with its label and top terms, shares over time, speech x theme, refit."""
+"""Themes: labels and top terms, shares over time, the speech x theme map, what was kept out,
+how the number of themes was chosen, refits and what they changed, earlier models."""
 
 import pandas as pd
 import streamlit as st
@@ -6,7 +7,8 @@ import streamlit as st
 from dashboard import analysis, state
 from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
-from dashboard.theme_tables import label_changes, refit_changes
+from dashboard.literal import literal
+from dashboard.theme_tables import label_changes
 from models.topic_store import PERIODS
 
 st.header("Themes")
@@ -37,9 +39,15 @@ if found is None:
         st.rerun()
     st.stop()
 
+themes_now = found  # for the pickers' labels: a name that is never None
 table = found.themes(n_terms=10)
 st.subheader(f"{len(table)} themes")
-st.caption("Edit a label and save; an empty label goes back to the top terms.")
+fitted_on = f"fitted {found.fitted_at[:10]}, " if found.fitted_at else ""
+st.caption(
+    f"Themes {fitted_on}on {found.n_words_at_fit:,} words. Edit a label and save; an empty "
+    "label goes back to the top terms. Procedure and ceremony are kept out of the themes "
+    f"({len(found.boilerplate)} terms, listed under Kept out of the themes)."
+)
 edited = st.data_editor(
     table,
     hide_index=True,
@@ -61,6 +69,7 @@ elif st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="theme
     state.set_notice(f"Saved {len(changes)} label(s).")
     st.rerun()
 
+# -- shares over time: the top themes one by one, the rest together -------------------------
 period = st.segmented_control(
     "Period",
     list(PERIODS),
@@ -68,14 +77,29 @@ period = st.segmented_control(
     key="themes_period",
     bind="query-params",
 )
+period = period or analysis.DEFAULT_PERIOD
 stacked = st.toggle("Stacked areas", value=analysis.DEFAULT_STACKED, key="themes_stacked")
-mix, over_time = analysis.theme_shares(found, flt, period or analysis.DEFAULT_PERIOD)
+options = sorted(found.theme_ids)
+chosen = st.session_state.get("themes_shown")
+if isinstance(chosen, list) and any(t not in options for t in chosen):
+    # themes of an earlier fit: forget them before drawing the picker
+    st.session_state["themes_shown"] = [t for t in chosen if t in options]
+shown = analysis.shown_themes(found, flt, period, st.session_state.get("themes_shown"))
+picked = st.multiselect(
+    f"Themes drawn one by one (the others add up to 'other themes'; at most "
+    f"{analysis.MAX_SHOWN_THEMES})",
+    options,
+    default=list(shown),
+    format_func=lambda t: f"{t}: {themes_now.labels[t]}",
+    max_selections=analysis.MAX_SHOWN_THEMES,
+    key="themes_shown",
+)
+shown = analysis.shown_themes(found, flt, period, picked)
+mix, over_time = analysis.theme_shares(found, flt, period)
 if over_time.empty:
     st.info("No speech of the selection has a theme mix; widen the filters in the sidebar.")
 else:
-    chart = analysis.theme_shares_chart(
-        found, flt, period or analysis.DEFAULT_PERIOD, stacked=stacked
-    )
+    chart = analysis.theme_shares_chart(found, flt, period, stacked=stacked, shown=shown)
     show_figure(chart, key="themes_over_time")
     if over_time["period"].nunique() < 2:
         st.caption(
@@ -83,20 +107,97 @@ else:
             "speeches from other periods are added."
         )
 
-heatmap = analysis.theme_heatmap(found, flt)
+# -- the speech x theme map, a page at a time -------------------------------------------------
+n_pages = analysis.theme_map_pages(flt)
+page = 1
+if n_pages > 1:
+    page = int(
+        st.number_input(
+            f"Map page (of {n_pages}; {analysis.MAP_PAGE_SPEECHES} speeches a page, latest first)",
+            min_value=1,
+            max_value=n_pages,
+            value=1,
+            step=1,
+            key="themes_map_page",
+        )
+    )
+heatmap = analysis.theme_heatmap(found, flt, page)
 if heatmap is not None:
     show_figure(heatmap, key="themes_heatmap")
-    if len(catalogue) > analysis.MAX_HEATMAP_SPEECHES:
+    if n_pages > 1:
+        first = (page - 1) * analysis.MAP_PAGE_SPEECHES + 1
+        last = min(page * analysis.MAP_PAGE_SPEECHES, len(catalogue))
         st.caption(
-            f"The map shows the {analysis.MAX_HEATMAP_SPEECHES} latest of {len(catalogue):,} "
-            "selected speeches; narrow the filters to see others."
+            f"Speeches {first:,}-{last:,} of {len(catalogue):,} selected, latest first; choose "
+            "another page above or narrow the filters in the sidebar."
         )
 
+# -- what was kept out, and the user's stop terms ---------------------------------------------
+with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
+    st.caption(
+        "Terms in most speeches of every period and speaker, and terms said mostly in openings "
+        "and closings (salutations, congratulations, thanks), are learned from the corpus and "
+        "kept out of the themes; so are your stop terms, with every phrase that holds one."
+    )
+    kept_out = pd.DataFrame(
+        [{"term": t, "reason": r} for t, r in found.boilerplate.items()],
+        columns=["term", "reason"],
+    )
+    show_table(kept_out, key="themes_kept_out", file_name="themes-kept-out.csv")
+    stops = state.theme_stop_terms()
+    pending = sorted(set(stops) ^ set(found.stop_terms))
+    if pending:
+        st.info(
+            "Stop terms changed since the last fit; they apply at the next refit "
+            f"({', '.join(literal(t) for t in pending)}).",
+            icon=":material/info:",
+        )
+    if editor_gate("change stop terms", key="themes_stop_gate"):
+        typed = st.text_input(
+            "Add stop terms (comma-separated words or phrases)",
+            key="themes_stop_add",
+            placeholder="e.g. kofi annan, mr president",
+        )
+        if st.button("Add", key="themes_stop_add_button", disabled=not typed.strip()):
+            with reported_errors():
+                added = state.add_theme_stop_terms([t for t in typed.split(",") if t.strip()])
+            state.set_notice(
+                f"Added {len(added)} stop term(s); refit the themes to apply them."
+                if added
+                else "Those stop terms were already there."
+            )
+            st.rerun()
+        removable = st.multiselect("Your stop terms", stops, key="themes_stop_remove")
+        if st.button("Let them back in", key="themes_stop_remove_button", disabled=not removable):
+            with reported_errors():
+                removed = state.remove_theme_stop_terms(removable)
+            state.set_notice(f"Removed {len(removed)} stop term(s); refit to apply.")
+            st.rerun()
+
+# -- how the number of themes was chosen ------------------------------------------------------
+with st.expander("How many themes", icon=":material/tune:"):
+    if found.quality:
+        quality = pd.DataFrame(found.quality).sort_values("k")
+        quality["chosen"] = quality["k"] == len(found.theme_ids)
+        st.caption(
+            "Each number of themes tried, with the coherence of its themes (NPMI of the top "
+            "terms: higher reads better) and their stability across random starts (1 = the "
+            "same themes every time; 0.8 or more counts as stable). The default is the most "
+            "coherent stable number from a floor that grows with the corpus; choose another "
+            "under Refit the themes."
+        )
+        show_figure(analysis.quality_chart(found), key="themes_quality_chart")
+        show_table(quality, key="themes_quality", file_name="themes-quality.csv")
+    else:
+        st.caption("The number of themes was given, not chosen from the data.")
+
+# -- refits, what they changed, earlier models ------------------------------------------------
 with st.expander("Refit the themes", icon=":material/refresh:"):
     st.caption(
         f"The themes were fitted on {found.n_words_at_fit:,} words; they are refitted on their "
-        "own once the corpus grows by a quarter. Themes that keep their meaning keep their "
-        "number and label."
+        "own once the corpus grows by a quarter. A refit says which themes were kept, changed, "
+        "split, merged, new or gone; only themes that keep their meaning keep their number "
+        "and label, and the model it replaced can be restored."
     )
     n_topics = st.number_input(
         "Number of themes", 2, 40, value=len(found.theme_ids), key="themes_n"
@@ -104,20 +205,42 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
     if editor_gate("refit the themes", key="themes_refit_gate") and st.button(
         "Refit now", key="themes_refit"
     ):
-        before = table
         with st.spinner("Refitting themes..."), reported_errors():
-            refitted = state.fit_themes(n_topics=int(n_topics), refit=True)
-        state.set_refit_report(refit_changes(before, refitted.themes(n_terms=10), refitted))
+            state.fit_themes(n_topics=int(n_topics), refit=True)
         state.set_notice("Themes refitted; what changed is listed under Refit the themes.")
         st.rerun()
-    report = state.refit_report()
-    if report is not None:
-        show_table(report, key="themes_refit_report", file_name="refit-changes.csv")
+    if found.n_changed is not None and not found.changes.empty:
+        counts = found.changes["status"].value_counts()
+        st.markdown(
+            f"**Last refit** ({literal(found.fit_reason or 'asked for')}): "
+            + ", ".join(f"{n} {literal(str(status))}" for status, n in counts.items())
+        )
+        show_table(found.changes, key="themes_refit_report", file_name="refit-changes.csv")
+    earlier = state.earlier_theme_fits()
+    if earlier:
+        names: dict[str, str] = {
+            str(e["fit_id"]): f"{str(e['fitted_at'])[:16] or 'earlier'} · {e['n_themes']} themes "
+            f"on {int(str(e['n_words_at_fit'])):,} words"
+            for e in earlier
+        }
+        picked_fit = st.selectbox(
+            "Earlier models",
+            list(names),
+            format_func=lambda fit_id: names[str(fit_id)],
+            key="themes_earlier",
+        )
+        if editor_gate("restore an earlier model", key="themes_restore_gate") and st.button(
+            "Restore this model", key="themes_restore"
+        ):
+            with st.spinner("Restoring the themes..."), reported_errors():
+                state.restore_themes(str(picked_fit))
+            state.set_notice("Restored the earlier theme model and its labels.")
+            st.rerun()
 
 over_time_sheet = over_time if not over_time.empty else pd.DataFrame()
 workbook_button(
     {"themes": table, "shares over time": over_time_sheet, "speech mix": mix},
-    about_rows=about(page="Themes", flt=flt, version=version, extra={"Period": period or "year"}),
+    about_rows=about(page="Themes", flt=flt, version=version, extra={"Period": period}),
     file_name="themes.xlsx",
     key="themes_workbook",
 )

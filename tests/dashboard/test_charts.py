@@ -8,12 +8,16 @@ import pandas as pd
 from dashboard.charts import (
     NAME_COLOURS,
     OKABE_ITO,
+    OTHER_THEMES,
+    SERIES_COLOURS,
     color_for,
     counts_by_year_figure,
+    distinct_colors,
     keyness_figure,
     series_figure,
     speeches_timeline_figure,
-    theme_color,
+    term_trend_figure,
+    theme_heatmap_figure,
     theme_shares_figure,
 )
 from dashboard.summaries import counts_by_year
@@ -36,7 +40,30 @@ def _catalogue() -> pd.DataFrame:
 def test_colours_are_stable_and_from_the_palette() -> None:
     assert color_for("Sergey Lavrov") == color_for("Sergey Lavrov")
     assert {color_for(f"speaker {i}") for i in range(50)} <= set(NAME_COLOURS)
-    assert [theme_color(t) for t in range(8)] == list(OKABE_ITO)
+
+
+def test_no_two_series_of_a_chart_share_a_colour() -> None:
+    assert len(set(SERIES_COLOURS)) == len(SERIES_COLOURS) >= 24
+    colours = distinct_colors([f"speaker {i}" for i in range(24)])
+    assert len(set(colours.values())) == 24
+    assert distinct_colors(["b", "a"]) == distinct_colors(["a", "b"])  # the set decides, not order
+    assert list(distinct_colors(range(8)).values())[:6] == list(OKABE_ITO[:6])
+    terms = ["nato", "west", "ukraine", "sanctions"]
+    trend = pd.DataFrame(
+        {
+            "term": terms,
+            "period": pd.to_datetime(["2018-01-01"] * 4),
+            "n_speeches": [1] * 4,
+            "n_words": [100] * 4,
+            "n_matches": [1] * 4,
+            "per_10k": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    assert len({t.line.color for t in term_trend_figure(trend).data}) == 4
+    timeline = speeches_timeline_figure(
+        _catalogue().assign(speaker=["A. One", "B. Two", "C. Three"])
+    )
+    assert len({t.marker.color for t in timeline.data}) == 3
 
 
 def test_timeline_is_a_real_date_axis_with_one_trace_per_speaker() -> None:
@@ -46,13 +73,13 @@ def test_timeline_is_a_real_date_axis_with_one_trace_per_speaker() -> None:
     by_name = {t.name: t for t in figure.data}
     assert set(by_name) == {"Sergey Lavrov", "Antonio Guterres"}
     lavrov = by_name["Sergey Lavrov"]
+    assert lavrov.marker.color != by_name["Antonio Guterres"].marker.color
     # the year-precision speech sits at its year, not at an ordinal position
     assert [pd.Timestamp(x) for x in lavrov.x] == [
         pd.Timestamp("1995-01-01"),
         pd.Timestamp("2018-06-15"),
     ]
     assert list(lavrov.y) == [3000, 1421]
-    assert lavrov.marker.color == color_for("Sergey Lavrov")
     # hover text is escaped so titles cannot add markup
     assert lavrov.customdata[1][0] == "First &lt;b&gt;"
 
@@ -80,10 +107,41 @@ def test_theme_shares_carry_the_number_of_speeches() -> None:
     )
     fig = theme_shares_figure(frame)
     assert [t.name for t in fig.data] == ["ngo · status", "security"]
-    assert fig.data[1].line.color == theme_color(1)
+    assert fig.data[0].line.color != fig.data[1].line.color
     assert fig.data[0].stackgroup == "themes"
     assert [row[0] for row in fig.data[0].customdata] == [3, 5]
     assert "speeches" in fig.data[0].hovertemplate
+
+
+def test_many_themes_read_as_the_shown_ones_plus_other_themes() -> None:
+    from dashboard.theme_tables import with_other
+
+    periods = pd.to_datetime(["2018-01-01", "2019-01-01"])
+    frame = pd.DataFrame(
+        [
+            {"period": p, "theme": t, "label": f"theme {t} · words", "share": 1 / 25,
+             "n_speeches": 4}
+            for p in periods
+            for t in range(25)
+        ]
+    )  # fmt: skip
+    shown = with_other(frame, [0, 3, 7], label="other themes (22)")
+    fig = theme_shares_figure(shown)
+    names = [t.name for t in fig.data]
+    assert names == ["theme 0 · words", "theme 3 · words", "theme 7 · words", "other themes (22)"]
+    assert fig.data[-1].line.color == "#999999"
+    assert len({t.line.color for t in fig.data}) == 4
+    other = shown[shown["theme"] == OTHER_THEMES]
+    assert np.allclose(other["share"], 22 / 25) and list(other["n_speeches"]) == [4, 4]
+    # the legend never sits over the title: a column on the right or rows under the chart
+    legend = fig.layout.legend
+    assert legend.orientation == "v" and legend.x >= 1 or legend.y < 0
+
+
+def test_the_theme_map_is_coloured_over_its_own_range() -> None:
+    wide = pd.DataFrame({0: [0.3, 0.1], 1: [0.05, 0.2]}, index=["speech a", "speech b"])
+    fig = theme_heatmap_figure(wide, labels=["x", "y"])
+    assert fig.data[0].zmin == 0 and fig.data[0].zmax == 0.3
 
 
 def test_keyness_puts_a_and_b_on_either_side() -> None:
