@@ -32,6 +32,7 @@ class Outcome:
 
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
     message: str = ""
+    note: str = ""  # how the table was made, shown under it
 
 
 def speech_figures(speech_id: str) -> pd.DataFrame:
@@ -113,20 +114,35 @@ COUNTING = (
 )
 
 
+# The thresholds tried in turn for a speech's distinctive terms, strictest first, until
+# `DISTINCTIVE_TERMS` terms pass: one speech against a large corpus rarely has many terms at
+# p < 0.001, and a reader wants its fifteen most distinctive words, said at which level.
+DISTINCTIVE_LEVELS = ((0.001, 3), (0.01, 3), (0.05, 2))
+DISTINCTIVE_TERMS = 15
+
+
 def _distinctive(speech_id: str, others: list[str]) -> Outcome:
-    try:
-        found = state.keyness_of([speech_id], others, min_count=3)
-    except ModelError as err:
-        return Outcome(message=str(err))
-    if found is None:
-        return Outcome(message=COUNTING)
-    found = found[found["favours"] == "a"].reset_index(drop=True)
-    if found.empty:
+    found = None
+    for max_p, min_count in DISTINCTIVE_LEVELS:
+        try:
+            found = state.keyness_of([speech_id], others, min_count=min_count, max_p=max_p)
+        except ModelError as err:
+            return Outcome(message=str(err))
+        if found is None:
+            return Outcome(message=COUNTING)
+        found = found[found["favours"] == "a"].reset_index(drop=True)
+        if len(found) >= DISTINCTIVE_TERMS:
+            break
+    if found is None or found.empty:
         return Outcome(
             message="No term is used significantly more here than in the other speeches "
-            "(p < 0.001); add speeches or widen the filter."
+            "(p < 0.05); add speeches or widen the filter."
         )
-    return Outcome(frame=found)
+    return Outcome(
+        frame=found,
+        note=f"Terms used more here than in the other selected speeches, at p < {max_p:g} "
+        f"(log-likelihood test), used at least {min_count} times in all.",
+    )
 
 
 def _nearest(speech_id: str, flt: SpeechFilter) -> Outcome:

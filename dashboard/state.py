@@ -55,6 +55,7 @@ from dashboard.summaries import (
 )
 from models import topic_store
 from models.compare import (
+    DEFAULT_MAX_P,
     SimilarityIndex,
     TermCounts,
     keyness,
@@ -752,15 +753,18 @@ def nearest_to(speech_id: str) -> pd.DataFrame | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _keyness(
-    url: str, digest: str, a_key: str, b_key: str, min_count: int,
+    url: str, digest: str, a_key: str, b_key: str, min_count: int, max_p: float,
     _a: tuple[str, ...], _b: tuple[str, ...], _counts: TermCounts,
 ) -> pd.DataFrame:  # fmt: skip
     # the groups are keyed by their digests: hashing ten thousand ids on every run costs more
-    return keyness(_counts, a=_a, b=_b, min_count=min_count, n=KEYNESS_TERMS)
+    return keyness(_counts, a=_a, b=_b, min_count=min_count, max_p=max_p, n=KEYNESS_TERMS)
 
 
-def keyness_of(a: list[str], b: list[str], *, min_count: int = 5) -> pd.DataFrame | None:
-    """Return the terms that set speeches A apart from B, or None while counting.
+def keyness_of(
+    a: list[str], b: list[str], *, min_count: int = 5, max_p: float = DEFAULT_MAX_P
+) -> pd.DataFrame | None:
+    """Return the terms that set speeches A apart from B (p below `max_p`), or None while
+    counting.
 
     Raises:
         ModelError: when a group is empty or has no words.
@@ -771,7 +775,9 @@ def keyness_of(a: list[str], b: list[str], *, min_count: int = 5) -> pd.DataFram
     key = corpus_key()
     digest, _ = _speech_set(key.url, key.version)
     ta, tb = tuple(sorted(a)), tuple(sorted(b))
-    return _keyness(key.url, digest, _ids_digest(ta), _ids_digest(tb), min_count, ta, tb, counts)
+    return _keyness(
+        key.url, digest, _ids_digest(ta), _ids_digest(tb), min_count, max_p, ta, tb, counts
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -20,10 +20,10 @@ Users add their own stop terms (stored with the corpus); a stop term also keeps 
 that contains it ("annan" keeps out "kofi annan"). All three are kept out of the terms themes are
 fitted on, and the Themes page and `speechtrack themes` list them with the reason.
 
-Labels. A theme's label is 3 or 4 of its top terms, chosen for the theme: each term is weighed
-by its weight in the theme times its share of its weight over all themes (a term heavy in every
-theme tells none apart), a phrase absorbs the words it contains ("young people" stands for
-"young" and "people"), and no label repeats a word.
+Labels. A theme's label is 2 to 3 of its ten heaviest terms (3 or 4 words), chosen for the
+theme: each term is weighed by its weight in the theme times its share of its weight over all
+themes (a term heavy in every theme tells none apart), a phrase absorbs the words it contains
+("young people" stands for "young" and "people"), and no label repeats a word.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ REASON_EDGE = "said mostly in openings and closings"
 REASON_USER = "a stop term of yours"
 
 LABEL_TERMS = 3
-LABEL_CANDIDATES = 12
+LABEL_CANDIDATES = 10
 
 
 def speech_cells(catalogue: pd.DataFrame) -> pd.Series:
@@ -246,10 +246,12 @@ def label_terms(
     components = np.asarray(components, dtype=np.float64)
     totals = components.sum(axis=0)
     exclusive = np.divide(components, totals, out=np.zeros_like(components), where=totals > 0)
-    scores = components * np.sqrt(exclusive)
+    scores = components * exclusive
     out = []
     for topic in range(components.shape[0]):
-        order = np.argsort(-scores[topic], kind="stable")[:LABEL_CANDIDATES]
+        # among the theme's heaviest terms, the most distinctive first
+        heaviest = np.argsort(-components[topic], kind="stable")[:LABEL_CANDIDATES]
+        order = heaviest[np.argsort(-scores[topic, heaviest], kind="stable")]
         chosen: list[str] = []
         for j in order:
             if components[topic, j] <= 0:

@@ -5,6 +5,7 @@ that part alone (a fragment): the sidebar and the navigation stay as they are.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -77,6 +78,9 @@ def comparison() -> None:
     if mode == "two selections":
         speakers = sorted(set(catalogue["speaker"]))
         low, high = catalogue["date"].min().date(), catalogue["date"].max().date()
+        # until people choose, A is the earlier half of the selected period and B the later
+        middle = low + (high - low) / 2
+        halves = {"a": (low, middle), "b": (min(middle + timedelta(days=1), high), high)}
         sides = []
         for column, name in ((left, "a"), (right, "b")):
             with column:
@@ -91,18 +95,27 @@ def comparison() -> None:
                 start, end = [
                     st.date_input(
                         title,
-                        value=None,
+                        value=default,
                         min_value=low,
                         max_value=high,
                         key=f"compare_{name}_{part}",
                         bind="query-params",
                     )
-                    for title, part in (("From", "from"), ("To", "to"))
+                    for (title, part), default in zip(
+                        (("From", "from"), ("To", "to")), halves[name], strict=True
+                    )
                 ]
                 label = ", ".join(chosen) or "all speakers"
                 label += f" {start or low} to {end or high}"
                 sides.append(side(label, narrowed(flt, speakers=chosen, start=start, end=end)))
         a, b = sides
+        if a.speech_ids == b.speech_ids:
+            st.info(
+                "A and B hold the same speeches; choose other speakers or another period for "
+                "one of them.",
+                icon=":material/info:",
+            )
+            return
     else:
         with left:
             first = speech_picker(flt, key="compare_a", label="Speech A")

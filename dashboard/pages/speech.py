@@ -115,6 +115,7 @@ def comparisons(
                     "log_ratio": st.column_config.NumberColumn("log2 ratio", format="%.2f"),
                 },
             )
+            st.caption(terms.note)
     with right:
         st.markdown("**Theme mix**")
         if themes.message:

@@ -218,17 +218,14 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
         show_table(found.changes, key="themes_refit_report", file_name="refit-changes.csv")
     earlier = state.earlier_theme_fits()
     if earlier:
+        # the options are the readable names themselves, each ending with its fit id
         names: dict[str, str] = {
-            str(e["fit_id"]): f"{str(e['fitted_at'])[:16] or 'earlier'} · {e['n_themes']} themes "
-            f"on {int(str(e['n_words_at_fit'])):,} words"
+            f"{str(e['fitted_at'])[:16] or 'earlier'} · {e['n_themes']} themes on "
+            f"{int(str(e['n_words_at_fit'])):,} words · {e['fit_id']}": str(e["fit_id"])
             for e in earlier
         }
-        picked_fit = st.selectbox(
-            "Earlier models",
-            list(names),
-            format_func=lambda fit_id: names[str(fit_id)],
-            key="themes_earlier",
-        )
+        picked_name = st.selectbox("Earlier models", list(names), key="themes_earlier")
+        picked_fit = names.get(str(picked_name), "")
         if editor_gate("restore an earlier model", key="themes_restore_gate") and st.button(
             "Restore this model", key="themes_restore"
         ):

@@ -155,3 +155,82 @@ def test_the_speech_page_says_when_reading_its_figures_ran_out_of_time(
     app.run()
     assert not app.exception
     assert [w for w in app.warning if "stopped after 0 seconds, at character" in w.value]
+
+
+def _themed_corpus(tmp_path: Path) -> None:
+    """Eighteen short speeches on three subjects beside the seed, for the Themes page."""
+    from tests.models.conftest import build_corpus
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add_many(list(build_corpus().records))
+    store.dispose()
+
+
+def test_the_themes_page_keeps_out_stop_terms_says_why_and_restores_an_earlier_model(
+    app: AppTest, tmp_path: Path
+) -> None:
+    _themed_corpus(tmp_path)
+    app.switch_page("dashboard/pages/themes.py").run()
+    app.button(key="themes_fit").click().run()
+    assert not app.exception
+    assert "Fitted" in app.success[0].value
+    # how the number was chosen: a row per number tried, the chosen one marked
+    quality = next(d.value for d in app.dataframe if "stability" in d.value.columns)
+    assert quality["chosen"].sum() == 1 and quality["k"].is_unique
+    first_themes = app.dataframe[0].value
+    top = first_themes["terms"].iloc[0].split(", ")[0]  # the first theme's heaviest term
+    # a stop term, stored and applied at the refit
+    app.text_input(key="themes_stop_add").set_value(f"{top.upper()}, trawlers").run()
+    app.button(key="themes_stop_add_button").click().run()
+    assert "Added 2 stop term(s)" in app.success[0].value
+    assert "apply at the next refit" in _texts(app)
+    app.button(key="themes_refit").click().run()
+    assert not app.exception
+    refitted = app.dataframe[0].value
+    assert top not in ", ".join(refitted["terms"]).split(", ")
+    kept_out = next(d.value for d in app.dataframe if list(d.value.columns) == ["term", "reason"])
+    assert "a stop term of yours" in set(kept_out.loc[kept_out["term"] == top, "reason"])
+    report = next(d.value for d in app.dataframe if "status" in d.value.columns)
+    assert set(report["status"]) <= {"kept", "changed", "split", "merged", "new", "gone"}
+    assert "Last refit" in _texts(app)
+    # the model before the refit comes back, stop terms and all
+    assert app.selectbox(key="themes_earlier").options
+    app.button(key="themes_restore").click().run()
+    assert not app.exception
+    assert "Restored the earlier theme model" in app.success[0].value
+    assert top in ", ".join(app.dataframe[0].value["terms"]).split(", ")
+    # the chart draws the chosen themes one by one and the others together
+    shown = app.multiselect(key="themes_shown")
+    assert 1 <= len(shown.value) <= 8
+    shown.set_value(shown.value[:1]).run()
+    assert not app.exception
+
+
+def test_comparing_two_selections_opens_on_the_earlier_and_later_halves(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add_many(
+        [
+            make_speech("Rivers and glaciers need treaties.", delivered_on=date(2001, 5, 2)),
+            make_speech("Oceans and fisheries need rules.", delivered_on=date(2024, 9, 1)),
+        ]
+    )
+    store.dispose()
+    app.switch_page("dashboard/pages/compare.py").run()
+    app.segmented_control(key="compare_mode").set_value("two selections").run()
+    assert not app.exception
+    a_from, a_to = (
+        app.date_input(key="compare_a_from").value,
+        app.date_input(key="compare_a_to").value,
+    )
+    b_from, b_to = (
+        app.date_input(key="compare_b_from").value,
+        app.date_input(key="compare_b_to").value,
+    )
+    assert a_from == date(2001, 5, 2) and b_to == date(2024, 9, 1)
+    assert a_to < b_from
+    summary = app.dataframe[0].value
+    assert len(summary) == 2 and summary.iloc[0].tolist() != summary.iloc[1].tolist()
