@@ -12,7 +12,7 @@ if __name__ == "__main__":
     import streamlit as st
 
     from dashboard import state
-    from dashboard.controls import reported_errors, shared_filters
+    from dashboard.controls import editing_notice, reported_errors, shared_filters
     from dashboard.next_views import session_views
     from dashboard.settings import APP_TITLE
 
@@ -39,6 +39,7 @@ if __name__ == "__main__":
     with state.page_run():
         with reported_errors():
             shared_filters()
+        editing_notice()
         page.run()
     # the page is drawn: prepare what the other pages read of a changed corpus (the Upload page
     # starts that itself once an upload is stored, and its other runs change nothing)

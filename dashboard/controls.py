@@ -35,7 +35,7 @@ def reported_errors() -> Iterator[None]:
     try:
         yield
     except (CorpusError, ModelError) as err:
-        st.error(str(err), icon=":material/error:")
+        st.error(literal(str(err)), icon=":material/error:")
         st.stop()
 
 
@@ -217,12 +217,43 @@ def waiting_for(feature: str, *, what: str) -> None:
     st.info(f"{feature} will appear here: {what}", icon=":material/hourglass_empty:")
 
 
+def editing_notice() -> None:
+    """Say in the sidebar, on every page, who may edit this corpus when no password guards it."""
+    mode = state.editing_mode()
+    if mode == "local":
+        st.sidebar.caption(
+            ":material/lock_open: No editor password is set: anyone at this machine can upload, "
+            "relabel, refit and correct. The dashboard listens on this machine only."
+        )
+    elif mode == "open":
+        st.sidebar.warning(
+            "No editor password is set and this server is open to other machines: anyone who "
+            "can open it can upload, relabel, refit and correct.",
+            icon=":material/lock_open:",
+        )
+    elif mode == "off":
+        st.sidebar.warning(
+            "Read-only: this server is open to other machines and no editor password is set, "
+            "so editing is off.",
+            icon=":material/lock:",
+        )
+
+
 def editor_gate(action: str, *, key: str) -> bool:
     """Return True when the session may edit; otherwise ask for the editor password.
 
     Viewers of a deployment shared read-only can read and download everything; `action` names
     what the password unlocks ("upload speeches", "correct the metadata").
     """
+    if state.editing_mode() == "off":
+        st.warning(
+            f"Editing is off, so you cannot {action}: this server accepts connections from other "
+            "machines and no editor password is set. The operator sets one with "
+            "SPEECHTRACK_EDITOR_PASSWORD_HASH (from `speechtrack hash-password`), or lets "
+            "everyone edit with SPEECHTRACK_OPEN_EDITING=1.",
+            icon=":material/lock:",
+        )
+        return False
     if state.is_editor():
         return True
     st.info(
@@ -232,6 +263,13 @@ def editor_gate(action: str, *, key: str) -> bool:
     with st.form(key=f"{key}_unlock", clear_on_submit=True):
         password = st.text_input("Editor password", type="password", key=f"{key}_password")
         if st.form_submit_button("Unlock editing"):
+            wait = state.password_wait()
+            if wait > 0:
+                st.error(
+                    f"Too many wrong passwords: try again in {wait:.0f} seconds.",
+                    icon=":material/timer:",
+                )
+                return False
             with reported_errors():
                 if state.unlock_editing(password):
                     st.rerun()

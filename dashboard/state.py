@@ -9,6 +9,7 @@ Large values (texts, term counts, fitted models) are kept with `cache_resource` 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import threading
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -982,11 +983,18 @@ def _term_trend(
         catalogue=_catalogue(url, version, key),
         terms=terms,
         period=period,
+        seconds=TREND_SECONDS,
     )
 
 
+# a term query on the Terms page stops starting new terms after this long (the page says which
+# terms were left out)
+TREND_SECONDS = 8.0
+
+
 def term_trend(flt: SpeechFilter, *, terms: tuple[str, ...], period: str) -> pd.DataFrame:
-    """Return the uses of terms per 10,000 words by period in the selected speeches."""
+    """Return the uses of terms per 10,000 words by period in the selected speeches (terms not
+    reached within `TREND_SECONDS` are left out)."""
     key = corpus_key()
     return _term_trend(key.url, key.version, filter_key(flt), terms, period)
 
@@ -1234,14 +1242,112 @@ def editor_password_hash() -> str:
     return load_settings().editor_password_hash
 
 
+EditingMode = Literal["password", "local", "open", "off"]
+
+
+def serves_this_machine_only() -> bool:
+    """Return True when the server listens on a loopback address only (the default)."""
+    address = str(st.get_option("server.address") or "").strip()
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False  # no address: every interface
+
+
+def editing_mode() -> EditingMode:
+    """Return who may edit on this server.
+
+    "password": an editor password is set, and a session that gave it may edit; "local": no
+    password, and the server listens on this machine only, so whoever sits at it may; "open": no
+    password, reachable from other machines, and the operator said everyone may
+    (SPEECHTRACK_OPEN_EDITING=1); "off": no password and reachable from other machines, so
+    nobody may edit until one is set.
+    """
+    if editor_password_hash():
+        return "password"
+    if load_settings().open_editing:
+        return "open"
+    return "local" if serves_this_machine_only() else "off"
+
+
 def is_editor() -> bool:
     """Return True when this session may upload, edit, relabel and refit."""
-    return not editor_password_hash() or bool(st.session_state.get(_EDITOR))
+    mode = editing_mode()
+    if mode == "password":
+        unlocked = st.session_state.get(_EDITOR)
+        if not isinstance(unlocked, float):
+            return False
+        if time.monotonic() - unlocked > EDITOR_SESSION_SECONDS:
+            st.session_state.pop(_EDITOR, None)  # expired: the password again
+            return False
+        return True
+    return mode != "off"
+
+
+# Guessing the editor password: after three wrong tries from a session or a client address, each
+# further try waits (5 s, then twice as long each time, up to a minute) and is refused unread
+# meanwhile, so guesses cost the guesser time and the server no scrypt; every failure is logged.
+FREE_TRIES = 3
+MAX_WAIT_SECONDS = 60.0
+EDITOR_SESSION_SECONDS = 8 * 3600  # an unlocked session locks again after this long
+_FAILURES = "editor_failures"
+_failures_by_address: dict[str, tuple[int, float]] = {}
+_failures_lock = threading.Lock()
+_auth_log = logging.getLogger("speechtrack.auth")
+
+
+def _wait_after(failures: int) -> float:
+    """5 s after the third wrong try in a row, then 10, 20, 40, then a minute each."""
+    if failures < FREE_TRIES:
+        return 0.0
+    return min(MAX_WAIT_SECONDS, 5.0 * 2.0 ** (failures - FREE_TRIES))
+
+
+def _client_address() -> str:
+    try:
+        return str(st.context.ip_address or "unknown")
+    except Exception:  # no request behind this run (a test harness): one shared address
+        return "unknown"
+
+
+def password_wait() -> float:
+    """Return how many seconds this session (or its client address) must wait before the next
+    password try is read (0 when it may try now)."""
+    now = time.monotonic()
+    count, last = st.session_state.get(_FAILURES, (0, 0.0))
+    with _failures_lock:
+        by_address, last_address = _failures_by_address.get(_client_address(), (0, 0.0))
+    waits = (last + _wait_after(count) - now, last_address + _wait_after(by_address) - now)
+    return max(0.0, *waits)
 
 
 def unlock_editing(password: str) -> bool:
-    """Check the editor password (hashed, constant time); remember success for this session."""
+    """Check the editor password (hashed, constant time); remember success for this session.
+
+    A try made while `password_wait` is above zero is refused without being read.
+    """
+    if password_wait() > 0:
+        return False
     ok = check_password(password, editor_password_hash())
+    address = _client_address()
     if ok:
-        st.session_state[_EDITOR] = True
-    return ok
+        st.session_state[_EDITOR] = time.monotonic()
+        st.session_state.pop(_FAILURES, None)
+        with _failures_lock:
+            _failures_by_address.pop(address, None)
+        return True
+    now = time.monotonic()
+    count = st.session_state.get(_FAILURES, (0, 0.0))[0] + 1
+    st.session_state[_FAILURES] = (count, now)
+    with _failures_lock:
+        by_address = _failures_by_address.get(address, (0, 0.0))[0] + 1
+        _failures_by_address[address] = (by_address, now)
+    _auth_log.warning(
+        "editor password refused for client %s (%d wrong tries from it, %d in this session)",
+        address,
+        by_address,
+        count,
+    )
+    return False

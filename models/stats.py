@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Protocol
@@ -55,6 +56,10 @@ STATS_COLUMNS = [
 STATS_ARTIFACT = "stats.speech_stats/2"
 MTLD_THRESHOLD = 0.72  # McCarthy and Jarvis (2010): the type-token ratio at which a factor ends
 PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
+# Bounds of a term query: each term is a full scan of the selected texts, so a link asking for
+# thousands would keep a server busy for many minutes.
+MAX_TREND_TERMS = 20
+MAX_TERM_CHARS = 100
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 _PERIOD_NEEDS = {"year": 0, "quarter": 1, "month": 1}  # the date precision each period needs
 
@@ -332,6 +337,11 @@ def _phrase_body(term: str) -> str:
     words = term.split()
     if not words or not any(_WORD.search(w) for w in words):
         raise SelectionError(f"The term {term!r} has no word in it; give a word or a phrase.")
+    if len(term) > MAX_TERM_CHARS:
+        raise SelectionError(
+            f"A term may have at most {MAX_TERM_CHARS} characters; {term[:30]!r}... has "
+            f"{len(term):,}. Give a shorter word or phrase."
+        )
     # each word in its British and American spellings ("organisation" finds "organization")
     bodies = [variants_pattern(w) if w.isalpha() else re.escape(w) for w in words]
     rest = "".join(r"\s+" + body for body in bodies[1:])
@@ -374,6 +384,7 @@ def term_trend(
     catalogue: pd.DataFrame,
     terms: Sequence[str],
     period: str = "year",
+    seconds: float | None = None,
 ) -> pd.DataFrame:
     """How often terms or phrases are used per 10,000 words, period by period.
 
@@ -385,8 +396,11 @@ def term_trend(
         texts: speech texts indexed by speech_id.
         catalogue: the speeches' metadata, with columns speech_id, date, n_words and optionally
             date_precision (as `CorpusStore.catalogue` returns it).
-        terms: the words or phrases to follow.
+        terms: the words or phrases to follow (at most `MAX_TREND_TERMS`, each at most
+            `MAX_TERM_CHARS` characters).
         period: "year", "quarter" or "month".
+        seconds: a deadline: terms not started before it are left out (the first term is
+            always counted); None counts them all.
 
     Returns:
         One row per term and period that has speeches, with columns term, period (the first day,
@@ -394,16 +408,24 @@ def term_trend(
         (in the order given) then period.
 
     Raises:
-        SelectionError: for an empty term or an unknown period.
+        SelectionError: for an empty or over-long term, too many terms or an unknown period.
         NotEnoughTextError: when no speech has a date precise enough for the period.
     """
+    if len(terms) > MAX_TREND_TERMS:
+        raise SelectionError(
+            f"At most {MAX_TREND_TERMS} terms can be followed at once; {len(terms):,} were given. "
+            "Split them into several queries."
+        )
+    patterns = [re.compile(_phrase_body(term.lower())) for term in terms]  # every term checked
+    started = time.monotonic()
     dated = with_periods(catalogue, period=period)
     # Counting on lower-cased text with a lower-cased pattern is several times faster than a
     # case-insensitive search; only offsets could differ, and counts need none.
     lowered = texts.reindex(dated["speech_id"]).fillna("").str.lower()
-    parts = []
-    for term in terms:
-        pattern = re.compile(_phrase_body(term.lower()))
+    parts: list[pd.DataFrame] = []
+    for term, pattern in zip(terms, patterns, strict=True):
+        if parts and seconds is not None and time.monotonic() - started > seconds:
+            break  # out of time: the terms counted so far (the caller says which are missing)
         matches = lowered.str.count(pattern).to_numpy(dtype=np.int64)
         per_speech = pd.DataFrame(
             {

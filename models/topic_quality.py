@@ -1,14 +1,14 @@
 """Quality of topics and the automatic choice of their number: NPMI coherence and stability.
 
-How the number of themes is chosen (`choose_n_topics`): for each candidate k (from a floor
-that grows with the corpus, `granularity_floor`, up to `max_topics` and at most a third of the
-passages), NMF is fitted once with the deterministic
+How the number of themes is chosen (`choose_n_topics`): for each candidate k (six from a floor
+that grows with the corpus, `granularity_floor`, up to twice the floor, `max_topics` and a third
+of the passages), NMF is fitted once with the deterministic
 NNDSVD start and five times from random starts, on the passages (a random sample of at most
 2,500 passages and the 5,000 most common terms on large corpora). Stability is the mean cosine
 similarity between each NNDSVD topic and its Hungarian match in each random-start fit;
 coherence is the mean NPMI of each topic's top 10 terms, counted from passage co-occurrence
 over up to `COHERENCE_SAMPLE` passages.
-Three coarser numbers below the floor are scored as well, to tell how coherent coarse themes
+Two coarser numbers below the floor are scored as well, to tell how coherent coarse themes
 would be. Among the stable candidates (stability >= 0.8) from the floor up whose coherence is
 within 0.05 of the most coherent stable candidate, the most coherent wins; when none from the
 floor up qualifies, the most coherent stable candidate wins, and when none is stable, the most
@@ -36,6 +36,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 SELECTION_SAMPLE = 2500
+FINE_CANDIDATES = 6  # numbers tried from the floor up
 # Coherence is counted over up to this many passages: on a sample of 2,500 the top terms of
 # finer themes seldom meet by chance alone, which would favour coarse themes.
 COHERENCE_SAMPLE = 50_000
@@ -211,23 +212,23 @@ def granularity_floor(n_passages: int) -> int:
 
 def candidate_counts(n_passages: int, *, max_topics: int) -> list[int]:
     """Return the numbers of topics worth trying for a corpus of `n_passages` passages: from the
-    granularity floor up to `max_topics`, at most three times the floor and a third of the
-    passages; 11 values at most."""
+    granularity floor up to `max_topics`, at most twice the floor and a third of the passages;
+    `FINE_CANDIDATES` values at most."""
     floor = granularity_floor(n_passages)
-    top = max(MIN_TOPICS, min(max_topics, n_passages // 3, 3 * floor))
+    top = max(MIN_TOPICS, min(max_topics, n_passages // 3, 2 * floor))
     low = min(floor, top)
-    if top - low <= 10:
+    if top - low < FINE_CANDIDATES:
         return list(range(low, top + 1))
-    return sorted({int(round(k)) for k in np.linspace(low, top, 11)})
+    return sorted({int(round(k)) for k in np.linspace(low, top, FINE_CANDIDATES)})
 
 
 def coarser_counts(n_passages: int, *, max_topics: int) -> list[int]:
-    """Return three numbers of topics below the granularity floor (none when the floor is the
+    """Return two numbers of topics below the granularity floor (none when the floor is the
     least number): they tell how coherent coarser themes would be."""
     low = min(granularity_floor(n_passages), max(MIN_TOPICS, min(max_topics, n_passages // 3)))
     if low <= MIN_TOPICS:
         return []
-    return sorted({int(round(k)) for k in np.linspace(MIN_TOPICS, low - 1, 3)})
+    return sorted({int(round(k)) for k in np.linspace(MIN_TOPICS, low - 1, 2)})
 
 
 def _score_candidate(

@@ -38,7 +38,7 @@ def chart_and_table(
     table. `draw(frame, label_a=..., label_b=...)` makes the chart."""
     st.subheader(title)
     if outcome.message:
-        st.info(outcome.message, icon=":material/info:")
+        st.info(literal(outcome.message), icon=":material/info:")
         return
     show_figure(
         state.memo(
@@ -146,7 +146,7 @@ def comparison() -> None:
 
     st.subheader("Cited figures")
     if result.figures.message:
-        st.info(result.figures.message, icon=":material/info:")
+        st.info(literal(result.figures.message), icon=":material/info:")
     else:
         show_table(result.figures.frame, key="compare_figures", file_name="compared-figures.csv")
 

@@ -13,6 +13,7 @@ from dashboard.controls import (
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.figure_review import review_tools
 from dashboard.figure_tables import figure_table
+from dashboard.literal import literal
 
 MAX_CHARTS = 2  # series charted when the page opens; users add more in the picker
 MAX_SERIES_OPTIONS = 300
@@ -22,7 +23,7 @@ st.header("Figures")
 st.caption("Numbers cited in speeches, gathered into series of the same measure over time.")
 notice = state.pop_notice()
 if notice:
-    st.success(notice, icon=":material/check_circle:")
+    st.success(literal(notice), icon=":material/check_circle:")
 
 with reported_errors():
     flt = state.current_filter()

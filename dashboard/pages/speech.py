@@ -89,7 +89,7 @@ def comparisons(
     with left:
         st.markdown("**Distinctive terms**")
         if terms.message:
-            st.info(terms.message, icon=":material/info:")
+            st.info(literal(terms.message), icon=":material/info:")
         else:
             # one table: the bars of its G2 column rank the terms as a chart would, beside the
             # counts behind them (the CSV holds every column)
@@ -119,14 +119,14 @@ def comparisons(
     with right:
         st.markdown("**Theme mix**")
         if themes.message:
-            st.info(themes.message, icon=":material/info:")
+            st.info(literal(themes.message), icon=":material/info:")
         else:
             mix_chart = state.chart_of("speech_mix", themes.frame, theme_mix_figure)
             show_figure(mix_chart, key="speech_themes_chart")
             show_table(themes.frame, key="speech_themes", file_name=f"themes-{speech_id}.csv")
     st.markdown("**Nearest speeches**")
     if nearest.message:
-        st.info(nearest.message, icon=":material/info:")
+        st.info(literal(nearest.message), icon=":material/info:")
     else:
         show_table(nearest.frame, key="speech_nearest", file_name=f"nearest-{speech_id}.csv")
     workbook_button(

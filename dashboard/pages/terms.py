@@ -6,6 +6,7 @@ from dashboard import state
 from dashboard.charts import term_trend_figure
 from dashboard.controls import reported_errors, show_figure, show_table
 from dashboard.downloads import about, workbook_button
+from dashboard.literal import literal
 from models.stats import PERIODS
 
 st.header("Terms")
@@ -36,6 +37,13 @@ if not terms:
 else:
     with reported_errors(), st.spinner("Counting..."):
         trend = state.term_trend(flt, terms=tuple(terms), period=period or "year")
+    left_out = [t for t in terms if t not in set(trend["term"])]
+    if left_out:
+        st.warning(
+            f"Counting stopped after {state.TREND_SECONDS:g} seconds; left out: "
+            f"{literal(', '.join(left_out))}. Ask for fewer terms or narrow the filters.",
+            icon=":material/timer:",
+        )
     show_figure(term_trend_figure(trend), key="terms_trend_chart")
     if trend["period"].nunique() < 2:
         st.caption(

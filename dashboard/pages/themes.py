@@ -14,7 +14,7 @@ from models.topic_store import PERIODS
 st.header("Themes")
 notice = state.pop_notice()
 if notice:
-    st.success(notice, icon=":material/check_circle:")
+    st.success(literal(notice), icon=":material/check_circle:")
 
 with reported_errors():
     flt = state.current_filter()

@@ -7,6 +7,7 @@ from corpus.records import DATE_PRECISIONS, SpeechFilter
 from dashboard import state
 from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
+from dashboard.literal import literal
 from dashboard.next_views import session_views
 from dashboard.settings import PROGRESS_ROWS
 from dashboard.upload_flow import (
@@ -107,7 +108,7 @@ if st.button(
     to_store, problems = apply_corrections(items, edited)
     if problems:
         for problem in problems:
-            st.error(problem)
+            st.error(literal(problem))
         st.stop()
     with reported_errors():
         bar = st.progress(0.0, text="Storing...") if n_chosen > PROGRESS_ROWS else None

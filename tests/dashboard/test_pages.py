@@ -234,3 +234,20 @@ def test_comparing_two_selections_opens_on_the_earlier_and_later_halves(
     assert a_to < b_from
     summary = app.dataframe[0].value
     assert len(summary) == 2 and summary.iloc[0].tolist() != summary.iloc[1].tolist()
+
+
+def test_error_messages_show_user_text_as_written(app: AppTest) -> None:
+    app.switch_page("dashboard/pages/terms.py").run()
+    app.text_input(key="terms").set_value("$$ **").run()
+    assert not app.exception
+    shown = app.error[0].value
+    # Markdown and maths in the user's term are escaped: shown as typed, never drawn
+    assert r"\$\$ \*\*" in shown and "has no word in it" in shown
+
+
+def test_a_link_asking_for_thousands_of_terms_is_refused_at_once(app: AppTest) -> None:
+    app.query_params["terms"] = ",".join(f"word{i}" for i in range(2000))
+    app.switch_page("dashboard/pages/terms.py").run()
+    assert not app.exception
+    shown = app.error[0].value.replace("\\", "")  # the message is escaped for Markdown
+    assert "At most 20 terms can be followed at once; 2,000 were given" in shown

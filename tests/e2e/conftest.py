@@ -95,26 +95,35 @@ def _free_port() -> int:
 
 
 def start_server(
-    db_path: Path, log: Path, app: Path | None = None
+    db_path: Path,
+    log: Path,
+    app: Path | None = None,
+    *,
+    address: str = "127.0.0.1",
+    env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `streamlit run` (the dashboard, or `app`) on a free loopback port against `db_path`.
+    """Start `streamlit run` (the dashboard, or `app`) on a free port against `db_path`,
+    listening on `address` (loopback by default; "0.0.0.0" for every interface) with the extra
+    environment `env`.
 
-    Returns the process and its URL once the script has run once (warm).
+    Returns the process and its URL (on loopback) once the script has run once (warm).
     """
     port = _free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app or APP),
         "--server.headless", "true",
-        "--server.address", "127.0.0.1",
+        "--server.address", address,
         "--server.port", str(port),
         "--server.fileWatcherType", "none",
         "--server.scriptHealthCheckEnabled", "true",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SPEECHTRACK_DB": str(db_path)}
+    environment = {
+        **os.environ, "PYTHONUNBUFFERED": "1", "SPEECHTRACK_DB": str(db_path), **(env or {})
+    }  # fmt: skip
     with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=environment, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     while True:

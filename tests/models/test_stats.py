@@ -235,6 +235,25 @@ def test_term_trend_per_10k_on_a_constructed_case() -> None:
     assert climate["per_10k"].tolist() == pytest.approx([2 / 16 * 10_000, 2 / 15 * 10_000])
 
 
+def test_term_queries_are_bounded_and_stop_at_their_deadline() -> None:
+    from models.stats import MAX_TERM_CHARS, MAX_TREND_TERMS, concordance
+
+    texts, catalogue = _catalogue()
+    many = [f"word{i}" for i in range(MAX_TREND_TERMS + 1)]
+    with pytest.raises(SelectionError, match=f"At most {MAX_TREND_TERMS} terms"):
+        term_trend(texts, catalogue=catalogue, terms=many)
+    long = "climate " * (MAX_TERM_CHARS // 8 + 1)
+    with pytest.raises(SelectionError, match=f"at most {MAX_TERM_CHARS} characters"):
+        term_trend(texts, catalogue=catalogue, terms=[long])
+    with pytest.raises(SelectionError, match=f"at most {MAX_TERM_CHARS} characters"):
+        concordance(texts, catalogue=catalogue, term=long)
+    # out of time at once: the first term is counted, the others are left out
+    cut = term_trend(texts, catalogue=catalogue, terms=["climate", "nothing", "speech"], seconds=0)
+    assert set(cut["term"]) == {"climate"}
+    whole = term_trend(texts, catalogue=catalogue, terms=["climate", "nothing"], seconds=60)
+    assert set(whole["term"]) == {"climate", "nothing"}
+
+
 def test_term_trend_by_quarter_leaves_out_speeches_dated_to_the_year() -> None:
     texts, catalogue = _catalogue()
     frame = term_trend(texts, catalogue=catalogue, terms=["climate change"], period="quarter")
