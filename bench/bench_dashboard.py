@@ -132,7 +132,9 @@ def drawn(page) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-stale="true"]').first.wait_for(state="detached")
     charts = page.get_by_test_id("stPlotlyChart")
     for i in range(charts.count()):
-        charts.nth(i).locator(".main-svg").first.wait_for()
+        charts.nth(i).locator(".main-svg").first.wait_for(
+            state="attached"
+        )  # hidden in a closed expander too
     tables = page.get_by_test_id("stDataFrame")
     for i in range(tables.count()):
         tables.nth(i).locator("canvas").first.wait_for()

@@ -31,7 +31,13 @@ OKABE_ITO = (
 )
 NAME_COLOURS = OKABE_ITO[:6]
 # Plotly's Dark24 after the Okabe-Ito colours without yellow (too faint on white for lines)
-SERIES_COLOURS = (*OKABE_ITO[:6], OKABE_ITO[7], *pc.qualitative.Dark24)
+# (its first colour, a blue near Okabe-Ito's two, goes last)
+SERIES_COLOURS = (
+    *OKABE_ITO[:6],
+    OKABE_ITO[7],
+    *pc.qualitative.Dark24[1:],
+    pc.qualitative.Dark24[0],
+)
 OTHER_COLOUR = "#999999"
 YEAR_MS = 365.25 * 24 * 3600 * 1000
 # Speakers drawn as their own traces (with a legend entry); beyond this, one trace coloured per point.

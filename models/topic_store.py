@@ -361,8 +361,9 @@ def _fit(
     else:
         counts = _current_counts(store, model, speech_ids, n_words=n_words)
         weights = model.fit_counts(counts, speech_ids, cells=cells)
-    if previous is not None and n_topics is None and not model.selection_:
-        # the number of themes was kept: so is the table it was chosen by
+    if previous is not None and not model.selection_:
+        # the number of themes was kept or given: the table of the last automatic choice stays,
+        # for people choosing another number
         model.selection_ = previous[0].selection_
     changes = pd.DataFrame(columns=CHANGE_COLUMNS)
     if previous is None:
@@ -450,6 +451,10 @@ def refit_changes(
             status, others = "kept", ""
         elif r is not None and sim[r, c] >= RELATED_THEME:
             status, others = "changed", ""
+        elif sources:
+            # no old theme of its own, but part of one: a piece split off
+            status, others = "split", f"split from {sources[0]}"
+            r = int(np.flatnonzero(related[:, c])[0])
         else:
             status, others = "new", ""
         was = old_ids[r] if r is not None and related[r, c] else None

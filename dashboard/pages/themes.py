@@ -179,12 +179,19 @@ with st.expander("How many themes", icon=":material/tune:"):
     if found.quality:
         quality = pd.DataFrame(found.quality).sort_values("k")
         quality["chosen"] = quality["k"] == len(found.theme_ids)
+        chosen_here = len(found.theme_ids) in set(quality["k"])
         st.caption(
             "Each number of themes tried, with the coherence of its themes (NPMI of the top "
             "terms: higher reads better) and their stability across random starts (1 = the "
             "same themes every time; 0.8 or more counts as stable). The default is the most "
             "coherent stable number from a floor that grows with the corpus; choose another "
             "under Refit the themes."
+            + (
+                ""
+                if chosen_here
+                else f" The {len(found.theme_ids)} themes now were asked for; "
+                "the table is from the last automatic choice."
+            )  # fmt: skip
         )
         show_figure(analysis.quality_chart(found), key="themes_quality_chart")
         show_table(quality, key="themes_quality", file_name="themes-quality.csv")

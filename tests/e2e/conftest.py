@@ -50,7 +50,8 @@ def wait_idle(page: Page) -> None:
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached")
     charts = page.get_by_test_id("stPlotlyChart")
     for i in range(charts.count()):
-        charts.nth(i).locator(".main-svg").first.wait_for()
+        # attached, not visible: a chart in a closed expander is drawn but hidden
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
 
 
 def open_page(page: Page, url: str) -> None:
