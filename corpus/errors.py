@@ -6,6 +6,7 @@ CorpusError
 ├── MetadataError              the metadata is missing, ambiguous or impossible (no date, future date)
 ├── SpeechNotFoundError        no speech with that id
 ├── StoreError                 the database cannot be opened, migrated or written
+│   └── RefusedRowError        the database refuses one speech's values (too long for it)
 └── ImportTableError           a table of speeches cannot be mapped to speech fields
 
 Every message is one plain sentence that names the input, says what was wrong and what to do.
@@ -52,6 +53,10 @@ class SpeechNotFoundError(CorpusError):
 
 class StoreError(CorpusError):
     """The database cannot be opened, migrated or written."""
+
+
+class RefusedRowError(StoreError):
+    """The database refused one speech's values (too long or out of range for it)."""
 
 
 class ImportTableError(CorpusError):

@@ -334,10 +334,10 @@ def store_prepared(
             reports[slot] = FileReport(
                 file=prepared.file,
                 status=result.status,
-                speech_id=result.speech_id,
+                speech_id=result.speech_id if result.status != "rejected" else "",
                 reason=f"the same text is already stored as {result.speech_id}"
                 if duplicate
-                else "",
+                else result.reason,
                 warnings=prepared.warnings,
                 title=prepared.speech.title,
             )

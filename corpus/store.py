@@ -38,10 +38,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Row, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.pool import StaticPool
 
-from corpus.errors import SpeechNotFoundError, StoreError
+from corpus.errors import RefusedRowError, SpeechNotFoundError, StoreError
 from corpus.records import SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
 from corpus.schema import (
     MIGRATIONS,
@@ -54,7 +60,7 @@ from corpus.schema import (
 
 logger = logging.getLogger(__name__)
 
-AddStatus = Literal["added", "duplicate"]
+AddStatus = Literal["added", "duplicate", "rejected"]
 T = TypeVar("T")
 
 _SPEECH_COLUMNS = [c for c in speeches.c if c.name not in ("content_hash", "added_at")]
@@ -91,6 +97,7 @@ class AddResult:
     status: AddStatus
     speech_id: str
     duplicate_of: str | None = None
+    reason: str = ""  # why a speech was rejected (the database refused it)
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -273,6 +280,13 @@ class CorpusStore:
             )
         if _is_locked(err):
             return StoreError(f"The database {where} is busy with another writer; try again.")
+        if isinstance(err, DataError) or "too long" in message or "out of range" in message:
+            # a value of this row the database cannot hold: the row, not the database, is at fault
+            return RefusedRowError(
+                "The database cannot hold this speech as it is (a value too long or out of "
+                "range for it, or a character it refuses); split the text into smaller speeches "
+                "or shorten it."
+            )
         return StoreError(f"The database {where} failed: {getattr(err, 'orig', err)}")
 
     def describe(self) -> str:
@@ -382,14 +396,24 @@ class CorpusStore:
         results: list[AddResult] = []
         chunk: list[tuple[Speech, str]] = []
 
-        def flush() -> None:
-            results.extend(
-                self._write(
-                    lambda conn: self._add_chunk(conn, chunk),
-                    changed=lambda done: any(r.status == "added" for r in done),
-                    added=lambda done: (r.speech_id for r in done if r.status == "added"),
-                )
+        def write(pairs: list[tuple[Speech, str]]) -> list[AddResult]:
+            return self._write(
+                lambda conn: self._add_chunk(conn, pairs),
+                changed=lambda done: any(r.status == "added" for r in done),
+                added=lambda done: (r.speech_id for r in done if r.status == "added"),
             )
+
+        def flush() -> None:
+            try:
+                results.extend(write(chunk))
+            except RefusedRowError:
+                # one speech the database refuses must not cost the others theirs: each is
+                # stored on its own, and the one refused says why
+                for pair in chunk:
+                    try:
+                        results.extend(write([pair]))
+                    except RefusedRowError as err:
+                        results.append(AddResult("rejected", pair[0].speech_id, reason=str(err)))
             chunk.clear()
 
         known = itertools.repeat("") if content_hashes is None else content_hashes
@@ -819,6 +843,8 @@ def _copy_new_speeches(conn: Connection, rows: list[dict[str, object]]) -> set[s
     as with the multi-row INSERT used elsewhere. COPY sends the texts as they are: no statement
     of thousands of parameters to build and parse for every batch.
     """
+    import psycopg  # the PostgreSQL driver: imported only when a PostgreSQL store writes
+
     names = list(rows[0])
     columns = ", ".join(names)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -841,6 +867,14 @@ def _copy_new_speeches(conn: Connection, rows: list[dict[str, object]]) -> set[s
             "ON CONFLICT DO NOTHING RETURNING content_hash"
         )
         stored = {str(found[0]) for found in cursor.fetchall()}
+    except psycopg.DataError as err:
+        # a value PostgreSQL cannot hold (a NUL character, a value out of range): the row is at
+        # fault, not the database; the caller stores the batch's other speeches one by one
+        raise RefusedRowError(
+            "The database cannot hold this speech as it is (a value too long or out of range "
+            "for it, or a character it refuses); split the text into smaller speeches or "
+            "shorten it."
+        ) from err
     finally:
         cursor.close()
     return stored

@@ -448,3 +448,49 @@ def test_a_catalogue_grown_by_the_added_rows_is_the_catalogue_read_again(
     # rows already there are not added twice, and the frame given is left as it was
     assert with_added_rows(again, again.head(2)).equals(again)
     assert len(catalogue) == 3
+
+
+def _distinct_cyrillic_words(n_chars: int) -> str:
+    """Distinct Cyrillic 'words' (two bytes a letter): the worst case for a search index."""
+    letters = "абвгдежзиклмнопрстуфхцчшщэюя"
+    words: list[str] = []
+    length, i = 0, 0
+    while length < n_chars:
+        j, word = i, ""
+        for _ in range(5):
+            word += letters[j % len(letters)]
+            j //= len(letters)
+        words.append(word)
+        length += len(word) + 1
+        i += 1
+    return " ".join(words)[:n_chars]
+
+
+def test_a_very_long_text_of_distinct_words_is_stored_with_its_batch(
+    empty_store: CorpusStore,
+) -> None:
+    """900,000 characters of distinct Cyrillic words passed PostgreSQL's 1 MB tsvector limit
+    and lost their whole batch; the search index now covers a bounded prefix."""
+    huge = make_speech("Вступление. " + _distinct_cyrillic_words(899_000), title="Long")
+    before = make_speech("Rivers and glaciers need treaties.", title="Before")
+    after = make_speech("Oceans and fisheries need rules.", title="After")
+    results = empty_store.add_many([before, huge, after])
+    assert [r.status for r in results] == ["added", "added", "added"]
+    assert len(empty_store.get(huge.speech_id).text) == len(huge.text)
+    assert [h.speech_id for h in empty_store.search("Вступление")] == [huge.speech_id]
+    assert [h.speech_id for h in empty_store.search("glaciers")] == [before.speech_id]
+
+
+@pytest.mark.postgres
+def test_a_speech_the_database_refuses_costs_only_itself(pg_url: str) -> None:
+    """PostgreSQL refuses a NUL character in text: that speech is rejected with the store's own
+    message (no driver error), and the others of its batch are stored."""
+    store = CorpusStore(pg_url, seed=False)
+    good = [make_speech(f"Speech {i} on rivers and treaties.", title=f"Good {i}") for i in range(3)]
+    bad = make_speech("A text with a \x00 NUL character inside.", title="Bad")
+    results = store.add_many([good[0], bad, good[1], good[2]])
+    assert [r.status for r in results] == ["added", "rejected", "added", "added"]
+    assert "cannot hold this speech" in results[1].reason
+    assert "psycopg" not in results[1].reason and "0x00" not in results[1].reason
+    assert sorted(store.catalogue()["title"]) == ["Good 0", "Good 1", "Good 2"]
+    store.dispose()

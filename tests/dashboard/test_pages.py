@@ -14,6 +14,11 @@ from tests.dashboard.conftest import APP
 PAGES = ["overview", "speech", "themes", "compare", "figures", "terms", "upload"]
 
 
+def _plain(shown: str) -> str:
+    """A message as the reader sees it: without the escapes that keep Markdown from reading it."""
+    return shown.replace("\\", "")
+
+
 def _texts(at: AppTest) -> str:
     parts = [
         e.value for kind in ("info", "warning", "caption", "markdown") for e in getattr(at, kind)
@@ -107,7 +112,7 @@ def test_figures_review_renames_a_series_and_the_page_shows_the_new_name(app: Ap
     app.text_input(key="review_name").set_value("NGOs with ECOSOC status (renamed)").run()
     app.button(key="review_rename").click().run()
     assert not app.exception
-    assert "Series renamed." in [s.value for s in app.success]
+    assert "Series renamed." in [_plain(s.value) for s in app.success]
     series = [d.value for d in app.dataframe if "series_name" in d.value.columns][0]
     renamed = series.loc[series["series"] == chosen, "series_name"]
     assert list(renamed) == ["NGOs with ECOSOC status (renamed)"]
@@ -173,7 +178,7 @@ def test_the_themes_page_keeps_out_stop_terms_says_why_and_restores_an_earlier_m
     app.switch_page("dashboard/pages/themes.py").run()
     app.button(key="themes_fit").click().run()
     assert not app.exception
-    assert "Fitted" in app.success[0].value
+    assert "Fitted" in _plain(app.success[0].value)
     # how the number was chosen: a row per number tried, the chosen one marked
     quality = next(d.value for d in app.dataframe if "stability" in d.value.columns)
     assert quality["chosen"].sum() == 1 and quality["k"].is_unique
@@ -182,7 +187,7 @@ def test_the_themes_page_keeps_out_stop_terms_says_why_and_restores_an_earlier_m
     # a stop term, stored and applied at the refit
     app.text_input(key="themes_stop_add").set_value(f"{top.upper()}, trawlers").run()
     app.button(key="themes_stop_add_button").click().run()
-    assert "Added 2 stop term(s)" in app.success[0].value
+    assert "Added 2 stop term(s)" in _plain(app.success[0].value)
     assert "apply at the next refit" in _texts(app)
     app.button(key="themes_refit").click().run()
     assert not app.exception
@@ -197,7 +202,7 @@ def test_the_themes_page_keeps_out_stop_terms_says_why_and_restores_an_earlier_m
     assert app.selectbox(key="themes_earlier").options
     app.button(key="themes_restore").click().run()
     assert not app.exception
-    assert "Restored the earlier theme model" in app.success[0].value
+    assert "Restored the earlier theme model" in _plain(app.success[0].value)
     assert top in ", ".join(app.dataframe[0].value["terms"]).split(", ")
     # the chart draws the chosen themes one by one and the others together
     shown = app.multiselect(key="themes_shown")
@@ -249,5 +254,5 @@ def test_a_link_asking_for_thousands_of_terms_is_refused_at_once(app: AppTest) -
     app.query_params["terms"] = ",".join(f"word{i}" for i in range(2000))
     app.switch_page("dashboard/pages/terms.py").run()
     assert not app.exception
-    shown = app.error[0].value.replace("\\", "")  # the message is escaped for Markdown
+    shown = _plain(app.error[0].value)
     assert "At most 20 terms can be followed at once; 2,000 were given" in shown

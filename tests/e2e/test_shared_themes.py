@@ -152,7 +152,7 @@ def test_two_servers_share_fitted_themes_and_labels(
         # B refits with one theme more (or less, at the most the page allows) and relabels;
         # A shows it after a reload
         wanted = len(fitted) + 1 if len(fitted) < MAX_THEMES else len(fitted) - 1
-        b.get_by_text("Refit the themes").click()
+        b.get_by_text("Refit the themes", exact=True).click()
         count = b.get_by_label("Number of themes")
         count.fill(str(wanted))
         count.press("Enter")
