@@ -3,7 +3,7 @@
 How the number of themes is chosen (`choose_n_topics`): for each candidate k (six from a floor
 that grows with the corpus, `granularity_floor`, up to twice the floor, `max_topics` and a third
 of the passages), NMF is fitted once with the deterministic
-NNDSVD start and five times from random starts, on the passages (a random sample of at most
+NNDSVD start and three times from random starts, on the passages (a random sample of at most
 2,500 passages and the 5,000 most common terms on large corpora). Stability is the mean cosine
 similarity between each NNDSVD topic and its Hungarian match in each random-start fit;
 coherence is the mean NPMI of each topic's top 10 terms, counted from passage co-occurrence
@@ -41,12 +41,16 @@ FINE_CANDIDATES = 6  # numbers tried from the floor up
 # finer themes seldom meet by chance alone, which would favour coarse themes.
 COHERENCE_SAMPLE = 50_000
 SELECTION_TERMS = 5000
-N_RESTARTS = 5
+# three random starts tell a stable number from an unstable one as five did on the UN and State
+# of the Union corpora (the same k chosen), in 60% of the time
+N_RESTARTS = 3
 STABLE = 0.8
 # Finer themes may be this much less coherent than the most coherent stable number and still win.
 COHERENCE_DROP = 0.05
 MIN_TOPICS = 3
-MAX_ITER = 300
+# as scikit-learn's default: 300 iterations changed no State of the Union theme by more than
+# chance (mean best-match cosine 0.99 with 200) and cost half as much again
+MAX_ITER = 200
 # Final fits stop at a relative tolerance of 1e-3: on 1,000 UN speeches the topics match those
 # at 1e-4 with cosine 1.00 in half the iterations.
 FIT_TOL = 1e-3
