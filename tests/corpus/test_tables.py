@@ -605,3 +605,41 @@ def test_arbitrary_bytes_raise_nothing_but_corpus_errors(
         reading.n_rows  # noqa: B018 - counting must not fail either
     except CorpusError:
         pass
+
+
+def _with_entity(workbook: bytes) -> bytes:
+    """The workbook with a DTD entity in its sheet, expanded in a cell by an XML parser that
+    resolves entities (the shape of 'billion laughs' and external-entity attacks, kept small)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                doctype = '<!DOCTYPE worksheet [<!ENTITY planted "INJECTED">]>'
+                if xml.startswith("<?xml"):
+                    head, body = xml.split("?>", 1)
+                    xml = f"{head}?>{doctype}{body}"
+                else:
+                    xml = doctype + xml
+                xml = xml.replace(
+                    "</sheetData>",
+                    '<row r="9"><c r="A9" t="inlineStr"><is><t>&planted;</t></is></c></row>'
+                    "</sheetData>",
+                )
+                data = xml.encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_xml_entities_in_a_workbook_are_refused_not_expanded() -> None:
+    """openpyxl parses through defusedxml: a workbook that declares entities is refused."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML, "defusedxml is installed, so openpyxl uses it"
+    data = _with_entity(as_xlsx(SPEECHES))
+    with pytest.raises(UnreadableFileError, match="XLSX workbook cannot be read") as caught:
+        reading = read_table("planted.xlsx", data)
+        list(reading.rows())
+    assert "INJECTED" not in str(caught.value)
