@@ -89,21 +89,34 @@ def prepare_upload(
     mapping: Mapping[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     isolate: bool = True,
+    already: tuple[int, int] = (0, 0),
 ) -> list[Prepared | FileReport]:
     """Read and parse one upload without storing it: a speech per file, member or table row.
 
     With `isolate` (the default) the upload is read in a separate process under the time and
     memory budget of `corpus.guard`, so that no file can hang or exhaust the caller.
 
+    Args:
+        already: the speeches and characters of text the upload held before this file (when
+            it is one of several files of one upload; `prepare_uploads`).
+
     Returns:
         `Prepared` speeches to confirm and store, and rejected `FileReport`s with their reasons.
     """
-    args = (name, data, overrides, mapping, limits)
+    args = (name, data, overrides, mapping, limits, already)
     if not isolate:
-        return list(iter_upload(*args))
+        return list(bounded_upload(*args))
+    if not _READERS.acquire(timeout=limits.reader_wait_seconds):
+        return [
+            _rejected(
+                name,
+                f"the server is reading other uploads ({limits.max_readers} at a time) and none "
+                f"finished within {limits.reader_wait_seconds:.0f} seconds; try again in a minute.",
+            )
+        ]
     try:
         return run_guarded(
-            iter_upload, args, seconds=limits.seconds_per_file, memory=limits.max_memory_bytes
+            bounded_upload, args, seconds=limits.seconds_per_file, memory=limits.max_memory_bytes
         )
     except BudgetExceeded as over:
         reason = {
@@ -116,6 +129,93 @@ def prepare_upload(
             "Check it, or split it into smaller files.",
         )
         return [*over.items, refusal]
+    finally:
+        _READERS.release()
+
+
+# the reader processes this server runs at once, shared by every session
+_READERS = threading.BoundedSemaphore(DEFAULT_LIMITS.max_readers)
+
+
+def bounded_upload(
+    name: str,
+    data: bytes,
+    overrides: SpeechFields = SpeechFields(),
+    mapping: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    already: tuple[int, int] = (0, 0),
+) -> Iterator[Prepared | FileReport]:
+    """`iter_upload`, stopped with a refusal once the upload (with the `already` speeches and
+    characters of its earlier files) holds more speeches or text than `limits` allows. Counted in
+    the reader's process, so the excess never reaches the caller."""
+    speeches, chars = already
+    for item in iter_upload(name, data, overrides, mapping, limits):
+        if isinstance(item, Prepared):
+            speeches += 1
+            chars += len(item.speech.text)
+            if speeches > limits.max_upload_speeches or chars > limits.max_upload_text_chars:
+                what = (
+                    f"more than {limits.max_upload_speeches:,} speeches"
+                    if speeches > limits.max_upload_speeches
+                    else f"more than {limits.max_upload_text_chars:,} characters of text"
+                )
+                yield _rejected(
+                    name,
+                    f"the upload holds {what}, the most one upload may hold, so none of it "
+                    "was kept past that point; split it into smaller files, or import a large "
+                    "table with `speechtrack import-table`, which streams it into the store.",
+                )
+                return
+        yield item
+
+
+def prepare_uploads(
+    files: Iterable[tuple[str, bytes]],
+    *,
+    overrides: SpeechFields = SpeechFields(),
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[int], None] | None = None,
+) -> list[Prepared | FileReport]:
+    """Read the files of one upload (`prepare_upload` each) within the upload's budget: its
+    speeches and text together, and `limits.upload_seconds` for all of them.
+
+    Args:
+        files: (name, bytes) of each file, in the order chosen.
+        progress: called with the number of files read so far.
+    """
+    started = time.monotonic()
+    out: list[Prepared | FileReport] = []
+    speeches = chars = 0
+    for done, (name, data) in enumerate(files, start=1):
+        if time.monotonic() - started > limits.upload_seconds:
+            out.append(
+                _rejected(
+                    name,
+                    f"reading the upload took longer than {limits.upload_seconds:.0f} seconds in "
+                    "all, so this file was not read; upload it again on its own.",
+                )
+            )
+        elif speeches >= limits.max_upload_speeches or chars >= limits.max_upload_text_chars:
+            out.append(
+                _rejected(
+                    name,
+                    f"the upload already holds the most speeches ({limits.max_upload_speeches:,}) "
+                    f"or text ({limits.max_upload_text_chars:,} characters) one upload may "
+                    "hold, so this file was not read; upload it again on its own.",
+                )
+            )
+        else:
+            items = prepare_upload(
+                name, data, overrides=overrides, limits=limits, already=(speeches, chars)
+            )
+            for item in items:
+                if isinstance(item, Prepared):
+                    speeches += 1
+                    chars += len(item.speech.text)
+            out.extend(items)
+        if progress is not None:
+            progress(done)
+    return out
 
 
 def iter_upload(

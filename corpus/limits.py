@@ -1,4 +1,5 @@
-"""The per-file budget that every upload reader checks before and while it reads.
+"""The budget that every upload reader checks before and while it reads: per file, per upload
+and per server.
 
 Every limit exists so that one bad upload (a zip bomb, a 50 MB line, a PDF that loops) is
 refused within seconds and a few hundred megabytes, instead of stalling a dashboard server
@@ -49,6 +50,17 @@ class Limits:
         seconds_per_file: wall-clock deadline for reading one file or archive member (10 s),
             enforced by the process guard that runs the readers (`corpus.guard`).
         max_memory_bytes: memory one read may add (512 MB), enforced by the same guard.
+        max_upload_speeches: speeches one upload may hold, all its files, archives and table
+            rows together (2,000); a larger table goes through `speechtrack import-table`,
+            which streams it into the store.
+        max_upload_text_chars: characters of text one upload may hold, all its speeches
+            together (20 million, about 3 million words): what a dashboard process holds while
+            the user checks the metadata.
+        upload_seconds: wall-clock deadline for reading all the files of one upload (60 s);
+            the files not reached by then are refused and can be uploaded again on their own.
+        max_readers: reader processes one server runs at once, whatever the number of users
+            uploading (2, one per core); an upload waits up to `reader_wait_seconds` (30 s)
+            for one, then is refused with a request to try again.
     """
 
     max_file_bytes: int = 50 * MB
@@ -68,6 +80,11 @@ class Limits:
     max_docx_table_depth: int = 5
     seconds_per_file: float = 10.0
     max_memory_bytes: int = 512 * MB
+    max_upload_speeches: int = 2_000
+    max_upload_text_chars: int = 20_000_000
+    upload_seconds: float = 60.0
+    max_readers: int = 2
+    reader_wait_seconds: float = 30.0
 
 
 DEFAULT_LIMITS = Limits()

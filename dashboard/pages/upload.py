@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from corpus.importer import prepare_upload, store_prepared
+from corpus.importer import prepare_uploads, store_prepared
 from corpus.records import DATE_PRECISIONS, SpeechFilter
 from dashboard import state
 from dashboard.controls import editor_gate, reported_errors, show_table
@@ -56,13 +56,16 @@ if not files:
     st.stop()
 
 if pending is None or pending[0] != signature:
-    items = []
     bar = st.progress(0.0, text="Reading files...") if len(files) > 1 else None
-    for i, uploaded in enumerate(files):
-        with st.spinner(f"Reading {uploaded.name}..."):
-            items.extend(prepare_upload(uploaded.name, uploaded.getvalue()))
+
+    def read_so_far(done: int) -> None:
         if bar is not None:
-            bar.progress((i + 1) / len(files), text=f"Read {i + 1} of {len(files)} files")
+            bar.progress(done / len(files), text=f"Read {done} of {len(files)} files")
+
+    with st.spinner(f"Reading {len(files)} file(s)..."):
+        items = prepare_uploads(
+            ((uploaded.name, uploaded.getvalue()) for uploaded in files), progress=read_so_far
+        )
     if bar is not None:
         bar.empty()
     state.set_upload_items([signature, items, False])
