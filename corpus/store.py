@@ -425,6 +425,51 @@ class CorpusStore:
             flush()
         return results
 
+    def restore(
+        self,
+        batch: list[Speech],
+        notes: list[tuple[str, str, dict[str, object]]],
+        blobs: list[tuple[str, bytes]],
+    ) -> list[AddResult]:
+        """Store a checked backup in one transaction: its speeches (duplicates skipped), its
+        annotations (replacing those with the same key) and its accepted artifacts. A failure
+        anywhere leaves the store as it was."""
+        now = datetime.now(UTC)
+
+        def work(conn: Connection) -> list[AddResult]:
+            results: list[AddResult] = []
+            for start in range(0, len(batch), _BATCH):
+                chunk = [(speech, "") for speech in batch[start : start + _BATCH]]
+                results.extend(self._add_chunk(conn, chunk))
+            for kind, key, value in notes:
+                payload = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+                insert = self._insert(annotation_table).values(
+                    kind=kind, key=key, value=payload, updated_at=now
+                )
+                conn.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=["kind", "key"], set_={"value": payload, "updated_at": now}
+                    )
+                )
+            for name, payload_bytes in blobs:
+                insert = self._insert(artifacts).values(
+                    name=name, payload=payload_bytes, updated_at=now
+                )
+                conn.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=["name"], set_={"payload": payload_bytes, "updated_at": now}
+                    )
+                )
+            return results
+
+        if notes or blobs:  # more than speeches added: every cache is made again
+            return self._write(work)
+        return self._write(
+            work,
+            changed=lambda done: any(r.status == "added" for r in done),
+            added=lambda done: (r.speech_id for r in done if r.status == "added"),
+        )
+
     def _add_chunk(self, conn: Connection, pairs: list[tuple[Speech, str]]) -> list[AddResult]:
         chunk = [speech for speech, _ in pairs]
         hashes = [digest or fingerprint(speech.text) for speech, digest in pairs]

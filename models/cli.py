@@ -224,10 +224,13 @@ def run_export_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO)
 
 def run_import_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Restore a backup file."""
-    counts = import_corpus(store, Path(args.file))
+    from models.topic_store import accept_backup_artifact
+
+    counts = import_corpus(store, Path(args.file), artifact_check=accept_backup_artifact)
     out.write(
         f"restored {counts.speeches} speeches ({counts.duplicates} already present), "
-        f"{counts.annotations} annotations and {counts.artifacts} artifacts from {args.file}\n"
+        f"{counts.annotations} annotations and {counts.artifacts} artifacts from {args.file}; "
+        f"{counts.skipped} derived artifacts left out, to be made again from the speeches\n"
     )
     return 0
 

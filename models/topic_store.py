@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -625,6 +626,39 @@ def restore_fit(store: CorpusStore, fit_id: str | None = None) -> ThemeModelStat
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
 
 
+MAX_MODEL_UNPACKED_BYTES = 400 * 1024 * 1024
+
+
+def accept_backup_artifact(name: str, payload: bytes) -> bool:
+    """Whether a restore may take an artifact from a backup: only the current theme model, and
+    only when it unpacks within bounds, loads without pickle and has a number for every theme,
+    so that the restored theme labels keep their themes. Everything else a backup holds is
+    derived from the speeches and made again."""
+    if name != MODEL_ARTIFACT:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_MODEL_UNPACKED_BYTES:
+                return False
+        with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
+            inner = arrays["model"].tobytes()
+            theme_ids = [int(i) for i in arrays["theme_ids"]]
+            info = json.loads(str(arrays["info"]))
+        with zipfile.ZipFile(io.BytesIO(inner)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_MODEL_UNPACKED_BYTES:
+                return False
+        model = TopicModel.from_bytes(inner)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, ModelError):
+        return False
+    return (
+        isinstance(info, dict)
+        and isinstance(info.get("fit_id"), str)
+        and isinstance(info.get("n_words_at_fit"), int)
+        and len(theme_ids) == model.n_topics_ == len(set(theme_ids))
+        and model.components_.shape == (model.n_topics_, len(model.terms_))
+    )
+
+
 def _current_counts(
     store: CorpusStore, model: TopicModel, speech_ids: pd.Index, *, n_words: int
 ) -> PassageCounts:
@@ -826,6 +860,7 @@ def _load_mix(store: CorpusStore, fit_id: str, theme_ids: tuple[int, ...]) -> pd
 
 __all__ = [
     "LABEL_KIND",
+    "accept_backup_artifact",
     "add_stop_terms",
     "earlier_fits",
     "refit_changes",
