@@ -28,7 +28,7 @@ from corpus.limits import DEFAULT_LIMITS, Limits
 
 logger = logging.getLogger(__name__)
 
-ZipKind = Literal["archive", "docx", "xlsx", "pptx", "opendocument", "epub"]
+ZipKind = Literal["archive", "docx", "xlsx", "pptx", "opendocument", "epub", "broken_office"]
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
@@ -154,8 +154,8 @@ def zip_kind(data: bytes) -> ZipKind | None:
     """Tell what a ZIP file is from its member names (the central directory only).
 
     Returns:
-        "docx", "xlsx", "pptx", "opendocument", "epub" or "archive"; None when the bytes are
-        not a readable ZIP file.
+        "docx", "xlsx", "pptx", "opendocument", "epub", "broken_office" (an Office package
+        without its document part) or "archive"; None when the bytes are not a readable ZIP.
     """
     if _declared_entries(data, limits=DEFAULT_LIMITS) > DEFAULT_LIMITS.max_archive_members:
         return "archive"  # far too many entries for a document; the archive reader refuses it
@@ -170,6 +170,8 @@ def zip_kind(data: bytes) -> ZipKind | None:
             return "xlsx"
         if any(n.startswith("ppt/") for n in names):
             return "pptx"
+        # an Office package without its main part: its XML parts are no transcripts
+        return "broken_office"
     if "mimetype" in names and "META-INF/container.xml" in names:
         return "epub"
     if "mimetype" in names and "content.xml" in names:

@@ -267,12 +267,36 @@ def _prepare_file(
         ]
 
 
+# A PDF, Word file or web page with fewer words than this is no transcript: an error page saved
+# as PDF ("Your session has expired."), a cover sheet, an empty export. A plain text this short
+# may be a note typed on purpose: it is stored, like any speech under `SHORT_SPEECH_WORDS`, with
+# a warning that it is too short for themes and most comparisons.
+MIN_SPEECH_WORDS = 10
+SHORT_SPEECH_WORDS = 50
+_DOCUMENT_FORMATS = ("pdf", "docx", "html")
+
+
 def _parse(document: Document, overrides: SpeechFields) -> Prepared | FileReport:
     try:
         speech = parse_document(document, overrides=overrides)
     except CorpusError as err:
         return _rejected(document.source_name, err)
-    return Prepared(file=document.source_name, speech=speech, warnings=document.warnings)
+    warnings = document.warnings
+    if speech.n_words < MIN_SPEECH_WORDS and document.format in _DOCUMENT_FORMATS:
+        quoted = " ".join(speech.text.split())[:80]
+        return _rejected(
+            document.source_name,
+            f'the text has only {speech.n_words} word(s) ("{quoted}"), too few for a '
+            "transcript: perhaps an error page, a cover sheet or an empty export; upload the "
+            "full text of the speech.",
+        )
+    if speech.n_words < SHORT_SPEECH_WORDS:
+        warnings = (
+            *warnings,
+            f"{document.source_name}: only {speech.n_words} words, too short for themes and "
+            "most comparisons; it is stored, but check that this is the whole speech.",
+        )
+    return Prepared(file=document.source_name, speech=speech, warnings=warnings)
 
 
 def _prepare_archive(

@@ -16,6 +16,8 @@ How the importer handles each format (see `read_file`):
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 from dataclasses import replace
@@ -130,6 +132,8 @@ def _sniff(name: str, data: bytes) -> tuple[Format, str]:
             "pptx": "a PowerPoint presentation",
             "opendocument": "an OpenDocument file",
             "epub": "an EPUB book",
+            "broken_office": "an Office file without its document part (damaged); open the "
+            "original in Word or LibreOffice and save it again",
         }
         if kind in described:
             return "unsupported", described[kind]
@@ -217,7 +221,12 @@ def read_file(name: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> lis
             "the file is a table of speeches; import it as a table, so that each row becomes "
             "a speech.",
         )
-    if fmt == "html":
+    web_page = mhtml_page(name, data)
+    if web_page is not None:
+        # a page saved by a browser as one file: its HTML part, decoded, read as a web page
+        document = read_html(name, web_page, limits=limits)
+        fmt = "html"
+    elif fmt == "html":
         document = read_html(name, data, limits=limits)
     elif fmt == "pdf":
         document = read_pdf(name, data, limits=limits)
@@ -229,7 +238,44 @@ def read_file(name: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> lis
     mismatch = _name_mismatch(name, fmt)
     if mismatch:
         document = replace(document, warnings=(mismatch, *document.warnings))
-    return [document]
+    return [replace(document, format=fmt)]
+
+
+_MHTML_HEAD = re.compile(rb"(?im)^(?:mime-version:|content-type:\s*multipart/related)")
+
+
+def mhtml_page(name: str, data: bytes) -> bytes | None:
+    """Return the HTML of a web page saved as one file (MHTML, .mht), as UTF-8 bytes; None when
+    the file is not one.
+
+    Such a file is a MIME message: headers, then parts in quoted-printable or base64, the page
+    itself in its own charset (often windows-1251 for Russian pages). The standard library's
+    `email` parser undoes both encodings; the page's declared charset decodes it.
+
+    Raises:
+        UnreadableFileError: a MIME message without an HTML part.
+    """
+    head = data[:4096]
+    if not (_MHTML_HEAD.search(head) and b"multipart/related" in head.lower()):
+        return None
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            raw = payload if isinstance(payload, bytes) else b""
+            charset = part.get_content_charset() or "utf-8"
+            try:
+                html = raw.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                html = raw.decode("utf-8", errors="replace")
+            # the charset is undone here: the page's own meta tag must not decode it again
+            html = re.sub(r"(?i)<meta[^>]+charset[^>]*>", "", html)
+            return html.encode("utf-8")
+    raise UnreadableFileError(
+        name,
+        "the file is a saved web page archive (MHTML) without a web page in it; open the page "
+        "in a browser and save it as 'Web page, HTML only', then upload that.",
+    )
 
 
 def _name_mismatch(name: str, fmt: Format) -> str:

@@ -103,9 +103,34 @@ def read_docx(name: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Doc
 def _docx_blocks(document: DocxDocument, *, limits: Limits) -> Iterator[str]:
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            yield block.text
+            yield paragraph_text(block)
         else:
             yield "\n".join(_table_rows(block, depth=1, limits=limits))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT_TAGS = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr")
+
+
+def paragraph_text(paragraph: Paragraph) -> str:
+    """The text of a paragraph as the document reads now: tracked insertions (`w:ins`) count,
+    tracked deletions (`w:delText`) do not, tabs and line breaks kept; text boxes anchored in
+    the paragraph are left out, as python-docx leaves them out.
+
+    python-docx's `Paragraph.text` reads only the runs directly in the paragraph, so a speech
+    edited with tracked changes lost every inserted word.
+    """
+    parts: list[str] = []
+    for element in paragraph._p.iter(*_TEXT_TAGS):
+        if any(True for _ in element.iterancestors(f"{_W}txbxContent")):
+            continue
+        if element.tag == f"{_W}t":
+            parts.append(element.text or "")
+        elif element.tag == f"{_W}tab":
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
 
 
 def _table_rows(table: Table, *, depth: int, limits: Limits) -> Iterator[str]:
@@ -123,7 +148,7 @@ def _table_rows(table: Table, *, depth: int, limits: Limits) -> Iterator[str]:
             parts: list[str] = []
             for inner in _Cell(tc, table).iter_inner_content():
                 if isinstance(inner, Paragraph):
-                    parts.append(inner.text)
+                    parts.append(paragraph_text(inner))
                 elif depth < limits.max_docx_table_depth:
                     parts.extend(_table_rows(inner, depth=depth + 1, limits=limits))
             cells.append(" ".join(p.strip() for p in parts if p.strip()))

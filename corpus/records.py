@@ -120,6 +120,7 @@ class Document:
             itself and the user override them.
         given: strong metadata from explicit columns of a table of speeches; only the user overrides it.
         warnings: things the reader repaired or doubts, in plain sentences.
+        format: what the file was read as ("text", "html", "pdf", "docx"; "" for table rows).
     """
 
     source_name: str
@@ -127,6 +128,7 @@ class Document:
     hints: SpeechFields = field(default_factory=SpeechFields)
     given: SpeechFields = field(default_factory=SpeechFields)
     warnings: tuple[str, ...] = ()
+    format: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
