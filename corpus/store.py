@@ -136,7 +136,8 @@ class CorpusStore:
             ) from err
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            folder = Path(parsed.database).expanduser().parent
+            # "file:/path?mode=ro&uri=true" names the file as a URI
+            folder = Path(parsed.database.removeprefix("file:")).expanduser().parent
             if not folder.exists():
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
@@ -158,6 +159,9 @@ class CorpusStore:
         # the speeches each corpus version made here added, when adding them was all it changed
         self._additions: dict[int, frozenset[str]] = {}
         self._additions_lock = threading.Lock()
+        # a viewer server may connect with a role that only reads (README: "A team on one
+        # PostgreSQL database"), or to an SQLite file opened with mode=ro
+        self.read_only = self._connects_read_only()
         created = self._migrate()
         if created and seed:
             self._insert_seed()
@@ -258,8 +262,11 @@ class CorpusStore:
     def _translate(self, err: SQLAlchemyError) -> StoreError:
         message = str(getattr(err, "orig", err)).lower()
         where = self.describe()
-        if "readonly" in message or "read-only" in message:
-            return StoreError(f"The database {where} is read-only; check its file permissions.")
+        if "readonly" in message or "read-only" in message or "permission denied" in message:
+            return StoreError(
+                f"The database {where} is read-only for this connection; check its file "
+                "permissions or the database role, or make this change on an editor server."
+            )
         if "disk is full" in message or "no space" in message:
             return StoreError(
                 f"The disk holding {where} is full; nothing was stored. Free some space."
@@ -300,8 +307,37 @@ class CorpusStore:
 
     # -- schema ----------------------------------------------------------------------------
 
+    def _connects_read_only(self) -> bool:
+        """Whether this store's connection cannot write: an SQLite file opened with mode=ro, or
+        a PostgreSQL role without INSERT on the tables (checked once, when the store opens)."""
+        parsed = make_url(self.url)
+        if self.dialect == "sqlite":
+            return parsed.query.get("mode") == "ro"
+        try:
+            with self._engine.connect() as conn:
+                exists = conn.exec_driver_sql("SELECT to_regclass('artifacts')").scalar()
+                if exists is None:
+                    return False  # a new database: the migration says whether we may write
+                allowed = conn.exec_driver_sql(
+                    "SELECT has_table_privilege(current_user, 'artifacts', 'INSERT')"
+                ).scalar()
+        except SQLAlchemyError as err:
+            raise self._translate(err) from err
+        return not allowed
+
     def _migrate(self) -> bool:
         """Bring the schema up to date; return True when the store was created just now."""
+        if self.read_only:
+            # nothing may be written: the schema must already be this version's
+            with self._engine.connect() as conn:
+                current = self._meta(conn, "schema_version")
+            if current is None or int(current) != SCHEMA_VERSION:
+                raise StoreError(
+                    f"The database {self.describe()} is opened read-only and its schema is "
+                    f"version {current or 'none'}, not {SCHEMA_VERSION}; open it once with a "
+                    "role or file that may write, so that it is brought up to date."
+                )
+            return False
         try:
             with self._writer.begin() as conn:
                 if self.dialect == "postgresql":
@@ -800,6 +836,8 @@ class CorpusStore:
                 model), so that the corpus version grows and every server redraws; caches of
                 derived values leave it False.
         """
+        if self.read_only and not changes_results:
+            return  # a cache of derived values: kept in the caller's memory only
         now = datetime.now(UTC)
 
         def work(conn: Connection) -> bool:

@@ -231,6 +231,11 @@ def editing_notice() -> None:
             "can open it can upload, relabel, refit and correct.",
             icon=":material/lock_open:",
         )
+    elif mode == "read_only":
+        st.sidebar.caption(
+            ":material/lock: A viewer server: the corpus is read through a read-only database "
+            "connection."
+        )
     elif mode == "off":
         st.sidebar.warning(
             "Read-only: this server is open to other machines and no editor password is set, "
@@ -245,6 +250,14 @@ def editor_gate(action: str, *, key: str) -> bool:
     Viewers of a deployment shared read-only can read and download everything; `action` names
     what the password unlocks ("upload speeches", "correct the metadata").
     """
+    if state.editing_mode() == "read_only":
+        st.info(
+            f"This server reads the corpus through a read-only database connection, so you "
+            f"cannot {action} here; uploads and edits are made on an editor server of the same "
+            "database and show here at once.",
+            icon=":material/lock:",
+        )
+        return False
     if state.editing_mode() == "off":
         st.warning(
             f"Editing is off, so you cannot {action}: this server accepts connections from other "

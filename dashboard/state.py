@@ -1242,7 +1242,7 @@ def editor_password_hash() -> str:
     return load_settings().editor_password_hash
 
 
-EditingMode = Literal["password", "local", "open", "off"]
+EditingMode = Literal["password", "local", "open", "off", "read_only"]
 
 
 def serves_this_machine_only() -> bool:
@@ -1263,8 +1263,11 @@ def editing_mode() -> EditingMode:
     password, and the server listens on this machine only, so whoever sits at it may; "open": no
     password, reachable from other machines, and the operator said everyone may
     (SPEECHTRACK_OPEN_EDITING=1); "off": no password and reachable from other machines, so
-    nobody may edit until one is set.
+    nobody may edit until one is set; "read_only": the database connection cannot write (a
+    viewer server), so nobody edits here.
     """
+    if get_store().read_only:
+        return "read_only"
     if editor_password_hash():
         return "password"
     if load_settings().open_editing:
@@ -1283,7 +1286,7 @@ def is_editor() -> bool:
             st.session_state.pop(_EDITOR, None)  # expired: the password again
             return False
         return True
-    return mode != "off"
+    return mode in ("local", "open")
 
 
 # Guessing the editor password: after three wrong tries from a session or a client address, each
