@@ -777,6 +777,25 @@ class CorpusStore:
             for r in rows
         ]
 
+    # -- several changes as one -------------------------------------------------------------
+
+    def transaction(self, work: Callable[[Writes], T], *, lock: str | None = None) -> T:
+        """Run `work` with one write transaction: its reads see the database as the transaction
+        does, and its writes land together or not at all (one corpus version for all of them).
+
+        Args:
+            lock: a name; on PostgreSQL the transaction first takes an advisory lock of that
+                name, so that work of the same name from other processes and servers waits its
+                turn (SQLite's write transaction already admits one writer at a time).
+        """
+
+        def run(conn: Connection) -> T:
+            if lock is not None and self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": lock})
+            return work(Writes(self, conn))
+
+        return self._write(run)
+
     # -- annotations and artifacts ----------------------------------------------------------
 
     def put_annotation(self, kind: str, key: str, value: dict[str, object]) -> None:
@@ -866,6 +885,63 @@ class CorpusStore:
         with self._read() as conn:
             rows = conn.exec_driver_sql("PRAGMA integrity_check").all()
         return "; ".join(str(r[0]) for r in rows)
+
+
+class Writes:
+    """The annotations and artifacts of a store inside one of its transactions
+    (`CorpusStore.transaction`): the same methods as the store, on the transaction's connection."""
+
+    def __init__(self, store: CorpusStore, conn: Connection) -> None:
+        """Wrap the transaction's connection."""
+        self._store = store
+        self._conn = conn
+
+    def get_artifact(self, name: str) -> bytes | None:
+        """Return a stored artifact as this transaction sees it, or None."""
+        value = self._conn.execute(
+            select(artifacts.c.payload).where(artifacts.c.name == name)
+        ).scalar()
+        return None if value is None else bytes(value)
+
+    def put_artifact(self, name: str, payload: bytes, *, changes_results: bool = False) -> None:
+        """Store an artifact (the transaction grows the corpus version once, whatever it wrote)."""
+        now = datetime.now(UTC)
+        insert = self._store._insert(artifacts).values(name=name, payload=payload, updated_at=now)
+        self._conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=["name"], set_={"payload": payload, "updated_at": now}
+            )
+        )
+
+    def annotations(self, kind: str) -> dict[str, dict[str, object]]:
+        """Return every annotation of one kind, by key, as this transaction sees them."""
+        rows = self._conn.execute(
+            select(annotation_table.c.key, annotation_table.c.value)
+            .where(annotation_table.c.kind == kind)
+            .order_by(annotation_table.c.key)
+        ).all()
+        return {str(k): json.loads(v) for k, v in rows}
+
+    def put_annotation(self, kind: str, key: str, value: dict[str, object]) -> None:
+        """Store a user's annotation, replacing any earlier one."""
+        payload = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        now = datetime.now(UTC)
+        insert = self._store._insert(annotation_table).values(
+            kind=kind, key=key, value=payload, updated_at=now
+        )
+        self._conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=["kind", "key"], set_={"value": payload, "updated_at": now}
+            )
+        )
+
+    def delete_annotation(self, kind: str, key: str) -> None:
+        """Remove one annotation (no error when there is none)."""
+        self._conn.execute(
+            delete(annotation_table).where(
+                (annotation_table.c.kind == kind) & (annotation_table.c.key == key)
+            )
+        )
 
 
 def with_added_rows(catalogue: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:

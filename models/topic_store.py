@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from corpus.records import SpeechFilter
-from corpus.store import CorpusStore
+from corpus.store import CorpusStore, Writes
 from models.errors import ModelError, StopTermError, UnknownThemeError
 from models.theme_terms import normalise_stop_term, speech_cells
 from models.topic_quality import cosine_matrix, match_topics
@@ -38,6 +38,7 @@ from models.topics import TopicModel
 from models.topics_stream import speech_batches
 from models.vectorize import PassageCounts
 
+Target = CorpusStore | Writes  # where the helpers below read and write: the store or a transaction
 LABEL_KIND = "theme_label"
 MODEL_ARTIFACT = "themes/model"
 MIX_ARTIFACT = "themes/mix"
@@ -45,6 +46,7 @@ FIT_ID_ARTIFACT = "themes/fit_id"
 COUNTS_ARTIFACT = (
     "themes/passage_counts"  # term counts per passage, so refits tokenise new speeches only
 )
+THEMES_LOCK = "speechtrack:themes"  # refits, restores and label saves take turns under it
 HISTORY_ARTIFACT = "themes/history"  # the earlier fits that can be restored, newest first
 HISTORY_SLOTS = 5
 STOP_KIND = "theme_stop_term"
@@ -262,18 +264,23 @@ def set_label(store: CorpusStore, theme: int, label: str) -> None:
     Raises:
         UnknownThemeError: when no theme has that number.
     """
-    saved = _load_model(store)
-    ids = saved[1] if saved is not None else ()
-    if theme not in ids:
-        known = ", ".join(str(i) for i in sorted(ids)) or "none yet"
-        raise UnknownThemeError(
-            f"No theme has the number {theme}; the themes are {known}. "
-            "Run `speechtrack themes` to list them."
-        )
-    if label.strip():
-        store.put_annotation(LABEL_KIND, str(theme), {"label": label.strip()})
-    else:
-        store.delete_annotation(LABEL_KIND, str(theme))
+
+    def work(tx: Writes) -> None:
+        # under the themes lock: the number is checked against the model the label lands on
+        saved = _load_model(tx)
+        ids = saved[1] if saved is not None else ()
+        if theme not in ids:
+            known = ", ".join(str(i) for i in sorted(ids)) or "none yet"
+            raise UnknownThemeError(
+                f"No theme has the number {theme}; the themes are {known}. "
+                "Run `speechtrack themes` to list them."
+            )
+        if label.strip():
+            tx.put_annotation(LABEL_KIND, str(theme), {"label": label.strip()})
+        else:
+            tx.delete_annotation(LABEL_KIND, str(theme))
+
+    store.transaction(work, lock=THEMES_LOCK)
 
 
 def themes_over_time(
@@ -366,38 +373,51 @@ def _fit(
         # the number of themes was kept or given: the table of the last automatic choice stays,
         # for people choosing another number
         model.selection_ = previous[0].selection_
-    changes = pd.DataFrame(columns=CHANGE_COLUMNS)
-    if previous is None:
-        theme_ids: tuple[int, ...] = tuple(range(model.n_topics_))
-        n_changed, dropped = None, {}
-    else:
-        theme_ids, changed = _match_ids(previous[0], previous[1], model)
-        n_changed = len(changed)
-        old_labels = _labels(store, previous[0], previous[1])
-        _remember(store, previous, old_labels)
-        dropped = _drop_labels(store, changed | (set(previous[1]) - set(theme_ids)))
-        changes = refit_changes(
-            (previous[0], previous[1], old_labels),
-            (model, theme_ids, _labels(store, model, theme_ids)),
-            dropped,
-        )
     payload = model.to_bytes()
-    info: dict[str, Any] = {
-        "fit_id": hashlib.sha256(payload).hexdigest()[:16],
-        "n_words_at_fit": n_words,
-        "n_changed": n_changed,
-        "dropped_labels": {str(k): v for k, v in dropped.items()},
-        "changes": changes.to_dict(orient="records"),
-        "fitted_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-        "reason": reason,
-    }
-    _save_model(store, payload, theme_ids, info)
+    fit_id = hashlib.sha256(payload).hexdigest()[:16]
+
+    def commit(tx: Writes) -> tuple[tuple[int, ...], dict[str, Any]]:
+        # One transaction, under the themes lock: a label saved meanwhile or another server's
+        # refit is either before it or after it, never between its writes. When another fit
+        # landed while this one was computed, the new themes are matched against that one.
+        base = _load_model(tx)
+        if previous is not None and base is None:
+            base = previous
+        changes = pd.DataFrame(columns=CHANGE_COLUMNS)
+        if base is None:
+            theme_ids: tuple[int, ...] = tuple(range(model.n_topics_))
+            n_changed, dropped = None, {}
+        else:
+            theme_ids, changed = _match_ids(base[0], base[1], model)
+            n_changed = len(changed)
+            old_labels = _labels(tx, base[0], base[1])
+            _remember(tx, base, old_labels)
+            dropped = _drop_labels(tx, changed | (set(base[1]) - set(theme_ids)))
+            changes = refit_changes(
+                (base[0], base[1], old_labels),
+                (model, theme_ids, _labels(tx, model, theme_ids)),
+                dropped,
+            )
+        info: dict[str, Any] = {
+            "fit_id": fit_id,
+            "n_words_at_fit": n_words,
+            "n_changed": n_changed,
+            "dropped_labels": {str(k): v for k, v in dropped.items()},
+            "changes": changes.to_dict(orient="records"),
+            "fitted_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+            "reason": reason,
+        }
+        _save_model(tx, payload, theme_ids, info)
+        mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
+        _save_mix(tx, fit_id, mix, changes_results=True)
+        return theme_ids, info
+
+    theme_ids, info = store.transaction(commit, lock=THEMES_LOCK)
     mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
-    _save_mix(store, str(info["fit_id"]), mix, changes_results=True)
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
 
 
-def _labels(store: CorpusStore, model: TopicModel, theme_ids: tuple[int, ...]) -> dict[int, str]:
+def _labels(store: Target, model: TopicModel, theme_ids: tuple[int, ...]) -> dict[int, str]:
     """Each theme's label: the user's where set, else the model's own."""
     annotations = store.annotations(LABEL_KIND)
     labels = dict(zip(theme_ids, model.default_labels(), strict=True))
@@ -543,7 +563,7 @@ def remove_stop_terms(store: CorpusStore, terms: Iterable[str]) -> list[str]:
     return gone
 
 
-def earlier_fits(store: CorpusStore) -> list[dict[str, Any]]:
+def earlier_fits(store: Target) -> list[dict[str, Any]]:
     """Return the earlier fits kept for restoring, newest first: fit_id, fitted_at, n_themes,
     n_words_at_fit, labels (theme number -> label at the time)."""
     payload = store.get_artifact(HISTORY_ARTIFACT)
@@ -551,7 +571,7 @@ def earlier_fits(store: CorpusStore) -> list[dict[str, Any]]:
 
 
 def _remember(
-    store: CorpusStore,
+    store: Target,
     fit: tuple[TopicModel, tuple[int, ...], dict[str, Any]],
     labels: dict[int, str],
 ) -> None:
@@ -606,21 +626,26 @@ def restore_fit(store: CorpusStore, fit_id: str | None = None) -> ThemeModelStat
         model = TopicModel.from_bytes(arrays["model"].tobytes())
         theme_ids = tuple(int(i) for i in arrays["theme_ids"])
         info = json.loads(str(arrays["info"]))
-    current = _load_model(store)
-    if current is not None:
-        _remember(store, current, _labels(store, current[0], current[1]))
-    history = [e for e in earlier_fits(store) if e["fit_id"] != entry["fit_id"]]
-    store.put_artifact(HISTORY_ARTIFACT, json.dumps(history).encode())
-    for key in store.annotations(LABEL_KIND):
-        store.delete_annotation(LABEL_KIND, key)
-    defaults = dict(zip(theme_ids, model.default_labels(), strict=True))
-    for theme, label in entry["labels"].items():
-        if label and label != defaults.get(int(theme)):
-            store.put_annotation(LABEL_KIND, str(theme), {"label": label})
     n_words = int(store.catalogue(SpeechFilter())["n_words"].sum())
     info = {**info, "n_words_at_fit": n_words, "n_changed": None, "dropped_labels": {},
             "changes": []}  # fmt: skip
-    _save_model(store, model.to_bytes(), theme_ids, info)
+    defaults = dict(zip(theme_ids, model.default_labels(), strict=True))
+
+    def swap(tx: Writes) -> None:
+        # the current model into the history, the earlier one and its labels back: one change
+        current = _load_model(tx)
+        if current is not None:
+            _remember(tx, current, _labels(tx, current[0], current[1]))
+        history = [e for e in earlier_fits(tx) if e["fit_id"] != entry["fit_id"]]
+        tx.put_artifact(HISTORY_ARTIFACT, json.dumps(history).encode())
+        for key in tx.annotations(LABEL_KIND):
+            tx.delete_annotation(LABEL_KIND, key)
+        for theme, label in entry["labels"].items():
+            if label and label != defaults.get(int(theme)):
+                tx.put_annotation(LABEL_KIND, str(theme), {"label": label})
+        _save_model(tx, model.to_bytes(), theme_ids, info)
+
+    store.transaction(swap, lock=THEMES_LOCK)
     ids = pd.Index(store.catalogue(SpeechFilter())["speech_id"], dtype=object)
     mix = _sync_mix(store, model, theme_ids, str(info["fit_id"]), ids)
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
@@ -716,7 +741,7 @@ def _on_terms(model: TopicModel, terms: np.ndarray) -> np.ndarray:
     return out
 
 
-def _drop_labels(store: CorpusStore, themes: set[int]) -> dict[int, str]:
+def _drop_labels(store: Target, themes: set[int]) -> dict[int, str]:
     labels = store.annotations(LABEL_KIND)
     dropped = {}
     for theme in sorted(themes):
@@ -797,7 +822,7 @@ def _state(
 
 
 def _save_model(
-    store: CorpusStore, payload: bytes, theme_ids: tuple[int, ...], info: dict[str, Any]
+    store: Target, payload: bytes, theme_ids: tuple[int, ...], info: dict[str, Any]
 ) -> None:
     buffer = io.BytesIO()
     np.savez(
@@ -812,7 +837,7 @@ def _save_model(
 
 
 def _load_model(
-    store: CorpusStore,
+    store: Target,
 ) -> tuple[TopicModel, tuple[int, ...], dict[str, Any]] | None:
     payload = store.get_artifact(MODEL_ARTIFACT)
     if payload is None:
@@ -825,7 +850,7 @@ def _load_model(
 
 
 def _save_mix(
-    store: CorpusStore, fit_id: str, mix: pd.DataFrame, *, changes_results: bool = False
+    store: Target, fit_id: str, mix: pd.DataFrame, *, changes_results: bool = False
 ) -> None:
     """Store the mix of a fit.
 
@@ -843,7 +868,7 @@ def _save_mix(
     store.put_artifact(MIX_ARTIFACT, buffer.getvalue(), changes_results=changes_results)
 
 
-def _load_mix(store: CorpusStore, fit_id: str, theme_ids: tuple[int, ...]) -> pd.DataFrame:
+def _load_mix(store: Target, fit_id: str, theme_ids: tuple[int, ...]) -> pd.DataFrame:
     """Return the stored mix of this fit (an empty frame if it belongs to another fit)."""
     payload = store.get_artifact(MIX_ARTIFACT)
     empty = pd.DataFrame(columns=list(theme_ids), index=pd.Index([], name="speech_id"), dtype=float)
