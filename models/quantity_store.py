@@ -14,12 +14,12 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from corpus.records import SpeechFilter
-from corpus.store import CorpusStore
+from corpus.store import CorpusStore, Writes
 from models.errors import ModelError
 from models.organisations import canonical_organisation
 from models.quantities import QUALIFIERS, QUANTITY_COLUMNS, quantities_frame
@@ -34,6 +34,8 @@ from models.quantity_series import (
 from models.selection import batches_by_words, is_in
 
 EXTRACTOR_VERSION = "2"
+# corrections and series edits take turns under it, on every server of a database
+FIGURES_LOCK = "speechtrack:figures"
 _FRAME_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/frame.parquet"
 _INDEX_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/speeches.json"
 
@@ -104,8 +106,18 @@ def _cached_extraction(
         known.update({sid: wanted[sid] for sid in missing})
         buffer = io.BytesIO()
         cached.to_parquet(buffer, index=False)
-        store.put_artifact(_FRAME_ARTIFACT, buffer.getvalue())
-        store.put_artifact(_INDEX_ARTIFACT, json.dumps(known, sort_keys=True).encode("utf-8"))
+        frame_bytes = buffer.getvalue()
+        index_bytes = json.dumps(known, sort_keys=True).encode("utf-8")
+        if store.read_only:
+            pass  # a viewer server: the figures stay in its memory
+        else:
+
+            def save(tx: Writes) -> None:
+                # the figures and the index of what they cover: both or neither
+                tx.put_artifact(_FRAME_ARTIFACT, frame_bytes)
+                tx.put_artifact(_INDEX_ARTIFACT, index_bytes)
+
+            store.transaction(save)
     selected = cached[is_in(cached["speech_id"], wanted)].drop(columns=["date"])
     dates = catalogue[["speech_id", "date"]]
     frame = selected.merge(dates, on="speech_id", how="left")[QUANTITY_COLUMNS]
@@ -216,17 +228,28 @@ def correct_quantity(
         "organisation": organisation,
         "series": series,
     }
-    current = dict(store.annotations(CORRECTION_KIND).get(key, {}))
-    current.update({k: v for k, v in changes.items() if v is not None})
-    current.pop("dismissed", None)
-    store.put_annotation(CORRECTION_KIND, key, current)
+
+    def update(current: dict[str, object]) -> None:
+        current.update({k: v for k, v in changes.items() if v is not None})
+        current.pop("dismissed", None)
+
+    store.transaction(lambda tx: _update(tx, CORRECTION_KIND, key, update), lock=FIGURES_LOCK)
+
+
+def _update(tx: Writes, kind: str, key: str, update: Callable[[dict[str, object]], None]) -> None:
+    """Read, change and write back one annotation inside a transaction: two people correcting
+    the same figure at once each see the other's change, instead of one overwriting it."""
+    current = dict(tx.annotations(kind).get(key, {}))
+    update(current)
+    tx.put_annotation(kind, key, current)
 
 
 def dismiss_quantity(store: CorpusStore, key: str) -> None:
     """Mark one figure as not a figure; it stays dismissed after re-extraction."""
-    current = dict(store.annotations(CORRECTION_KIND).get(key, {}))
-    current["dismissed"] = True
-    store.put_annotation(CORRECTION_KIND, key, current)
+    store.transaction(
+        lambda tx: _update(tx, CORRECTION_KIND, key, lambda c: c.update(dismissed=True)),
+        lock=FIGURES_LOCK,
+    )
 
 
 def restore_quantity(store: CorpusStore, key: str) -> None:
@@ -235,13 +258,15 @@ def restore_quantity(store: CorpusStore, key: str) -> None:
 
 
 def _edit_series(store: CorpusStore, series_id: str, changes: dict[str, object]) -> None:
+    store.transaction(lambda tx: _edit_series_in(tx, series_id, changes), lock=FIGURES_LOCK)
+
+
+def _edit_series_in(tx: Writes, series_id: str, changes: dict[str, object]) -> None:
     if not series_id:
         raise ModelError(
             "A series edit needs a series id; figures that count nothing belong to no series."
         )
-    current = dict(store.annotations(SERIES_EDIT_KIND).get(series_id, {}))
-    current.update(changes)
-    store.put_annotation(SERIES_EDIT_KIND, series_id, current)
+    _update(tx, SERIES_EDIT_KIND, series_id, lambda current: current.update(changes))
 
 
 def rename_series(store: CorpusStore, series_id: str, name: str) -> None:
@@ -271,7 +296,12 @@ def merge_series(store: CorpusStore, series_ids: Sequence[str], *, into: str) ->
             raise ModelError(
                 f"Series {series_id} cannot be merged into itself; pick another target."
             )
-        _edit_series(store, series_id, {"merged_into": into})
+
+    def merge(tx: Writes) -> None:  # every series or none
+        for series_id in series_ids:
+            _edit_series_in(tx, series_id, {"merged_into": into})
+
+    store.transaction(merge, lock=FIGURES_LOCK)
 
 
 def split_series(store: CorpusStore, series_id: str, keys: Sequence[str], *, name: str) -> str:
@@ -291,12 +321,23 @@ def split_series(store: CorpusStore, series_id: str, keys: Sequence[str], *, nam
     """
     if not keys:
         raise ModelError(f"Splitting series {series_id} needs at least one figure to move.")
-    existing = set(store.annotations(SERIES_EDIT_KIND))
-    number = 1
-    while f"{series_id}#{number}" in existing:
-        number += 1
-    new_id = f"{series_id}#{number}"
-    _edit_series(store, new_id, {"name": name.strip() or new_id})
-    for key in keys:
-        correct_quantity(store, key, series=new_id)
-    return new_id
+
+    def split(tx: Writes) -> str:
+        # the new series and every figure moved into it, as one change; the number is chosen
+        # under the lock, so two people splitting at once get two series
+        existing = set(tx.annotations(SERIES_EDIT_KIND))
+        number = 1
+        while f"{series_id}#{number}" in existing:
+            number += 1
+        new_id = f"{series_id}#{number}"
+        _edit_series_in(tx, new_id, {"name": name.strip() or new_id})
+
+        def move(current: dict[str, object]) -> None:
+            current["series"] = new_id
+            current.pop("dismissed", None)
+
+        for key in keys:
+            _update(tx, CORRECTION_KIND, key, move)
+        return new_id
+
+    return store.transaction(split, lock=FIGURES_LOCK)

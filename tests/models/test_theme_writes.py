@@ -86,3 +86,35 @@ def test_refits_and_labels_from_several_processes_leave_consistent_themes(url: s
     restored = restore_fit(store, history[-1]["fit_id"])
     assert list(restored.mix.columns) == list(restored.theme_ids)
     store.dispose()
+
+
+def _corrections(url: str, field: str, rounds: int) -> None:
+    from models.quantity_store import correct_quantity
+
+    store = CorpusStore(url, seed=False)
+    for i in range(rounds):
+        correct_quantity(store, "speech:10:12", **{field: f"{field} {i}"})
+    store.dispose()
+
+
+def test_two_people_correcting_one_figure_at_once_lose_neither_change(url: str) -> None:
+    """Each correction reads, changes and writes back the figure's record in one transaction
+    under the figures lock: the last counted thing and the last scope both survive."""
+    from models.quantity_series import CORRECTION_KIND
+
+    store = CorpusStore(url, seed=False)
+    context = multiprocessing.get_context("spawn")
+    rounds = 150
+    workers = [
+        context.Process(target=_corrections, args=(url, "counted", rounds)),
+        context.Process(target=_corrections, args=(url, "scope", rounds)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=600)
+    assert [w.exitcode for w in workers] == [0, 0]
+    record = store.annotations(CORRECTION_KIND)["speech:10:12"]
+    assert record["counted"] == f"counted {rounds - 1}"
+    assert record["scope"] == f"scope {rounds - 1}"
+    store.dispose()
