@@ -134,8 +134,10 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
                 "stop_terms": stop_terms(store),
                 "fitted_at": state.fitted_at,
                 "fit_reason": state.fit_reason,
-                "n_changed": state.n_changed if refitted else None,
-                "changes": frame_records(state.changes) if refitted else None,
+                # what the refit that made the current model changed (None after a first fit)
+                "n_changed": state.n_changed,
+                "changes": frame_records(state.changes) if state.n_changed is not None else None,
+                "refitted_now": refitted,
                 "earlier_fits": [
                     {k: v for k, v in e.items() if k != "slot"} for e in earlier_fits(store)
                 ],

@@ -404,13 +404,18 @@ def test_cli_themes_json_label_and_text(store: CorpusStore, speeches: SyntheticC
     assert auto["earlier_fits"][0]["n_themes"] == 3
     restored = json.loads(_run(store, "themes", "--restore", "--format", "json"))
     assert restored["chosen_k"] == 3 and restored["notes"][0].startswith("Restored")
+    # a later call still says what the refit that made the current model changed
+    refit_again = json.loads(_run(store, "themes", "--refit", "--topics", "4", "--format", "json"))
+    later = json.loads(_run(store, "themes", "--format", "json"))
+    assert refit_again["refitted_now"] and not later["refitted_now"]
+    assert later["changes"] == refit_again["changes"] and later["n_changed"] is not None
     assert _run(store, "label", "2", "Football") == 'Theme 2 is now labelled "Football".\n'
     text = _run(store, "themes")
     assert "Football" in text and text.splitlines()[0].split() == ["theme", "label", "terms"]
     csv = _run(store, "themes", "--format", "csv")
     assert csv.splitlines()[0] == "theme,label,terms"
     refit = _run(store, "themes", "--refit")
-    assert "Refitted (asked for): 3 kept." in refit
+    assert "Refitted (asked for): 4 kept." in refit
     assert "--restore" in refit
     stop = _run(store, "themes", "--stop", "Harbour", "--refit")
     assert stop.startswith("Stop terms added: harbor (applied at the next fit).")
