@@ -65,8 +65,9 @@ from models.compare import (
 )
 from models.errors import ModelError
 from models.organisations import find_organisations
-from models.quantities import extract_within, quantities_table
+from models.quantities import SECONDS_PER_SPEECH, extract_within, quantities_table
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
+from models.quantity_store import extraction_cuts
 from models.selection import is_in
 from models.stats import concordance, stored_speech_stats
 from models.stats import term_trend as trend_of_terms
@@ -793,6 +794,27 @@ def _figures_key(url: str, version: int) -> tuple[str, int]:
     ]
     digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
     return digest, int(frame["n_words"].sum())
+
+
+FIGURE_SECONDS_PER_SPEECH = SECONDS_PER_SPEECH
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _figure_cuts(url: str, version: int) -> dict[str, int]:
+    return extraction_cuts(_store_for(url))
+
+
+def figure_cuts(flt: SpeechFilter) -> list[str]:
+    """Return the titles of the selected speeches whose figures were read only in part (their
+    reading passed its deadline), at most ten, with "and N more" after them."""
+    key = corpus_key()
+    cuts = _figure_cuts(key.url, key.version)
+    if not cuts:
+        return []
+    selected = catalogue(flt)
+    hit = selected[selected["speech_id"].isin(list(cuts))]
+    titles = [f"{t} ({d})" for t, d in zip(hit["title"], hit["date_iso"], strict=True)]
+    return titles[:10] + ([f"and {len(titles) - 10} more"] if len(titles) > 10 else [])
 
 
 def corpus_figures() -> CorpusFigures | None:

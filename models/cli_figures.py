@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TextIO
 
 from corpus.records import SpeechFilter
@@ -17,13 +18,14 @@ from corpus.store import CorpusStore
 from models.cli_output import FORMATS, write_frame
 from models.errors import ModelError
 from models.figure_format import readable_date, readable_value
-from models.quantities import QUALIFIERS
+from models.quantities import QUALIFIERS, SECONDS_PER_SPEECH
 from models.quantity_series import series_frame, series_summary
 from models.quantity_store import (
     confirm_series,
     corpus_quantities,
     correct_quantity,
     dismiss_quantity,
+    extraction_cuts,
     merge_series,
     rename_series,
     restore_quantity,
@@ -135,6 +137,14 @@ def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> in
             ],
         ).drop(columns=["date_precision", "value_max", "unit", "vague"])
     write_frame(shown, args.format, out)
+    selected = set(store.catalogue(_filter(store, args))["speech_id"])
+    cut = sorted(set(extraction_cuts(store)) & selected)
+    if cut:
+        print(
+            f"Reading the figures of {len(cut)} speech(es) stopped after {SECONDS_PER_SPEECH:g} "
+            f"seconds each; only their figures before that point are listed: {', '.join(cut)}.",
+            file=sys.stderr,
+        )
     return 0
 
 

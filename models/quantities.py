@@ -686,11 +686,16 @@ def quantities_table(quantities: Sequence[Quantity], delivered_on: date | None) 
     return _frame([_row(q, delivered_on) for q in quantities])
 
 
+# marks, among the rows a worker returns, a speech whose reading stopped at its deadline
+_CUT = "\x00cut"
+
+
 def _rows(jobs: Sequence[Job]) -> list[tuple[object, ...]]:
-    """Extract the figures of speeches as rows of values in the order of `QUANTITY_COLUMNS`."""
+    """Extract the figures of speeches as rows of values in the order of `QUANTITY_COLUMNS`,
+    with a (`_CUT`, speech_id, character) row for each speech cut short by its deadline."""
     rows: list[tuple[object, ...]] = []
     for speech_id, text, delivered_on, country in jobs:
-        found, _ = extract_within(
+        found, cut_at = extract_within(
             text,
             speech_id=speech_id,
             delivered_on=delivered_on,
@@ -698,6 +703,8 @@ def _rows(jobs: Sequence[Job]) -> list[tuple[object, ...]]:
             seconds=SECONDS_PER_SPEECH,
         )
         rows.extend(_row(quantity, delivered_on) for quantity in found)
+        if cut_at is not None:
+            rows.append((_CUT, speech_id, cut_at))
     return rows
 
 
@@ -730,10 +737,19 @@ def quantities_frame(speeches: Iterable[Speech], *, n_jobs: int | None = None) -
     Raises:
         ModelError: when `n_jobs` is below 1, or a worker process fails.
     """
+    return quantities_frame_and_cuts(speeches, n_jobs=n_jobs)[0]
+
+
+def quantities_frame_and_cuts(
+    speeches: Iterable[Speech], *, n_jobs: int | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """`quantities_frame`, with the speeches whose reading stopped at `SECONDS_PER_SPEECH`: by
+    id, the character where it stopped (their figures before it are in the table)."""
     jobs = [(s.speech_id, s.text, s.delivered_on, s.country) for s in speeches]
     workers = _worker_count(jobs, n_jobs)
     if workers > 1:
         rows = in_parallel(_rows, jobs, workers=workers, weight=lambda job: len(job[1]))
     else:
         rows = _rows(jobs)
-    return _frame(rows)
+    cuts = {str(row[1]): int(row[2]) for row in rows if row and row[0] == _CUT}  # type: ignore[call-overload]
+    return _frame([row for row in rows if not row or row[0] != _CUT]), cuts

@@ -22,7 +22,12 @@ from corpus.records import SpeechFilter
 from corpus.store import CorpusStore, Writes
 from models.errors import ModelError
 from models.organisations import canonical_organisation
-from models.quantities import QUALIFIERS, QUANTITY_COLUMNS, quantities_frame
+from models.quantities import (
+    QUALIFIERS,
+    QUANTITY_COLUMNS,
+    quantities_frame,
+    quantities_frame_and_cuts,
+)
 from models.quantity_series import (
     CORRECTION_KIND,
     SERIES_EDIT_KIND,
@@ -38,6 +43,8 @@ EXTRACTOR_VERSION = "2"
 FIGURES_LOCK = "speechtrack:figures"
 _FRAME_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/frame.parquet"
 _INDEX_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/speeches.json"
+# speeches whose reading stopped at the deadline: speech id -> the character it stopped at
+_CUT_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/cut.json"
 
 FIGURE_COLUMNS = [
     "speech_id",
@@ -89,10 +96,17 @@ def _cached_extraction(
     missing = [sid for sid, iso in wanted.items() if known.get(sid) != iso]
     if missing:
         words = dict(zip(catalogue["speech_id"], catalogue["n_words"], strict=True))
-        fresh_parts = [
-            quantities_frame(store.find(SpeechFilter(speech_ids=frozenset(batch))), n_jobs=n_jobs)
-            for batch in batches_by_words(missing, words, EXTRACT_BATCH_WORDS)
-        ]
+        fresh_parts = []
+        raw_cuts = store.get_artifact(_CUT_ARTIFACT)
+        cuts: dict[str, int] = json.loads(raw_cuts) if raw_cuts else {}
+        again = set(missing)
+        cuts = {sid: at for sid, at in cuts.items() if sid in wanted and sid not in again}
+        for batch in batches_by_words(missing, words, EXTRACT_BATCH_WORDS):
+            part, cut = quantities_frame_and_cuts(
+                store.find(SpeechFilter(speech_ids=frozenset(batch))), n_jobs=n_jobs
+            )
+            fresh_parts.append(part)
+            cuts.update(cut)
         fresh = (
             pd.concat(fresh_parts, ignore_index=True) if len(fresh_parts) > 1 else fresh_parts[0]
         )
@@ -108,14 +122,14 @@ def _cached_extraction(
         cached.to_parquet(buffer, index=False)
         frame_bytes = buffer.getvalue()
         index_bytes = json.dumps(known, sort_keys=True).encode("utf-8")
-        if store.read_only:
-            pass  # a viewer server: the figures stay in its memory
-        else:
+        if not store.read_only:  # a viewer server keeps the figures in its memory
+            cut_bytes = json.dumps(cuts, sort_keys=True).encode("utf-8")
 
             def save(tx: Writes) -> None:
-                # the figures and the index of what they cover: both or neither
+                # the figures, the index of what they cover and what was cut: all or none
                 tx.put_artifact(_FRAME_ARTIFACT, frame_bytes)
                 tx.put_artifact(_INDEX_ARTIFACT, index_bytes)
+                tx.put_artifact(_CUT_ARTIFACT, cut_bytes)
 
             store.transaction(save)
     selected = cached[is_in(cached["speech_id"], wanted)].drop(columns=["date"])
@@ -187,6 +201,14 @@ def extract_quantities(store: CorpusStore, catalogue: pd.DataFrame) -> pd.DataFr
 def corpus_series(store: CorpusStore, flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
     """Return every series of the selection over time (columns of `quantity_series.SERIES_COLUMNS`)."""
     return series_frame(corpus_quantities(store, flt))
+
+
+def extraction_cuts(store: CorpusStore) -> dict[str, int]:
+    """Return the speeches whose figures were read only in part, because reading them passed
+    `quantities.SECONDS_PER_SPEECH` (a pasted table of numbers, a hostile text): by id, the
+    character where reading stopped."""
+    raw = store.get_artifact(_CUT_ARTIFACT)
+    return {str(k): int(v) for k, v in json.loads(raw).items()} if raw else {}
 
 
 def correct_quantity(

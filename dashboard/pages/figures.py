@@ -41,6 +41,15 @@ if state.updating("figures"):
         "by itself when ready."
     )
     refresh_when_ready(lambda: not state.updating("figures"))
+cut = state.figure_cuts(flt)
+if cut:
+    st.warning(
+        f"Reading the figures of {len(cut)} speech(es) stopped after "
+        f"{state.FIGURE_SECONDS_PER_SPEECH:g} seconds each, so only their figures before that "
+        f"point are shown: {literal('; '.join(cut))}. Such texts are usually pasted tables of "
+        "numbers.",
+        icon=":material/timer:",
+    )
 if figures.empty:
     st.info("The selected speeches cite no figures; widen the filters or add speeches.")
     st.stop()

@@ -54,3 +54,38 @@ def test_a_page_never_waits_longer_than_its_budget_and_is_told_where_reading_sto
     assert cut is None and whole == extract_quantities(speech)
     assert len(whole) == 1_500 and {q.value for q in whole} == {70.0}
     assert all(speech[q.start : q.end] == "70" for q in whole)
+
+
+def test_a_speech_cut_at_its_deadline_is_named_on_the_figures_page_and_the_command_line(
+    tmp_path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """A background extraction that stops at its deadline says which speeches it cut short,
+    instead of hiding it."""
+    from streamlit.testing.v1 import AppTest
+
+    import models.quantities as quantities
+    from corpus.store import CorpusStore
+    from models.cli import main
+    from models.quantity_store import corpus_quantities, extraction_cuts
+    from tests.conftest import make_speech
+    from tests.dashboard.conftest import APP
+
+    db = tmp_path / "corpus.sqlite"
+    store = CorpusStore(str(db), seed=False)
+    table = "Only 70 Russian NGOs enjoy consultative status.\n" + "Row 5 of 7 and 12 more.\n" * 6000
+    long = make_speech(table, title="A pasted table of numbers")
+    store.add(long)
+    monkeypatch.setattr(quantities, "SECONDS_PER_SPEECH", 0.0)  # every block past the first
+    figures = corpus_quantities(store, n_jobs=1)
+    cut = extraction_cuts(store)
+    assert set(cut) == {long.speech_id} and 0 < cut[long.speech_id] < len(table)
+    assert figures.empty or set(figures["speech_id"]) == {long.speech_id}
+    assert main(["--db", str(db), "figures", "--format", "csv"]) == 0
+    assert "stopped after 0 seconds" in capsys.readouterr().err
+    monkeypatch.setenv("SPEECHTRACK_DB", str(db))
+    app = AppTest.from_file(str(APP), default_timeout=90)
+    app.switch_page("dashboard/pages/figures.py").run()
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.warning).replace("\\\\", "")
+    assert "stopped after" in warnings and "A pasted table of numbers" in warnings
+    store.dispose()
