@@ -54,7 +54,7 @@ from dashboard.summaries import (
     speech_label,
     speech_labels,
 )
-from models import topic_store
+from models import quantities, topic_store
 from models.compare import (
     DEFAULT_MAX_P,
     SimilarityIndex,
@@ -65,7 +65,7 @@ from models.compare import (
 )
 from models.errors import ModelError
 from models.organisations import find_organisations
-from models.quantities import SECONDS_PER_SPEECH, extract_within, quantities_table
+from models.quantities import extract_within, quantities_table
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
 from models.quantity_store import extraction_cuts
 from models.selection import is_in
@@ -796,7 +796,9 @@ def _figures_key(url: str, version: int) -> tuple[str, int]:
     return digest, int(frame["n_words"].sum())
 
 
-FIGURE_SECONDS_PER_SPEECH = SECONDS_PER_SPEECH
+def figure_seconds_per_speech() -> float:
+    """The deadline of reading one speech's figures in a background job (seconds)."""
+    return quantities.SECONDS_PER_SPEECH
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

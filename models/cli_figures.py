@@ -15,10 +15,11 @@ from typing import TextIO
 
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
+from models import quantities
 from models.cli_output import FORMATS, write_frame
 from models.errors import ModelError
 from models.figure_format import readable_date, readable_value
-from models.quantities import QUALIFIERS, SECONDS_PER_SPEECH
+from models.quantities import QUALIFIERS
 from models.quantity_series import series_frame, series_summary
 from models.quantity_store import (
     confirm_series,
@@ -141,7 +142,8 @@ def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> in
     cut = sorted(set(extraction_cuts(store)) & selected)
     if cut:
         print(
-            f"Reading the figures of {len(cut)} speech(es) stopped after {SECONDS_PER_SPEECH:g} "
+            f"Reading the figures of {len(cut)} speech(es) stopped after "
+            f"{quantities.SECONDS_PER_SPEECH:g} "
             f"seconds each; only their figures before that point are listed: {', '.join(cut)}.",
             file=sys.stderr,
         )

@@ -45,7 +45,7 @@ cut = state.figure_cuts(flt)
 if cut:
     st.warning(
         f"Reading the figures of {len(cut)} speech(es) stopped after "
-        f"{state.FIGURE_SECONDS_PER_SPEECH:g} seconds each, so only their figures before that "
+        f"{state.figure_seconds_per_speech():g} seconds each, so only their figures before that "
         f"point are shown: {literal('; '.join(cut))}. Such texts are usually pasted tables of "
         "numbers.",
         icon=":material/timer:",

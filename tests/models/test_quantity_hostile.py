@@ -87,5 +87,5 @@ def test_a_speech_cut_at_its_deadline_is_named_on_the_figures_page_and_the_comma
     app.switch_page("dashboard/pages/figures.py").run()
     assert not app.exception
     warnings = " ".join(w.value for w in app.warning).replace("\\\\", "")
-    assert "stopped after" in warnings and "A pasted table of numbers" in warnings
+    assert "stopped after 0 seconds" in warnings and "A pasted table of numbers" in warnings
     store.dispose()
