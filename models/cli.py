@@ -249,6 +249,16 @@ def run_hash_password(args: argparse.Namespace, store: CorpusStore | None, out: 
     return 0
 
 
+def _installed_version() -> str:
+    """The version of the installed speech-tracker package (as pip reports it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("speech-tracker")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -261,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
         "else ~/.local/share/speechtrack/corpus.sqlite)",
     )
     parser.add_argument("--verbose", action="store_true", help="log what happens")
+    parser.add_argument(
+        "--version", action="version", version=f"speechtrack {_installed_version()}"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("add", help="add transcripts: files, folders (recursively) and archives")

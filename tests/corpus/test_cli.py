@@ -244,3 +244,10 @@ def test_import_table_with_mapping(db: Path, tmp_path: Path) -> None:
     assert {r["date"] for r in rows} == {"2018-06-15", "2019-03-04", "2020"}
     bad = run(db, "import-table", str(table), "--map", "nosuch=text", check=1)
     assert "nosuch" in bad.stderr
+
+
+def test_version_is_the_installed_package_version(db: Path) -> None:
+    from importlib.metadata import version
+
+    done = run_process(db, "--version")
+    assert done.stdout.strip() == f"speechtrack {version('speech-tracker')}"

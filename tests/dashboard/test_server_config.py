@@ -24,3 +24,10 @@ def test_xsrf_protection_is_not_switched_off() -> None:
 def test_readers_never_see_a_traceback() -> None:
     client = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["client"]
     assert client["showErrorDetails"] == "none"
+
+
+def test_readers_get_no_developer_menu_nor_table_export_and_the_server_listens_locally() -> None:
+    config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    assert config["client"]["toolbarMode"] == "viewer"  # no "Deploy", no developer options
+    assert config["client"]["disableDataExport"] is True  # no formula-unsafe toolbar CSV
+    assert config["server"]["address"] == "127.0.0.1"
