@@ -131,13 +131,13 @@ def drawn(page) -> None:  # type: ignore[no-untyped-def]
     page.locator(IDLE).wait_for()
     page.locator('[data-stale="true"]').first.wait_for(state="detached")
     charts = page.get_by_test_id("stPlotlyChart")
+    # attached, not visible: a chart or table in a closed expander is drawn but hidden
     for i in range(charts.count()):
-        charts.nth(i).locator(".main-svg").first.wait_for(
-            state="attached"
-        )  # hidden in a closed expander too
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
     tables = page.get_by_test_id("stDataFrame")
     for i in range(tables.count()):
-        tables.nth(i).locator("canvas").first.wait_for()
+        if tables.nth(i).is_visible():  # a table in a closed expander is drawn when opened
+            tables.nth(i).locator("canvas").first.wait_for()
 
 
 def wait_run(page, after: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
