@@ -470,32 +470,17 @@ class CorpusStore:
         """Store a checked backup in one transaction: its speeches (duplicates skipped), its
         annotations (replacing those with the same key) and its accepted artifacts. A failure
         anywhere leaves the store as it was."""
-        now = datetime.now(UTC)
 
         def work(conn: Connection) -> list[AddResult]:
             results: list[AddResult] = []
             for start in range(0, len(batch), _BATCH):
                 chunk = [(speech, "") for speech in batch[start : start + _BATCH]]
                 results.extend(self._add_chunk(conn, chunk))
+            writes = Writes(self, conn)
             for kind, key, value in notes:
-                payload = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-                insert = self._insert(annotation_table).values(
-                    kind=kind, key=key, value=payload, updated_at=now
-                )
-                conn.execute(
-                    insert.on_conflict_do_update(
-                        index_elements=["kind", "key"], set_={"value": payload, "updated_at": now}
-                    )
-                )
-            for name, payload_bytes in blobs:
-                insert = self._insert(artifacts).values(
-                    name=name, payload=payload_bytes, updated_at=now
-                )
-                conn.execute(
-                    insert.on_conflict_do_update(
-                        index_elements=["name"], set_={"payload": payload_bytes, "updated_at": now}
-                    )
-                )
+                writes.put_annotation(kind, key, value)
+            for name, payload in blobs:
+                writes.put_artifact(name, payload)
             return results
 
         if notes or blobs:  # more than speeches added: every cache is made again
@@ -800,20 +785,7 @@ class CorpusStore:
 
     def put_annotation(self, kind: str, key: str, value: dict[str, object]) -> None:
         """Store a user's annotation (a theme label, a figure correction...), replacing any earlier one."""
-        payload = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-        now = datetime.now(UTC)
-
-        def work(conn: Connection) -> None:
-            insert = self._insert(annotation_table).values(
-                kind=kind, key=key, value=payload, updated_at=now
-            )
-            conn.execute(
-                insert.on_conflict_do_update(
-                    index_elements=["kind", "key"], set_={"value": payload, "updated_at": now}
-                )
-            )
-
-        self._write(work)
+        self._write(lambda conn: Writes(self, conn).put_annotation(kind, key, value))
 
     def annotations(self, kind: str) -> dict[str, dict[str, object]]:
         """Return every annotation of one kind, by key."""
@@ -837,13 +809,7 @@ class CorpusStore:
 
     def delete_annotation(self, kind: str, key: str) -> None:
         """Remove one annotation (no error when there is none)."""
-        self._write(
-            lambda conn: conn.execute(
-                delete(annotation_table).where(
-                    (annotation_table.c.kind == kind) & (annotation_table.c.key == key)
-                )
-            )
-        )
+        self._write(lambda conn: Writes(self, conn).delete_annotation(kind, key))
 
     def put_artifact(self, name: str, payload: bytes, *, changes_results: bool = False) -> None:
         """Store a computed artifact (a fitted model, a cache) shared by every server on this database.
@@ -857,15 +823,9 @@ class CorpusStore:
         """
         if self.read_only and not changes_results:
             return  # a cache of derived values: kept in the caller's memory only
-        now = datetime.now(UTC)
 
         def work(conn: Connection) -> bool:
-            insert = self._insert(artifacts).values(name=name, payload=payload, updated_at=now)
-            conn.execute(
-                insert.on_conflict_do_update(
-                    index_elements=["name"], set_={"payload": payload, "updated_at": now}
-                )
-            )
+            Writes(self, conn).put_artifact(name, payload)
             return changes_results
 
         self._write(work, changed=bool)
@@ -904,7 +864,8 @@ class Writes:
         return None if value is None else bytes(value)
 
     def put_artifact(self, name: str, payload: bytes, *, changes_results: bool = False) -> None:
-        """Store an artifact (the transaction grows the corpus version once, whatever it wrote)."""
+        """Store an artifact. `changes_results` is the store's argument, kept for the same
+        calls: a transaction grows the corpus version once, whatever it wrote."""
         now = datetime.now(UTC)
         insert = self._store._insert(artifacts).values(name=name, payload=payload, updated_at=now)
         self._conn.execute(

@@ -28,12 +28,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore, Writes
 from models.errors import ModelError, StopTermError, UnknownThemeError
 from models.theme_terms import normalise_stop_term, speech_cells
-from models.topic_quality import cosine_matrix, match_topics
+from models.topic_quality import cosine_matrix
 from models.topics import TopicModel
 from models.topics_stream import speech_batches
 from models.vectorize import PassageCounts
@@ -376,7 +377,7 @@ def _fit(
     payload = model.to_bytes()
     fit_id = hashlib.sha256(payload).hexdigest()[:16]
 
-    def commit(tx: Writes) -> tuple[tuple[int, ...], dict[str, Any]]:
+    def commit(tx: Writes) -> tuple[tuple[int, ...], dict[str, Any], pd.DataFrame]:
         # One transaction, under the themes lock: a label saved meanwhile or another server's
         # refit is either before it or after it, never between its writes. When another fit
         # landed while this one was computed, the new themes are matched against that one.
@@ -410,10 +411,9 @@ def _fit(
         _save_model(tx, payload, theme_ids, info)
         mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
         _save_mix(tx, fit_id, mix, changes_results=True)
-        return theme_ids, info
+        return theme_ids, info, mix
 
-    theme_ids, info = store.transaction(commit, lock=THEMES_LOCK)
-    mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
+    theme_ids, info, mix = store.transaction(commit, lock=THEMES_LOCK)
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
 
 
@@ -449,9 +449,7 @@ def refit_changes(
     """
     old, old_ids, old_labels = before
     new, new_ids, new_labels = after
-    terms = np.union1d(old.terms_.astype(str), new.terms_.astype(str))
-    sim = cosine_matrix(_on_terms(old, terms), _on_terms(new, terms))
-    rows, cols, _ = match_topics(_on_terms(old, terms), _on_terms(new, terms))
+    sim, rows, cols = _theme_similarity(old, new)
     match_of_new = dict(zip(cols.tolist(), rows.tolist(), strict=True))
     old_terms = _terms_by_theme(old, old_ids)
     new_terms = _terms_by_theme(new, new_ids)
@@ -661,17 +659,20 @@ def accept_backup_artifact(name: str, payload: bytes) -> bool:
     derived from the speeches and made again."""
     if name != MODEL_ARTIFACT:
         return False
+
+    def too_large(packed: bytes) -> bool:  # an .npz is a ZIP: its declared sizes, unread
+        with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+            return sum(i.file_size for i in archive.infolist()) > MAX_MODEL_UNPACKED_BYTES
+
     try:
-        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_MODEL_UNPACKED_BYTES:
-                return False
+        if too_large(payload):
+            return False
         with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
             inner = arrays["model"].tobytes()
             theme_ids = [int(i) for i in arrays["theme_ids"]]
             info = json.loads(str(arrays["info"]))
-        with zipfile.ZipFile(io.BytesIO(inner)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_MODEL_UNPACKED_BYTES:
-                return False
+        if too_large(inner):
+            return False
         model = TopicModel.from_bytes(inner)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, ModelError):
         return False
@@ -712,11 +713,9 @@ def _match_ids(
     old: TopicModel, old_ids: tuple[int, ...], new: TopicModel
 ) -> tuple[tuple[int, ...], set[int]]:
     """Give each new theme the number of its matched old theme; return the numbers that changed."""
-    terms = np.union1d(old.terms_.astype(str), new.terms_.astype(str))
-    old_vectors = _on_terms(old, terms)
-    new_vectors = _on_terms(new, terms)
-    rows, cols, sims = match_topics(old_vectors, new_vectors)
-    related = cosine_matrix(old_vectors, new_vectors) >= RELATED_THEME
+    similarity, rows, cols = _theme_similarity(old, new)
+    sims = similarity[rows, cols]
+    related = similarity >= RELATED_THEME
     ids: list[int | None] = [None] * new.n_topics_
     changed: set[int] = set()
     for r, c, sim in zip(rows, cols, sims, strict=True):
@@ -733,6 +732,17 @@ def _match_ids(
             ids[c] = fresh
             changed.add(fresh)
     return tuple(int(i) for i in ids if i is not None), changed
+
+
+def _theme_similarity(
+    old: TopicModel, new: TopicModel
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cosine similarity of every old theme with every new one over the union of their
+    terms, and the Hungarian matching on it: (similarity, old rows, new columns)."""
+    terms = np.union1d(old.terms_.astype(str), new.terms_.astype(str))
+    similarity = cosine_matrix(_on_terms(old, terms), _on_terms(new, terms))
+    rows, cols = linear_sum_assignment(-similarity)
+    return similarity, rows, cols
 
 
 def _on_terms(model: TopicModel, terms: np.ndarray) -> np.ndarray:
@@ -796,6 +806,7 @@ def _state(
 ) -> ThemeModelState:
     annotations = store.annotations(LABEL_KIND)
     user = {t: str(annotations[str(t)]["label"]) for t in theme_ids if str(t) in annotations}
+    labels = {**dict(zip(theme_ids, model.default_labels(), strict=True)), **user}
     n_changed = info.get("n_changed")
     changes = pd.DataFrame(info.get("changes") or [], columns=CHANGE_COLUMNS)
     return ThemeModelState(
@@ -803,7 +814,7 @@ def _state(
         theme_ids=theme_ids,
         fit_id=str(info["fit_id"]),
         mix=mix,
-        labels=_labels(store, model, theme_ids),
+        labels=labels,
         user_labelled=frozenset(user),
         n_words_at_fit=int(info["n_words_at_fit"]),
         n_changed=None if n_changed is None else int(n_changed),

@@ -74,6 +74,15 @@ def test_damaged_backup_changes_nothing(tmp_path: Path) -> None:
     assert target.count() == 0 and target.annotation_kinds() == []
 
 
+def _filled_backup(tmp_path: Path) -> Path:
+    """A backup of a store filled by `_fill`."""
+    source = CorpusStore(f"sqlite:///{tmp_path / 'a.sqlite'}", seed=False)
+    _fill(source)
+    backup = tmp_path / "backup.jsonl.gz"
+    export_corpus(source, backup)
+    return backup
+
+
 def _edited(backup: Path, target: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     import json
 
@@ -115,13 +124,10 @@ def test_an_edited_backup_cannot_plant_derived_values(tmp_path: Path) -> None:
 def test_a_speech_field_of_the_wrong_type_or_size_is_refused_and_nothing_is_written(
     tmp_path: Path, field: str, value: object, message: str
 ) -> None:
-    source = CorpusStore(f"sqlite:///{tmp_path / 'a.sqlite'}", seed=False)
-    _fill(source)
-    backup = tmp_path / "backup.jsonl.gz"
-    export_corpus(source, backup)
-
     def edit(records: list[dict]) -> None:
         next(r for r in records if r.get("type") == "speech")[field] = value
+
+    backup = _filled_backup(tmp_path)
 
     target = CorpusStore(f"sqlite:///{tmp_path / 'b.sqlite'}", seed=False)
     with pytest.raises(CorpusError, match=message):
@@ -137,13 +143,10 @@ def test_a_speech_field_of_the_wrong_type_or_size_is_refused_and_nothing_is_writ
 def test_an_annotation_that_is_not_an_object_is_refused(
     tmp_path: Path, value: object, message: str
 ) -> None:
-    source = CorpusStore(f"sqlite:///{tmp_path / 'a.sqlite'}", seed=False)
-    _fill(source)
-    backup = tmp_path / "backup.jsonl.gz"
-    export_corpus(source, backup)
-
     def edit(records: list[dict]) -> None:
         next(r for r in records if r.get("type") == "annotation")["value"] = value
+
+    backup = _filled_backup(tmp_path)
 
     target = CorpusStore(f"sqlite:///{tmp_path / 'b.sqlite'}", seed=False)
     with pytest.raises(CorpusError, match=message):

@@ -134,9 +134,14 @@ def test_a_refit_keeps_theme_numbers_and_labels(store: CorpusStore) -> None:
     assert refitted.user_labelled == {fishing}
 
 
-def test_a_refit_reports_a_theme_that_changed_and_drops_its_label(
+def _football_replaced_by_astronomy(
     store: CorpusStore, speeches: SyntheticCorpus
-) -> None:
+) -> tuple[ThemeModelState, int, ThemeModelState]:
+    """Fit three themes, label football "Sport", swap its speeches for astronomy and refit.
+
+    Returns:
+        The first fit, football's theme number in it, and the refit.
+    """
     state = current_themes(store, n_topics=3)
     football = _theme_of(state, "football")
     set_label(store, football, "Sport")
@@ -145,6 +150,13 @@ def test_a_refit_reports_a_theme_that_changed_and_drops_its_label(
             store.remove(record.speech_id)
     store.add_many([synthetic_speech("astronomy", "fishing", seed=300 + i) for i in range(6)])
     refitted = current_themes(store, refit=True)
+    return state, football, refitted
+
+
+def test_a_refit_reports_a_theme_that_changed_and_drops_its_label(
+    store: CorpusStore, speeches: SyntheticCorpus
+) -> None:
+    state, football, refitted = _football_replaced_by_astronomy(store, speeches)
     assert refitted.n_changed == 1
     # astronomy shares nothing with football: a new number, and football's is gone
     astronomy = _theme_of(refitted, "astronomy")
@@ -168,14 +180,7 @@ def test_an_earlier_fit_can_be_restored_with_its_labels(
 ) -> None:
     from models.topic_store import earlier_fits, restore_fit
 
-    state = current_themes(store, n_topics=3)
-    football = _theme_of(state, "football")
-    set_label(store, football, "Sport")
-    for record in speeches.records:
-        if speeches.main_subject[record.speech_id] == "football":
-            store.remove(record.speech_id)
-    store.add_many([synthetic_speech("astronomy", "fishing", seed=300 + i) for i in range(6)])
-    refitted = current_themes(store, refit=True)
+    state, football, refitted = _football_replaced_by_astronomy(store, speeches)
     history = earlier_fits(store)
     assert [e["fit_id"] for e in history] == [state.fit_id]
     assert history[0]["labels"][str(football)] == "Sport"
