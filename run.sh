@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command per job on a fresh machine:
-#   bash run.sh dashboard   install speech-tracker into .venv and start the dashboard (SQLite, seed loaded)
+#   bash run.sh dashboard   install speech-tracker into .venv (once) and start the dashboard (SQLite,
+#                           seed loaded); options go to `speechtrack dashboard`, e.g. --port 8502
 #   bash run.sh test        install everything the tests need and run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +13,21 @@ venv() {
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
   # shellcheck disable=SC1091
   . "$VENV/bin/activate"
+}
+
+install_once() {
+  # Install (editable, so the checkout's code is what runs) only when the venv is new, when
+  # pyproject.toml changed since, or when the test tools are wanted and missing: later starts need
+  # neither network nor time. $1 is "." or ".[dev]".
+  local stamp="$VENV/.speechtrack-installed" hash have
+  hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  have=$(cat "$stamp" 2>/dev/null || true)
+  if [ "$have" = "$hash .[dev]" ] || [ "$have" = "$hash $1" ]; then
+    return 0
+  fi
   python -m pip install -q --upgrade pip
+  python -m pip install -q -e "$1"
+  echo "$hash $1" >"$stamp"
 }
 
 system_packages() {
@@ -59,13 +74,13 @@ start_postgres() {
 case "${1:-}" in
   dashboard)
     venv
-    python -m pip install -q .
-    exec python -m streamlit run streamlit_app.py --browser.gatherUsageStats false "${@:2}"
+    install_once .
+    exec speechtrack dashboard "${@:2}"
     ;;
   test)
     system_packages
     venv
-    python -m pip install -q -e ".[dev]"
+    install_once ".[dev]"
     start_postgres
     ruff format --check . && ruff check . && mypy corpus models dashboard streamlit_app.py
     python -m pytest -q "${@:2}"

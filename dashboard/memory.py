@@ -27,7 +27,7 @@ _M_ARENA_MAX = -8
 _NEVER = 2**31 - 1  # the largest value mallopt takes: no allocation is mapped, no heap trimmed
 
 
-@functools.cache  # once per server: streamlit_app.py calls it on every run
+@functools.cache  # once per server: dashboard.app.run calls it on every run
 def keep_freed_memory() -> bool:
     """Serve large arrays from heaps that are never trimmed, backed by ordinary pages.
 
@@ -64,7 +64,7 @@ def keep_freed_memory() -> bool:
     )
 
 
-@functools.cache  # once per server: streamlit_app.py calls it on every run, after its imports
+@functools.cache  # once per server: dashboard.app.run calls it on every run, after its imports
 def freeze_loaded_objects() -> int:
     """Leave the objects the server has made so far out of the garbage collector's passes.
 

@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "models.cli_themes",
     "models.cli_compare",
     "models.cli_figures",
+    "models.cli_dashboard",
 )  # modules that add subcommands
 
 LIST_COLUMNS = [

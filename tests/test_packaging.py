@@ -58,3 +58,33 @@ def test_seed_in_package_matches_the_shipped_transcript() -> None:
     if not shared.exists():
         pytest.skip("needs ../shared/seed beside the checkout")
     assert seed_bytes() == shared.read_bytes()
+
+
+def test_wheel_carries_what_speechtrack_dashboard_starts(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "dashboard/entry/streamlit_app.py" in names
+    assert "dashboard/server.toml" in names
+    pages = {p.name for p in (ROOT / "dashboard" / "pages").glob("*.py")}
+    assert {f"dashboard/pages/{name}" for name in pages} <= names
+
+
+def test_the_checkout_and_the_command_share_one_server_configuration() -> None:
+    checkout = ROOT / ".streamlit" / "config.toml"
+    assert checkout.resolve() == (ROOT / "dashboard" / "server.toml").resolve()
+
+
+def test_dashboard_command_passes_the_server_settings_and_leaves_the_operators_alone() -> None:
+    from models.cli import build_parser
+    from models.cli_dashboard import streamlit_command
+
+    args = build_parser().parse_args(["dashboard", "--port", "8600", "--", "--theme.base", "dark"])
+    command = streamlit_command(args, {})
+    assert command[1:4] == ["-m", "streamlit", "run"]
+    assert command[4].endswith("dashboard/entry/streamlit_app.py")
+    assert "--server.address=127.0.0.1" in command
+    assert "--client.toolbarMode=viewer" in command
+    assert "--server.showEmailPrompt=false" in command
+    assert command[-3:] == ["--server.port=8600", "--theme.base", "dark"]
+    # a setting the operator put in the environment is not overridden by a flag
+    operator = streamlit_command(args, {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"})
+    assert not any(flag.startswith("--server.address") for flag in operator)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from corpus.limits import DEFAULT_LIMITS
 
-CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+CONFIG = Path(__file__).resolve().parents[2] / "dashboard" / "server.toml"
 
 
 def test_upload_limit_matches_the_readers() -> None:

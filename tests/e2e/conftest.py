@@ -89,7 +89,8 @@ def ui() -> Browsing:
     return Browsing()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -109,7 +110,7 @@ def start_server(
 
     Returns the process and its URL (on loopback) once the script has run once (warm).
     """
-    port = _free_port()
+    port = free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app or APP),
         "--server.headless", "true",
@@ -126,6 +127,12 @@ def start_server(
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=environment, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    wait_until_served(proc, url, log)
+    return proc, url
+
+
+def wait_until_served(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Wait until the server at `url` is healthy and its script has run once (warm)."""
     started = time.monotonic()
     while True:
         if proc.poll() is not None:
@@ -145,7 +152,6 @@ def start_server(
     except urllib.error.HTTPError as err:
         stop_server(proc)
         raise RuntimeError(f"the app script fails ({err.code}):\n{log.read_text()}") from err
-    return proc, url
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
