@@ -38,6 +38,7 @@ TABLE_FIELDS: tuple[str, ...] = (
     "year",
     "source",
     "category",
+    "posted_by",
     "language",
     "id",
 )
@@ -71,12 +72,15 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "year": ("year", "speech_year"),
     "source": ("source", "url", "link", "source_url"),
     "category": ("category", "genre", "occasion", "speech_type", "type"),
+    "posted_by": ("posted_by", "byline", "written_by"),
     "language": ("language", "lang"),
     "id": ("id", "speech_id", "doc_id", "document_id", "row_id", "identifier", "uid"),
 }
 # Country codes feed `country` only when no column holds country names.
 _COUNTRY_CODE_COLUMNS = ("iso3", "iso3c", "iso_code", "country_code", "iso", "ccode")
-_TEXT_FIELDS = ("title", "speaker", "role", "country", "place", "source", "category", "language")
+_TEXT_FIELDS = (
+    "title", "speaker", "role", "country", "place", "source", "category", "posted_by", "language"
+)  # fmt: skip
 
 _YEAR = re.compile(r"\s*(\d{1,4})(?:\.0*)?\s*")
 

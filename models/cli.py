@@ -25,7 +25,7 @@ from corpus.records import SpeechFields
 from corpus.settings import Settings
 from corpus.store import CorpusStore
 from corpus.tables import read_table
-from models.cli_output import FORMATS, write_frame, write_json
+from models.cli_output import add_format_options, write_frame, write_json
 from models.errors import ModelError
 
 EXTENSIONS: tuple[str, ...] = (
@@ -33,6 +33,7 @@ EXTENSIONS: tuple[str, ...] = (
     "models.cli_compare",
     "models.cli_figures",
     "models.cli_dashboard",
+    "models.cli_export",
 )  # modules that add subcommands
 
 LIST_COLUMNS = [
@@ -149,7 +150,7 @@ def run_list(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """List the speeches, one row each."""
     frame = store.catalogue()
     frame = frame.assign(date=frame["date_iso"])[LIST_COLUMNS]
-    write_frame(frame, args.format, out)
+    write_frame(frame, args.format, out, csv_for=args.csv_for)
     return 0
 
 
@@ -209,7 +210,7 @@ def run_search(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
         ],
         columns=["speech_id", "date", "speaker", "title", "snippet", "rank"],
     )
-    write_frame(frame, args.format, out, max_width=90)
+    write_frame(frame, args.format, out, csv_for=args.csv_for, max_width=90)
     return 0
 
 
@@ -296,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=run_import_table)
 
     p = sub.add_parser("list", help="list the speeches")
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_list)
 
     p = sub.add_parser("show", help="show one speech with its metadata and text")
@@ -311,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help='full-text search; every word must occur, "quote" phrases')
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_search)
 
     p = sub.add_parser("export-corpus", help="back up the whole corpus with labels and corrections")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from models.cli_output import FORMATS, frame_records, write_frame, write_json
+from models.cli_output import add_format_options, frame_records, write_frame, write_json
 from models.errors import ModelError
 from models.mentions import country_mentions, mentions_over_time, organisation_mentions
 from models.selection import SELECTION_KEYS, resolve
@@ -52,14 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("b", metavar="B", help=_SELECTION_HELP)
     p.add_argument("--top", type=int, default=15, help="key terms shown each way (default 15)")
     p.add_argument("--bigrams", action="store_true", help="also compare two-word terms")
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_compare)
 
     p = sub.add_parser("trend", help="uses of terms or phrases per 10,000 words, by period")
     p.add_argument("terms", nargs="+", metavar="TERM", help='a word or a phrase ("rule of law")')
     p.add_argument("--period", choices=tuple(PERIODS), default="year")
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_trend)
 
     p = sub.add_parser("kwic", help="every use of a term or phrase in its context")
@@ -67,25 +67,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--width", type=int, default=40, help="characters of context on each side")
     p.add_argument("--limit", type=int, default=200, help="at most this many lines (default 200)")
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_kwic)
 
     p = sub.add_parser(
         "stats", help="words, sentences, vocabulary, MTLD and readability per speech"
     )
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_stats)
 
     p = sub.add_parser("mentions", help="mentions of organisations or countries, by period")
     p.add_argument("--kind", choices=("organisations", "countries"), default="organisations")
     p.add_argument("--period", choices=tuple(PERIODS), default="year")
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_mentions)
 
 
-def _show(frame: pd.DataFrame, fmt: str, out: TextIO, *, max_width: int = 60) -> None:
+def _show(
+    frame: pd.DataFrame,
+    fmt: str,
+    out: TextIO,
+    *,
+    max_width: int = 60,
+    csv_for: str = "spreadsheet",
+) -> None:
     """Write a frame; on a terminal, numbers are rounded to what a reader can use."""
     if fmt == "text" and not frame.empty:
         shown = frame.copy()
@@ -95,7 +102,7 @@ def _show(frame: pd.DataFrame, fmt: str, out: TextIO, *, max_width: int = 60) ->
             elif shown[column].dtype.kind == "f":
                 shown[column] = shown[column].round(2)
         frame = shown
-    write_frame(frame, fmt, out, max_width=max_width)
+    write_frame(frame, fmt, out, max_width=max_width, csv_for=csv_for)
 
 
 def _filter(store: CorpusStore, selection: str | None) -> SpeechFilter:
@@ -150,7 +157,7 @@ def run_compare(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> in
     stats = stats_by_group(per_speech, groups=ids)
     themes = _themes(store, a=ids["a"], b=ids["b"])
     if args.format == "csv":
-        _show(key, "csv", out)
+        _show(key, "csv", out, csv_for=args.csv_for)
         return 0
     about = {
         label: {
@@ -204,7 +211,7 @@ def run_trend(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     frame = term_trend(
         store.texts(flt), catalogue=store.catalogue(flt), terms=args.terms, period=args.period
     )
-    _show(frame, args.format, out)
+    _show(frame, args.format, out, csv_for=args.csv_for)
     return 0
 
 
@@ -220,7 +227,7 @@ def run_kwic(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
         width=args.width,
         limit=args.limit,
     )
-    _show(frame, args.format, out, max_width=max(args.width, 60))
+    _show(frame, args.format, out, max_width=max(args.width, 60), csv_for=args.csv_for)
     return 0
 
 
@@ -230,7 +237,7 @@ def run_stats(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     catalogue = store.catalogue(flt)
     stats = stored_speech_stats(store, list(catalogue["speech_id"]))
     frame = catalogue[["speech_id", "date", "speaker", "title"]].merge(stats, on="speech_id")
-    _show(frame, args.format, out)
+    _show(frame, args.format, out, csv_for=args.csv_for)
     return 0
 
 
@@ -242,5 +249,5 @@ def run_mentions(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> i
         organisation_mentions(texts) if args.kind == "organisations" else country_mentions(texts)
     )
     frame = mentions_over_time(counted, catalogue=store.catalogue(flt), period=args.period)
-    _show(frame[frame["n_mentions"] > 0], args.format, out)
+    _show(frame[frame["n_mentions"] > 0], args.format, out, csv_for=args.csv_for)
     return 0

@@ -13,10 +13,12 @@ import argparse
 import sys
 from typing import TextIO
 
+import pandas as pd
+
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models import quantities
-from models.cli_output import FORMATS, write_frame
+from models.cli_output import add_format_options, write_frame
 from models.errors import ModelError
 from models.figure_format import readable_date, readable_value
 from models.quantities import QUALIFIERS
@@ -35,6 +37,7 @@ from models.selection import SELECTION_KEYS, resolve
 
 __all__ = [
     "FIGURES_CLI_COLUMNS",
+    "figures_table",
     "register",
     "run_figure_fix",
     "run_figures",
@@ -73,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--speech", metavar="ID", help="only this speech")
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_figures)
 
     p = sub.add_parser("series", help="figures that measure the same thing, over time")
@@ -81,7 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--points", action="store_true", help="one row per figure, with changes and disagreements"
     )
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_series)
 
     p = sub.add_parser(
@@ -115,15 +118,20 @@ def _filter(store: CorpusStore, args: argparse.Namespace) -> SpeechFilter:
     return resolve(store, args.select) if args.select else SpeechFilter()
 
 
-def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
-    """Print the cited figures of the selection, one row each; `series` is the series name."""
-    figures = corpus_quantities(store, _filter(store, args))
+def figures_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
+    """The cited figures of a selection, one row each, with columns `FIGURES_CLI_COLUMNS`."""
+    figures = corpus_quantities(store, flt)
     precision = store.catalogue().set_index("speech_id")["date_precision"]
     shown = figures.drop(columns=["series"]).rename(
         columns={"series_name": "series", "value_high": "value_max", "is_vague": "vague"}
     )
     shown["date_precision"] = shown["speech_id"].map(precision).fillna("day")
-    shown = shown[FIGURES_CLI_COLUMNS]
+    return shown[FIGURES_CLI_COLUMNS]
+
+
+def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Print the cited figures of the selection, one row each; `series` is the series name."""
+    shown = figures_table(store, _filter(store, args))
     if args.format == "text":  # as people read them; CSV and JSON keep exact numbers and ISO dates
         shown = shown.assign(
             date=[
@@ -137,7 +145,7 @@ def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> in
                 )
             ],
         ).drop(columns=["date_precision", "value_max", "unit", "vague"])
-    write_frame(shown, args.format, out)
+    write_frame(shown, args.format, out, csv_for=args.csv_for)
     selected = set(store.catalogue(_filter(store, args))["speech_id"])
     cut = sorted(set(extraction_cuts(store)) & selected)
     if cut:
@@ -153,7 +161,9 @@ def run_figures(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> in
 def run_series(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Print each series in one row (or each of its figures with --points)."""
     points = series_frame(corpus_quantities(store, _filter(store, args)))
-    write_frame(points if args.points else series_summary(points), args.format, out)
+    write_frame(
+        points if args.points else series_summary(points), args.format, out, csv_for=args.csv_for
+    )
     return 0
 
 

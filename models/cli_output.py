@@ -1,16 +1,34 @@
-"""Printing tables on the command line as aligned text, formula-safe CSV or JSON."""
+"""Printing tables on the command line as aligned text, CSV (for a spreadsheet or for data tools) or JSON."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
+import os
 from typing import TextIO
 
 import pandas as pd
 
-from models.export import to_csv_bytes
+from models.export import CSV_USES, to_csv_bytes
 
 FORMATS = ("text", "csv", "json")
+CSV_FOR_VARIABLE = "SPEECHTRACK_CSV_FOR"
+
+
+def add_format_options(parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
+    """Add --format and --csv-for to a subcommand that prints a table."""
+    parser.add_argument(
+        "--format", choices=formats, default="text", help="how to print the table (default text)"
+    )
+    parser.add_argument(
+        "--csv-for",
+        choices=CSV_USES,
+        default=os.environ.get(CSV_FOR_VARIABLE) or "spreadsheet",
+        help="CSV for a spreadsheet (byte-order mark, cells that would start a formula get a "
+        "leading apostrophe) or for data tools such as R and pandas (values exactly as stored); "
+        f"default spreadsheet, or ${CSV_FOR_VARIABLE}",
+    )
 
 
 def _plain(value: object) -> object:
@@ -39,12 +57,15 @@ def write_json(value: object, out: TextIO) -> None:
     out.write("\n")
 
 
-def write_frame(frame: pd.DataFrame, fmt: str, out: TextIO, *, max_width: int = 60) -> None:
-    """Print a frame as an aligned text table, formula-safe CSV, or one JSON array of objects."""
+def write_frame(
+    frame: pd.DataFrame, fmt: str, out: TextIO, *, max_width: int = 60, csv_for: str = "spreadsheet"
+) -> None:
+    """Print a frame as an aligned text table, CSV (see `to_csv_bytes`) or one JSON array."""
     if fmt == "json":
         write_json(frame_records(frame), out)
     elif fmt == "csv":
-        out.write(to_csv_bytes(frame).decode("utf-8"))
+        # the byte-order mark is written as its character, so it reaches a file piped to
+        out.write(to_csv_bytes(frame, csv_for=csv_for).decode("utf-8"))
     else:
         if frame.empty:
             out.write("(nothing to show)\n")

@@ -12,7 +12,7 @@ import argparse
 from typing import TextIO
 
 from corpus.store import CorpusStore
-from models.cli_output import FORMATS, frame_records, write_frame, write_json
+from models.cli_output import add_format_options, frame_records, write_frame, write_json
 
 __all__ = ["register", "run_label", "run_themes"]
 
@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="make an earlier theme model current again (the latest one when no id is given; "
         "ids are listed under earlier_fits in JSON)",
     )
-    p.add_argument("--format", choices=FORMATS, default="text")
+    add_format_options(p)
     p.set_defaults(handler=run_themes)
 
     p = sub.add_parser("label", help="name a theme (an empty label restores its top terms)")
@@ -148,7 +148,7 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
         return 0
     for note in notes:
         out.write(note + "\n")
-    write_frame(themes, args.format, out, max_width=90)
+    write_frame(themes, args.format, out, csv_for=args.csv_for, max_width=90)
     if args.format == "text" and refitted:
         counts = state.changes["status"].value_counts()
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())

@@ -1,7 +1,8 @@
 """Tables as files users can open safely: CSV and Excel with no cell that acts as a formula.
 
 Example:
-    data = to_csv_bytes(frame)                                   # UTF-8 CSV, no index
+    data = to_csv_bytes(frame)                      # for Excel: byte-order mark, formula-safe
+    data = to_csv_bytes(frame, csv_for="data")      # for R and pandas: values exactly as stored
     book = to_excel_bytes({"keyness": frame}, about={"Filters": "year:2018"})
 """
 
@@ -66,13 +67,27 @@ def _with_iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Write a frame as UTF-8 CSV with no index, ISO dates and formula-safe text cells.
+CSV_USES = ("spreadsheet", "data")
+"""Who reads a CSV file: a spreadsheet program, or R, pandas and other data tools."""
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, csv_for: str = "spreadsheet") -> bytes:
+    """Write a frame as CSV with no index and ISO dates, for a spreadsheet or for data tools.
+
+    Args:
+        csv_for: "spreadsheet" (the default): UTF-8 with a byte-order mark, so that Excel shows
+            Cyrillic and accents right, and every text cell formula-safe (`safe_cell`); "data":
+            plain UTF-8 with every value exactly as stored, for R, pandas and `import-table`.
 
     Returns:
         The CSV bytes, with a header row in the frame's column order.
     """
-    return safe_frame(_with_iso_dates(frame)).to_csv(index=False).encode("utf-8")
+    if csv_for not in CSV_USES:
+        raise ValueError(f"csv_for must be one of {CSV_USES}, not {csv_for!r}")
+    dated = _with_iso_dates(frame)
+    if csv_for == "data":
+        return dated.to_csv(index=False).encode("utf-8")
+    return safe_frame(dated).to_csv(index=False).encode("utf-8-sig")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -184,8 +184,11 @@ def test_user_metadata_wins(db: Path, tmp_path: Path) -> None:
         "Oslo",
     )
     listing = run(db, "list", "--format", "csv").stdout
+    assert listing.startswith("\ufeff")  # spreadsheet CSV by default: Excel reads it as UTF-8
     row = next(
-        r for r in csv.DictReader(io.StringIO(listing)) if r["speech_id"] == report["speech_id"]
+        r
+        for r in csv.DictReader(io.StringIO(listing.removeprefix("\ufeff")))
+        if r["speech_id"] == report["speech_id"]
     )
     assert row["title"].startswith("'="), "a title must never reach a spreadsheet as a formula"
 

@@ -290,7 +290,7 @@ def test_cli_compare_json_has_both_groups_keyness_and_stats(store: CorpusStore) 
 def test_cli_compare_text_and_csv(store: CorpusStore) -> None:
     text = _run(store, "compare", "year:2018", "year:2019")
     assert "Terms that set A apart" in text and "fisheries" in text and "No theme model" in text
-    csv = _run(store, "compare", "year:2018", "year:2019", "--format", "csv")
+    csv = _run(store, "compare", "year:2018", "year:2019", "--format", "csv", "--csv-for", "data")
     assert csv.splitlines()[0] == ",".join(KEYNESS_COLUMNS)
 
 

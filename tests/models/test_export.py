@@ -59,7 +59,7 @@ def test_csv_is_utf8_without_index_with_iso_dates() -> None:
             "n": [1, -2],
         }
     )
-    text = to_csv_bytes(frame).decode("utf-8")
+    text = to_csv_bytes(frame).decode("utf-8-sig")  # a spreadsheet's CSV starts with a BOM
     assert text.splitlines()[0] == "title,date,n"
     assert "'=cmd" in text and "2018-06-15" in text and "Année" in text
     assert text.splitlines()[2].endswith(",-2"), "numbers stay numbers"
