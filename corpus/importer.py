@@ -546,7 +546,17 @@ def import_paths(
     Reports name each file by the path given (so users can find it); speeches record the
     short name as their source.
     """
-    reports: list[FileReport] = []
+    return list(iter_import_paths(store, paths, overrides=overrides, limits=limits))
+
+
+def iter_import_paths(
+    store: CorpusStore,
+    paths: Iterable[Path],
+    *,
+    overrides: SpeechFields = SpeechFields(),
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[FileReport]:
+    """`import_paths`, reporting each file as soon as it is stored or refused."""
     for path, short in iter_files(paths):
         name = str(path)
         try:
@@ -554,30 +564,25 @@ def import_paths(
                 raise OSError("broken link")
             size = path.stat().st_size
         except OSError:
-            reports.append(_rejected(name, "the file cannot be found or opened; check the path."))
+            yield _rejected(name, "the file cannot be found or opened; check the path.")
             continue
         if size > limits.max_file_bytes:
-            reports.append(
-                _rejected(
-                    name,
-                    f"the file is {size / 1e6:.0f} MB, more than the {limits.max_file_bytes / 1e6:.0f} MB "
-                    "a transcript may have; split it or import it as a table of speeches.",
-                )
+            yield _rejected(
+                name,
+                f"the file is {size / 1e6:.0f} MB, more than the {limits.max_file_bytes / 1e6:.0f} MB "
+                "a transcript may have; split it or import it as a table of speeches.",
             )
             continue
         try:
             data = path.read_bytes()
         except OSError as err:
-            reports.append(
-                _rejected(name, f"the file cannot be read ({err.strerror}); check its permissions.")
-            )
+            yield _rejected(name, f"the file cannot be read ({err.strerror}); check its permissions.")
             continue
         for report in import_upload(store, short, data, overrides=overrides, limits=limits):
             shown = (
                 name + report.file[len(short) :] if report.file.startswith(short) else report.file
             )
-            reports.append(replace(report, file=shown))
-    return reports
+            yield replace(report, file=shown)
 
 
 def import_table(

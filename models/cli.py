@@ -12,14 +12,15 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from corpus.access import hash_password
 from corpus.backup import export_corpus, import_corpus
 from corpus.errors import CorpusError, MetadataError
-from corpus.importer import FileReport, import_paths, import_table
+from corpus.importer import FileReport, import_table, import_upload, iter_import_paths
+from corpus.limits import DEFAULT_LIMITS
 from corpus.metadata import parse_date
 from corpus.records import SpeechFields
 from corpus.settings import Settings
@@ -70,44 +71,69 @@ def _overrides(args: argparse.Namespace) -> SpeechFields:
 
 def _add_metadata_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("metadata (wins over what the files say)")
-    group.add_argument("--title")
-    group.add_argument("--speaker")
-    group.add_argument("--role")
+    group.add_argument("--title", help="the speech's title")
+    group.add_argument("--speaker", help='who gave it, e.g. "Sergey Lavrov"')
+    group.add_argument("--role", help='the speaker\'s office, e.g. "Foreign Minister"')
     group.add_argument("--country", help="whom the speaker speaks for")
-    group.add_argument("--place")
+    group.add_argument("--place", help="where it was given")
     group.add_argument("--date", help="YYYY-MM-DD, YYYY-MM or YYYY")
     group.add_argument("--source", help="where the transcript comes from (a URL or a citation)")
 
 
-def _print_reports(reports: list[FileReport], fmt: str, out: TextIO) -> int:
+def _report_line(r: FileReport) -> str:
+    line = f"{r.status:<9} {r.file}"
+    if r.speech_id:
+        line += f"  [{r.speech_id}]"
+    if r.reason:
+        line += f"  {r.reason}"
+    return line + "".join(f"\n          warning: {warning}" for warning in r.warnings) + "\n"
+
+
+def _print_reports(reports: Iterable[FileReport], fmt: str, out: TextIO) -> int:
+    """Print the reports (as text, each as soon as it comes; or one JSON array at the end)."""
     if fmt == "json":
-        write_json([r.as_dict() for r in reports], out)
+        listed = list(reports)
+        write_json([r.as_dict() for r in listed], out)
     else:
+        listed = []
         for r in reports:
-            line = f"{r.status:<9} {r.file}"
-            if r.speech_id:
-                line += f"  [{r.speech_id}]"
-            if r.reason:
-                line += f"  {r.reason}"
-            out.write(line + "\n")
-            for warning in r.warnings:
-                out.write(f"          warning: {warning}\n")
-        counts = {
-            s: sum(r.status == s for r in reports) for s in ("added", "duplicate", "rejected")
-        }
+            listed.append(r)
+            out.write(_report_line(r))
+            out.flush()  # a long folder shows its files one by one, not all at the end
+        counts = {s: sum(r.status == s for r in listed) for s in ("added", "duplicate", "rejected")}
         out.write(
             f"{counts['added']} added, {counts['duplicate']} duplicate, {counts['rejected']} rejected\n"
         )
-    return 1 if any(r.status == "rejected" for r in reports) else 0
-
-
-def run_add(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
-    """Add files, folders (recursively) and archives."""
-    reports = import_paths(store, [Path(p) for p in args.paths], overrides=_overrides(args))
-    if not reports:
+    if not listed:
         raise CorpusError(
             "No files found under the paths given; name transcripts or folders that hold them."
         )
+    return 1 if any(r.status == "rejected" for r in listed) else 0
+
+
+STDIN_NAME = "standard input"
+
+
+def _from_stdin(store: CorpusStore, overrides: SpeechFields) -> Iterator[FileReport]:
+    """Read one transcript from standard input (`speechtrack add -`), as a file is read."""
+    limit = DEFAULT_LIMITS.max_file_bytes
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise CorpusError(
+            f"standard input holds more than the {limit / 1e6:.0f} MB a transcript may have; "
+            "split it or import it as a table of speeches."
+        )
+    yield from import_upload(store, STDIN_NAME, data, overrides=overrides)
+
+
+def run_add(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Add files, folders (recursively) and archives, or one transcript from standard input."""
+    overrides = _overrides(args)
+    if args.paths == ["-"]:
+        return _print_reports(_from_stdin(store, overrides), args.format, out)
+    if "-" in args.paths:
+        raise CorpusError("'-' (standard input) cannot be mixed with files; add it on its own.")
+    reports = iter_import_paths(store, [Path(p) for p in args.paths], overrides=overrides)
     return _print_reports(reports, args.format, out)
 
 
@@ -261,6 +287,59 @@ def _installed_version() -> str:
         return "(not installed)"
 
 
+_REPORT_HELP = "text: a line per file as it is stored; json: one array of reports at the end"
+_ID_HELP = "the speech's id, as `speechtrack list` shows it"
+
+EXAMPLES: dict[str, str] = {
+    "add": "speechtrack add speeches/ --place Moscow\n"
+    "  curl -s https://example.org/speech.txt | speechtrack add - --date 2018-06-15",
+    "import-table": "speechtrack import-table ungdc.jsonl.gz --map iso3=country",
+    "list": "speechtrack list --format csv --csv-for data > speeches.csv",
+    "show": "speechtrack show d1204cba6dca --format json",
+    "remove": "speechtrack remove d1204cba6dca",
+    "search": "speechtrack search '\"consultative status\" ECOSOC' --limit 5",
+    "export-corpus": "speechtrack export-corpus backup.jsonl.gz",
+    "import-corpus": "speechtrack --db new.sqlite import-corpus backup.jsonl.gz",
+    "hash-password": "speechtrack hash-password   # set SPEECHTRACK_EDITOR_PASSWORD_HASH to its output",
+    "themes": "speechtrack themes --topics 12 --refit --format json",
+    "label": 'speechtrack label 2 "Eurasian integration"',
+    "compare": "speechtrack compare 'year:2000-2009' 'year:2010-2019' --bigrams",
+    "trend": 'speechtrack trend sanctions "rule of law" --period year --format csv',
+    "kwic": "speechtrack kwic ECOSOC --width 60",
+    "stats": "speechtrack stats --select 'speaker:\"Sergey Lavrov\"' --format json",
+    "mentions": "speechtrack mentions --kind countries --period year",
+    "figures": "speechtrack figures --speech d1204cba6dca --format csv",
+    "series": "speechtrack series --points --format json",
+    "figure-fix": "speechtrack figure-fix d1204cba6dca:5349:5354 --qualifier about",
+    "series-edit": 'speechtrack series-edit "ECOSOC|count|Russia|ngo" --rename "Russian NGOs at ECOSOC"',
+    "dashboard": "speechtrack dashboard --port 8502 --db team.sqlite\n"
+    "  speechtrack dashboard --headless --address 0.0.0.0   # a server for colleagues",
+    "export": "speechtrack export figures.csv --table figures --select 'year:2015-2020'",
+}
+"""One example per subcommand, shown at the end of its --help."""
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wraps descriptions to the terminal; keeps examples (text with line breaks) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _explain(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Give every subcommand a description (from its one-line help) and its example."""
+    helps = {action.dest: action.help for action in sub._choices_actions}
+    for name, parser in sub.choices.items():
+        if not parser.description:
+            text = str(helps.get(name) or "")
+            parser.description = text[:1].upper() + text[1:] + "."
+        if name in EXAMPLES and not parser.epilog:
+            parser.epilog = "example:\n  " + EXAMPLES[name]
+        parser.formatter_class = _HelpFormatter
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -279,20 +358,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("add", help="add transcripts: files, folders (recursively) and archives")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders, archives; - for standard input"
+    )
     _add_metadata_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=_REPORT_HELP)
     p.set_defaults(handler=run_add)
 
     p = sub.add_parser(
         "import-table", help="import a table of speeches (CSV, JSONL, Parquet, XLSX)"
     )
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="the table: .csv, .tsv, .jsonl, .parquet, .xlsx")
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                    help="map a column to a field: text, title, speaker, role, country, place, "
                    "date, year, source, category, language")  # fmt: skip
     _add_metadata_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=_REPORT_HELP)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=run_import_table)
 
@@ -301,17 +382,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=run_list)
 
     p = sub.add_parser("show", help="show one speech with its metadata and text")
-    p.add_argument("speech_id", metavar="SPEECH_ID")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("speech_id", metavar="SPEECH_ID", help=_ID_HELP)
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text or one JSON object"
+    )
     p.set_defaults(handler=run_show)
 
     p = sub.add_parser("remove", help="remove one speech")
-    p.add_argument("speech_id", metavar="SPEECH_ID")
+    p.add_argument("speech_id", metavar="SPEECH_ID", help=_ID_HELP)
     p.set_defaults(handler=run_remove)
 
     p = sub.add_parser("search", help='full-text search; every word must occur, "quote" phrases')
-    p.add_argument("query", metavar="QUERY")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("query", metavar="QUERY", help='words (all must occur) and "quoted phrases"')
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
     add_format_options(p)
     p.set_defaults(handler=run_search)
 
@@ -320,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=run_export_corpus)
 
     p = sub.add_parser("import-corpus", help="restore a backup written by export-corpus")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="the backup (.jsonl.gz)")
     p.set_defaults(handler=run_import_corpus, new_store_seed=False)
 
     p = sub.add_parser(
@@ -332,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module_name in EXTENSIONS:
         module = __import__(module_name, fromlist=["register"])
         module.register(sub)
+    _explain(sub)
     return parser
 
 
@@ -342,6 +426,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
+    if sys.stderr.isatty() and not getattr(args, "quiet", False):
+        from models.progress import show_on_terminal
+
+        show_on_terminal(sys.stderr)  # long steps (fitting themes, reading figures) say so
     try:
         if not getattr(args, "needs_store", True):
             return int(args.handler(args, None, sys.stdout))

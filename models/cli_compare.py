@@ -41,6 +41,9 @@ _SELECTION_HELP = (
 )
 
 
+_PERIOD_HELP = "one point per year (the default), quarter or month"
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the comparison subcommands to the `speechtrack` parser."""
     p = sub.add_parser(
@@ -57,13 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("trend", help="uses of terms or phrases per 10,000 words, by period")
     p.add_argument("terms", nargs="+", metavar="TERM", help='a word or a phrase ("rule of law")')
-    p.add_argument("--period", choices=tuple(PERIODS), default="year")
+    p.add_argument("--period", choices=tuple(PERIODS), default="year", help=_PERIOD_HELP)
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
     add_format_options(p)
     p.set_defaults(handler=run_trend)
 
     p = sub.add_parser("kwic", help="every use of a term or phrase in its context")
-    p.add_argument("term", metavar="TERM")
+    p.add_argument("term", metavar="TERM", help='a word or a phrase ("rule of law")')
     p.add_argument("--width", type=int, default=40, help="characters of context on each side")
     p.add_argument("--limit", type=int, default=200, help="at most this many lines (default 200)")
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
@@ -78,8 +81,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run_stats)
 
     p = sub.add_parser("mentions", help="mentions of organisations or countries, by period")
-    p.add_argument("--kind", choices=("organisations", "countries"), default="organisations")
-    p.add_argument("--period", choices=tuple(PERIODS), default="year")
+    p.add_argument(
+        "--kind",
+        choices=("organisations", "countries"),
+        default="organisations",
+        help="what to count (default organisations)",
+    )
+    p.add_argument("--period", choices=tuple(PERIODS), default="year", help=_PERIOD_HELP)
     p.add_argument("--select", metavar="SELECTION", help=_SELECTION_HELP)
     add_format_options(p)
     p.set_defaults(handler=run_mentions)

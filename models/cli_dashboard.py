@@ -82,7 +82,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Start the dashboard server from the installed package. It listens on this "
         "machine only (http://localhost:8501) unless --address says otherwise; see the README's "
         "'Sharing on a network' before opening it to others. A new database gets the seed speech.",
-        epilog="example: speechtrack dashboard --port 8502 --db team.sqlite",
     )
     p.add_argument("--port", type=_port, help="the port to listen on (default 8501)")
     p.add_argument(

@@ -182,9 +182,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "reads, so importing it into an empty store gives the same speeches; the others are "
         "long tidy tables: one row per figure, per figure in a series, per theme term, per "
         "speech and theme.",
-        epilog="example: speechtrack export figures.csv --table figures --select 'year:2015-2020'",
     )
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="the file to write, e.g. speeches.csv")
     p.add_argument("--table", choices=TABLES, default="speeches", help="default speeches")
     p.add_argument(
         "--format", choices=("csv", "parquet", "jsonl"), help="override the name's format"

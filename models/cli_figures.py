@@ -90,24 +90,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "figure-fix", help="correct or dismiss one cited figure (KEY is speech_id:start:end)"
     )
-    p.add_argument("key", metavar="KEY")
-    p.add_argument("--value", type=float)
-    p.add_argument("--unit")
-    p.add_argument("--qualifier", choices=QUALIFIERS)
-    p.add_argument("--counted")
-    p.add_argument("--scope")
-    p.add_argument("--organisation")
+    p.add_argument(
+        "key", metavar="KEY", help="the figure's key, SPEECH_ID:START:END as `figures` shows it"
+    )
+    p.add_argument("--value", type=float, help="the right value, e.g. 4000")
+    p.add_argument("--unit", help="count, percent, or a currency such as USD")
+    p.add_argument("--qualifier", choices=QUALIFIERS, help="how the speaker hedged the number")
+    p.add_argument("--counted", help='what is counted, e.g. "NGOs"')
+    p.add_argument("--scope", help='whose, e.g. "Russia" for "Russian NGOs"')
+    p.add_argument("--organisation", help='the organisation it concerns, e.g. "ECOSOC"')
     p.add_argument("--series", metavar="SERIES_ID", help="move the figure to this series")
     p.add_argument("--dismiss", action="store_true", help="this is not a figure")
     p.add_argument("--restore", action="store_true", help="forget every correction of this figure")
     p.set_defaults(handler=run_figure_fix)
 
     p = sub.add_parser("series-edit", help="rename, confirm or merge a series of figures")
-    p.add_argument("series", metavar="SERIES_ID")
-    p.add_argument("--rename", metavar="NAME")
-    p.add_argument("--confirm", action="store_true")
-    p.add_argument("--unconfirm", action="store_true")
-    p.add_argument("--merge-into", metavar="SERIES_ID")
+    p.add_argument("series", metavar="SERIES_ID", help="the series' key, as `series` shows it")
+    p.add_argument("--rename", metavar="NAME", help="the name shown for the series")
+    p.add_argument("--confirm", action="store_true", help="mark the series as checked by a person")
+    p.add_argument("--unconfirm", action="store_true", help="take the check mark away")
+    p.add_argument(
+        "--merge-into",
+        metavar="SERIES_ID",
+        help="join this series to another that measures the same",
+    )
     p.set_defaults(handler=run_series_edit)
 
 

@@ -43,7 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "--refit\n  speechtrack themes --stop 'kofi annan' --stop session --refit\n"
             "  speechtrack themes --restore"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--topics",

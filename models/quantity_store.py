@@ -22,6 +22,7 @@ from corpus.records import SpeechFilter
 from corpus.store import CorpusStore, Writes
 from models.errors import ModelError
 from models.organisations import canonical_organisation
+from models.progress import step
 from models.quantities import (
     QUALIFIERS,
     QUANTITY_COLUMNS,
@@ -101,7 +102,15 @@ def _cached_extraction(
         cuts: dict[str, int] = json.loads(raw_cuts) if raw_cuts else {}
         again = set(missing)
         cuts = {sid: at for sid, at in cuts.items() if sid in wanted and sid not in again}
+        done = 0
         for batch in batches_by_words(missing, words, EXTRACT_BATCH_WORDS):
+            step(
+                "reading the figures of speeches %s-%s of %s",
+                f"{done + 1:,}",
+                f"{done + len(batch):,}",
+                f"{len(missing):,}",
+            )
+            done += len(batch)
             part, cut = quantities_frame_and_cuts(
                 store.find(SpeechFilter(speech_ids=frozenset(batch))), n_jobs=n_jobs
             )

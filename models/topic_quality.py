@@ -35,6 +35,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 from threadpoolctl import threadpool_limits
 
+from models.progress import step
+
 SELECTION_SAMPLE = 2500
 FINE_CANDIDATES = 6  # numbers tried from the floor up
 # Coherence is counted over up to this many passages: on a sample of 2,500 the top terms of
@@ -292,10 +294,15 @@ def choose_n_topics(
                 for k in candidates
             )
 
-    table = evaluate(
-        coarser_counts(n_passages, max_topics=max_topics)
-        + candidate_counts(n_passages, max_topics=max_topics)
+    candidates = coarser_counts(n_passages, max_topics=max_topics) + candidate_counts(
+        n_passages, max_topics=max_topics
     )
+    step(
+        "choosing the number of themes: trying %s (%s passages)",
+        ", ".join(map(str, candidates)),
+        f"{counts.shape[0]:,}",
+    )
+    table = evaluate(candidates)
     floor = granularity_floor(n_passages)
     stable = [row for row in table if row["stability"] >= STABLE]
     if stable:

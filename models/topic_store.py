@@ -33,6 +33,7 @@ from scipy.optimize import linear_sum_assignment
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore, Writes
 from models.errors import ModelError, StopTermError, UnknownThemeError
+from models.progress import step
 from models.theme_terms import normalise_stop_term, speech_cells
 from models.topic_quality import cosine_matrix
 from models.topics import TopicModel
@@ -361,6 +362,12 @@ def _fit(
     catalogue = store.catalogue(SpeechFilter())
     speech_ids = pd.Index(catalogue["speech_id"], name="speech_id")
     cells = speech_cells(catalogue)
+    step(
+        "themes (%s): counting terms in %s speeches, %s words",
+        reason,
+        f"{len(speech_ids):,}",
+        f"{n_words:,}",
+    )
     if model.is_out_of_core(n_words):
         # Large corpora: one page of speeches in memory at a time, no stored counts.
         pages = speech_batches(speech_ids, random_state=model.random_state)
@@ -413,6 +420,7 @@ def _fit(
         _save_mix(tx, fit_id, mix, changes_results=True)
         return theme_ids, info, mix
 
+    step("storing the themes and each speech's mix")
     theme_ids, info, mix = store.transaction(commit, lock=THEMES_LOCK)
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
 

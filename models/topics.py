@@ -38,6 +38,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
 from models.errors import EmptyVocabularyError, ModelError, NotEnoughTextError
+from models.progress import step
 from models.theme_terms import REASON_USER, TermSpread, label_terms, stopped
 from models.topic_quality import FIT_TOL, choose_n_topics, fit_nmf, solve_weights
 from models.topics_stream import (
@@ -284,6 +285,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
             )
+        step("fitting %s themes on %s passages", n_topics, f"{n:,}")
         # Large corpora in single precision: half the memory of the largest matrix, and far
         # finer than the fits' relative tolerance (FIT_TOL).
         tfidf = tfidf_rows(counts, idf, dtype=np.float32 if n > FIT_SAMPLE else np.float64)

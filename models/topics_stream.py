@@ -49,6 +49,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from models.errors import EmptyVocabularyError
+from models.progress import step
 from models.theme_terms import REASON_USER, TermSpread, stopped
 from models.topic_quality import FIT_TOL, choose_n_topics, fit_nmf, quiet_nmf, solve_weights
 from models.vectorize import document_frequency_bounds, make_counter, to_passages
@@ -324,6 +325,7 @@ class HashedSpill:
                 random_state=settings.random_state,
                 n_jobs=settings.n_jobs,
             )
+        step("fitting %s themes", n_topics)
         components = self._refine(sample, keep, idf, n_topics)
         mix = self._mix(keep, idf, components)
         return StreamFit(
