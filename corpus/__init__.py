@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
         TranscriptDecodeError,
         UnreadableFileError,
     )
+    from corpus.importer import import_paths, import_table, import_upload
     from corpus.ingest import read_file, sniff_format
     from corpus.limits import DEFAULT_LIMITS, Limits
     from corpus.metadata import (
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
         fingerprint,
         speech_id_for,
     )
+    from corpus.store import CorpusStore
     from corpus.tables import (
         TABLE_FIELDS,
         Rejected,
@@ -53,6 +55,10 @@ if TYPE_CHECKING:  # the same names, for type checkers
     )
 
 _WHERE = {
+    "import_paths": "corpus.importer",
+    "import_table": "corpus.importer",
+    "import_upload": "corpus.importer",
+    "CorpusStore": "corpus.store",
     "iter_archive": "corpus.archive",
     "find_date_in_text": "corpus.dates",
     "parse_date": "corpus.dates",
@@ -94,6 +100,7 @@ _WHERE = {
 
 __all__ = [
     "CorpusError",
+    "CorpusStore",
     "DEFAULT_LIMITS",
     "Document",
     "ImportTableError",
@@ -117,6 +124,9 @@ __all__ = [
     "find_date_in_text",
     "fingerprint",
     "guess_language",
+    "import_paths",
+    "import_table",
+    "import_upload",
     "iter_archive",
     "normalise_text",
     "parse_date",

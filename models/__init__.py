@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # the same names, for type checkers
         UnknownThemeError,
     )
     from models.export import safe_cell, to_csv_bytes, to_excel_bytes
+    from models.quantity_series import series_frame, series_summary
+    from models.quantity_store import corpus_quantities
+    from models.selection import resolve
     from models.topic_store import (
         ThemeModelState,
         current_themes,
@@ -32,6 +35,10 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from models.vectorize import as_texts
 
 _WHERE = {
+    "resolve": "models.selection",
+    "series_frame": "models.quantity_series",
+    "series_summary": "models.quantity_series",
+    "corpus_quantities": "models.quantity_store",
     "EmptyVocabularyError": "models.errors",
     "ModelError": "models.errors",
     "NotEnoughTextError": "models.errors",
@@ -60,9 +67,13 @@ __all__ = [
     "TopicModel",
     "UnknownThemeError",
     "as_texts",
+    "corpus_quantities",
     "current_themes",
+    "resolve",
     "safe_cell",
     "score_new",
+    "series_frame",
+    "series_summary",
     "set_label",
     "stored_themes",
     "theme_mix",

@@ -88,3 +88,23 @@ def test_dashboard_command_passes_the_server_settings_and_leaves_the_operators_a
     # a setting the operator put in the environment is not overridden by a flag
     operator = streamlit_command(args, {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"})
     assert not any(flag.startswith("--server.address") for flag in operator)
+
+
+def test_wheel_carries_the_license(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_citation_file_names_this_version_and_license() -> None:
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    fields = dict(re.findall(r"^([a-z-]+): *(.*)$", citation, flags=re.M))
+    assert fields["cff-version"] == "1.2.0"
+    assert fields["version"] == project["version"]
+    assert fields["license"] == project["license"]
+    assert fields["title"].strip('"').startswith("speech-tracker")
+    assert "authors" in fields and "- name:" in citation
