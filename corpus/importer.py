@@ -576,7 +576,9 @@ def iter_import_paths(
         try:
             data = path.read_bytes()
         except OSError as err:
-            yield _rejected(name, f"the file cannot be read ({err.strerror}); check its permissions.")
+            yield _rejected(
+                name, f"the file cannot be read ({err.strerror}); check its permissions."
+            )
             continue
         for report in import_upload(store, short, data, overrides=overrides, limits=limits):
             shown = (

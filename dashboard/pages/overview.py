@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.app import PAGES
 from dashboard.controls import reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.literal import literal
@@ -39,7 +40,7 @@ def the_speech(row: pd.Series) -> None:
     facts = (row["speaker"], row["place"], row["date_iso"], f"{int(row['n_words']):,} words")
     st.caption(literal(" · ".join(str(v) for v in facts if v)))
     st.page_link(
-        "dashboard/pages/speech.py",
+        PAGES / "speech.py",
         label="Read it, with its figures and distinctive terms",
         icon=":material/article:",
         query_params={"speech": str(row["speech_id"])},
@@ -114,7 +115,7 @@ else:
         speech_id = str(shown.iloc[picked[0]]["speech_id"])
         state.set_last_speech(speech_id)
         st.page_link(
-            "dashboard/pages/speech.py",
+            PAGES / "speech.py",
             label="Open the selected speech",
             icon=":material/article:",
             query_params={"speech": speech_id},

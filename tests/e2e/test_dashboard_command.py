@@ -9,6 +9,7 @@ no developer menu or "Deploy" button).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,12 @@ def test_speechtrack_dashboard_serves_the_packaged_pages_on_a_new_database(
             ).to_be_visible()
         # the packaged server settings: a reader's toolbar, no "Deploy"
         expect(page.get_by_text("Deploy", exact=True)).to_have_count(0)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        # the pages link to each other wherever the script lives
+        page.get_by_role("link", name="Read it", exact=False).click()
+        ui.wait_idle(page)
+        expect(page).to_have_url(re.compile(r"/speech\?speech=d1204cba6dca"))
+        expect(page.get_by_test_id("stException")).to_have_count(0)
         ui.open_page(page, f"{url}/figures")
         expect(page.get_by_test_id("stMain").get_by_role("heading").first).to_be_visible()
     finally:
