@@ -582,6 +582,26 @@ class CorpusStore:
         if not self._write(work):
             raise SpeechNotFoundError(speech_id)
 
+    def remove_many(self, speech_ids: Iterable[str]) -> int:
+        """Remove several speeches in one transaction (all or none); return how many were removed.
+
+        Ids that are not stored are passed over.
+        """
+        ids = sorted(set(speech_ids))
+        if not ids:
+            return 0
+
+        def work(conn: Connection) -> int:
+            removed = 0
+            for start in range(0, len(ids), 500):  # within every database's parameter limit
+                chunk = ids[start : start + 500]
+                removed += conn.execute(
+                    delete(speeches).where(speeches.c.speech_id.in_(chunk))
+                ).rowcount
+            return removed
+
+        return self._write(work, changed=lambda removed: removed > 0)
+
     def count(self, flt: SpeechFilter = SpeechFilter()) -> int:
         """Return the number of speeches the filter selects."""
         query = self._filtered(select(func.count()).select_from(speeches), flt)

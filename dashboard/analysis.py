@@ -6,8 +6,10 @@ what will make it appear (too few speeches, no themes fitted...). Pages draw one
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -180,6 +182,49 @@ def theme_mix_of(speech_id: str) -> Outcome:
     if mix.empty:
         return Outcome(message="This speech has no theme mix yet; reload the page in a moment.")
     return Outcome(frame=mix[["theme", "label", "share"]])
+
+
+def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
+    """Return the themes of one speech's passages and its key terms, for a corpus of one speech.
+
+    Themes are fitted here on the speech's own passages (not stored: the Themes page fits the
+    corpus's themes); key terms are the terms that carry most weight across its passages, as
+    those themes rebuild their TF-IDF.
+    """
+    try:
+        return _outline(speech_id, state.speech(speech_id).text)
+    except ModelError as err:
+        message = f"Themes need more text than this speech has: {err}"
+        return Outcome(message=message), Outcome(message=message)
+
+
+@functools.lru_cache(maxsize=4)  # a speech's text never changes under its id
+def _outline(speech_id: str, text: str) -> tuple[Outcome, Outcome]:
+    from models.topics import TopicModel
+
+    model = TopicModel()
+    mix = model.fit_transform(pd.Series([text], index=[speech_id]))[0]
+    terms = model.top_terms(n=8).groupby("topic")["term"].agg(", ".join)
+    themes = pd.DataFrame(
+        {
+            "label": model.default_labels(),
+            "share": mix.round(3),
+            "terms": [terms.get(t, "") for t in range(model.n_topics_)],
+        }
+    ).sort_values("share", ascending=False, ignore_index=True)
+    weight = mix @ model.components_
+    top = np.argsort(-weight, kind="stable")[:15]
+    key_terms = pd.DataFrame(
+        {"term": model.terms_[top].astype(str), "weight": (weight[top] / weight[top[0]]).round(3)}
+    )
+    return (
+        Outcome(frame=themes, note=f"{model.n_topics_} themes fitted on its passages."),
+        Outcome(
+            frame=key_terms,
+            note="Weight relative to the first term. Distinctive terms, which compare a speech "
+            "with the others, appear once the corpus holds two or more.",
+        ),
+    )
 
 
 # -- the Themes page's views -----------------------------------------------------------------

@@ -137,6 +137,26 @@ def run_add(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     return _print_reports(reports, args.format, out)
 
 
+def run_add_example(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
+    """Add the example corpus that ships with the package, or remove it."""
+    from corpus.example import EXAMPLE_DESCRIPTION, load_example, remove_example
+
+    if args.remove:
+        removed = remove_example(store)
+        out.write(
+            f"removed {removed} example speeches\n" if removed else "no example speech is stored\n"
+        )
+        return 0
+    reports = load_example(store)
+    added = sum(r.status == "added" for r in reports)
+    out.write(
+        f"added {added} example speeches ({len(reports) - added} already stored): "
+        f'{EXAMPLE_DESCRIPTION}.\nTheir source starts with "Example corpus:"; '
+        "`speechtrack add-example --remove` removes them.\n"
+    )
+    return 0
+
+
 def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for pair in pairs:
@@ -294,6 +314,7 @@ EXAMPLES: dict[str, str] = {
     "add": "speechtrack add speeches/ --place Moscow\n"
     "  curl -s https://example.org/speech.txt | speechtrack add - --date 2018-06-15",
     "import-table": "speechtrack import-table ungdc.jsonl.gz --map iso3=country",
+    "add-example": "speechtrack add-example          # and later: speechtrack add-example --remove",
     "list": "speechtrack list --format csv --csv-for data > speeches.csv",
     "show": "speechtrack show d1204cba6dca --format json",
     "remove": "speechtrack remove d1204cba6dca",
@@ -364,6 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_metadata_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help=_REPORT_HELP)
     p.set_defaults(handler=run_add)
+
+    p = sub.add_parser(
+        "add-example",
+        help="add the example corpus: 360 UN General Debate statements of the five permanent "
+        "members of the Security Council, 1946-2024 (public domain)",
+    )
+    p.add_argument("--remove", action="store_true", help="remove the example speeches instead")
+    p.set_defaults(handler=run_add_example)
 
     p = sub.add_parser(
         "import-table", help="import a table of speeches (CSV, JSONL, Parquet, XLSX)"

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import analysis, state
 from dashboard.app import PAGES
 from dashboard.controls import reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
+from dashboard.example_panel import example_notice, n_example_speeches, offer_example
 from dashboard.literal import literal
 from dashboard.settings import APP_TITLE
 from dashboard.summaries import OVERVIEW_COLUMNS
@@ -15,6 +16,9 @@ MAX_ROWS = 300
 
 st.title(APP_TITLE)
 st.caption("The corpus at a glance. The filters in the sidebar apply to every page.")
+notice = state.pop_notice()
+if notice:
+    st.success(literal(notice), icon=":material/check_circle:")
 
 with reported_errors():
     flt = state.current_filter()
@@ -48,17 +52,51 @@ def the_speech(row: pd.Series) -> None:
 
 
 if total == 1:
-    # the corpus is one speech: what it is, the way to read it and what this page will show,
-    # rather than four metrics, charts of one point and tables of one row (the first page a new
-    # user sees is drawn with the fewest of the browser's element scripts)
-    the_speech(catalogue.iloc[0])
+    # a first run: the one speech, what can already be seen of it, and an example corpus that
+    # shows the rest; not four metrics, charts of one point and tables of one row
+    only = catalogue.iloc[0]
+    the_speech(only)
     st.info(
-        "Only one speech so far. As speeches are added (Upload page), this page shows them on a "
-        "time line, counts them by year and speaker, lists the latest additions and offers them "
-        "as CSV and Excel downloads.",
+        "Only one speech so far. Comparisons, themes over time and figure series need more: "
+        "add speeches on the Upload page, or load the example corpus below. This page then "
+        "shows them on a time line, counts them by year and speaker and offers them as CSV "
+        "and Excel downloads.",
         icon=":material/info:",
     )
+    with reported_errors():
+        figures = analysis.speech_figures(str(only["speech_id"]))
+        themes, key_terms = analysis.one_speech_outline(str(only["speech_id"]))
+    st.subheader("Figures it cites")
+    if figures.empty:
+        st.caption("No cited figures were found in this speech.")
+    else:
+        show_table(
+            figures[analysis.FIGURE_COLUMNS[:7] + ["sentence"]],
+            key="overview_one_figures",
+            file_name="cited-figures.csv",
+        )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("Its themes")
+        if themes.message:
+            st.info(literal(themes.message), icon=":material/info:")
+        else:
+            show_table(themes.frame, key="overview_one_themes", file_name="themes.csv")
+            st.caption(themes.note)
+    with right:
+        st.subheader("Key terms")
+        if key_terms.message:
+            st.info(literal(key_terms.message), icon=":material/info:")
+        else:
+            show_table(key_terms.frame, key="overview_one_terms", file_name="key-terms.csv")
+            st.caption(key_terms.note)
+    st.divider()
+    offer_example(key="overview_load_example")
     st.stop()
+
+n_examples = n_example_speeches(catalogue)
+if n_examples:
+    example_notice(n_examples, key="overview_remove_example")
 
 first, last = catalogue["date_iso"].iloc[0], catalogue["date_iso"].iloc[-1]
 cols = st.columns(4)

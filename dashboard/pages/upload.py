@@ -7,6 +7,7 @@ from corpus.records import DATE_PRECISIONS, SpeechFilter
 from dashboard import state
 from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
+from dashboard.example_panel import example_notice, n_example_speeches, offer_example
 from dashboard.literal import literal
 from dashboard.next_views import session_views
 from dashboard.settings import PROGRESS_ROWS
@@ -27,6 +28,13 @@ st.caption(
 
 if not editor_gate("upload speeches", key="upload_gate"):
     st.stop()
+
+with st.expander("Example corpus", icon=":material/school:"):
+    n_examples = n_example_speeches(state.catalogue(SpeechFilter()))
+    if n_examples:
+        example_notice(n_examples, key="upload_remove_example")
+    else:
+        offer_example(key="upload_load_example")
 
 files = st.file_uploader(
     "Transcripts, archives or tables", accept_multiple_files=True, key="upload_files"
