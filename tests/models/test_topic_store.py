@@ -417,7 +417,7 @@ def test_cli_themes_json_label_and_text(store: CorpusStore, speeches: SyntheticC
     assert _run(store, "label", "2", "Football") == 'Theme 2 is now labelled "Football".\n'
     text = _run(store, "themes")
     assert "Football" in text and text.splitlines()[0].split() == ["theme", "label", "terms"]
-    csv = _run(store, "themes", "--format", "csv")
+    csv = _run(store, "themes", "--format", "csv", "--csv-for", "data")
     assert csv.splitlines()[0] == "theme,label,terms"
     refit = _run(store, "themes", "--refit")
     assert "Refitted (asked for): 4 kept." in refit
