@@ -31,6 +31,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    or_,
     select,
     text,
     update,
@@ -47,6 +48,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.pool import StaticPool
 
+from corpus.countries import country_code
 from corpus.errors import RefusedRowError, SpeechNotFoundError, StoreError
 from corpus.records import SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
 from corpus.schema import (
@@ -70,6 +72,7 @@ _CATALOGUE_COLUMNS = [
     "speaker",
     "role",
     "country",
+    "country_code",
     "place",
     "date",
     "date_iso",
@@ -558,6 +561,7 @@ class CorpusStore:
 
         def work(conn: Connection) -> None:
             values = {k: v for k, v in _to_row(corrected).items() if k in allowed}
+            values["country_code"] = corrected.country_code  # follows the country
             conn.execute(update(speeches).where(speeches.c.speech_id == speech_id).values(**values))
 
         self._write(work)
@@ -600,7 +604,8 @@ class CorpusStore:
         """Return the metadata of the selected speeches (no text), one row each, by date then id.
 
         Returns:
-            A frame with columns speech_id, title, speaker, role, country, place, date (datetime64),
+            A frame with columns speech_id, title, speaker, role, country, country_code (ISO 3166
+            alpha-3, "" when the country is not known), place, date (datetime64),
             date_iso, date_precision, n_words, source, category, posted_by, language, added_at
             (when the speech was stored, UTC).
         """
@@ -695,7 +700,7 @@ class CorpusStore:
         if flt.places:
             query = query.where(speeches.c.place.in_(sorted(flt.places)))
         if flt.countries:
-            query = query.where(speeches.c.country.in_(sorted(flt.countries)))
+            query = query.where(_country_condition(flt.countries))
         if flt.speech_ids:
             query = query.where(speeches.c.speech_id.in_(sorted(flt.speech_ids)))
         if flt.start is not None:
@@ -931,6 +936,19 @@ def with_added_rows(catalogue: pd.DataFrame, added: pd.DataFrame) -> pd.DataFram
     return both.iloc[order].reset_index(drop=True)
 
 
+def _country_condition(countries: Iterable[str]):  # type: ignore[no-untyped-def]
+    """Speeches of any of these countries, each given by name, short form or code: by the code
+    where the name is known ("Russia", "Russian Federation" and "RUS" alike), else as written."""
+    codes = {country_code(name) for name in countries} - {""}
+    unknown = sorted(name for name in countries if not country_code(name))
+    conditions = []
+    if codes:
+        conditions.append(speeches.c.country_code.in_(sorted(codes)))
+    if unknown:
+        conditions.append(speeches.c.country.in_(unknown))
+    return or_(*conditions)
+
+
 def _is_locked(err: SQLAlchemyError) -> bool:
     message = str(getattr(err, "orig", err)).lower()
     return (
@@ -1006,7 +1024,8 @@ def _to_row(speech: Speech) -> dict[str, object]:
 
 
 def _from_row(row) -> Speech:  # type: ignore[no-untyped-def]
-    return Speech(**{key: row[key] for key in row.keys()})
+    # the country code is derived from the country by `Speech` itself
+    return Speech(**{key: row[key] for key in row.keys() if key != "country_code"})
 
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')

@@ -27,6 +27,7 @@ LIST_FIELDS = [
     "speaker",
     "role",
     "country",
+    "country_code",
     "place",
     "date",
     "date_precision",
@@ -244,6 +245,32 @@ def test_import_table_with_mapping(db: Path, tmp_path: Path) -> None:
     assert {r["date"] for r in rows} == {"2018-06-15", "2019-03-04", "2020"}
     bad = run(db, "import-table", str(table), "--map", "nosuch=text", check=1)
     assert "nosuch" in bad.stderr
+
+
+def test_list_and_show_carry_the_country_code(db: Path, tmp_path: Path) -> None:
+    table = tmp_path / "speeches.csv"
+    table.write_text(
+        "text,speaker,year,country\n"
+        '"A statement on rivers and treaties.",Andrei Kozyrev,1993,Russian Federation\n'
+        '"A statement on fisheries.",Andrei Gromyko,1970,Union of Soviet Socialist Republics\n'
+        '"A statement on trade.",Mr. HURD,1991,UK\n'
+        '"A statement on the sea.",Someone,1992,Atlantis\n',
+        encoding="utf-8",
+    )
+    run(db, "import-table", str(table), "--format", "json")
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    assert {(r["country"], r["country_code"]) for r in rows} == {
+        ("Russia", "RUS"),  # the seed: Russia's foreign minister
+        ("Russian Federation", "RUS"),
+        ("Union of Soviet Socialist Republics", "SUN"),
+        ("UK", "GBR"),
+        ("Atlantis", ""),
+    }
+    seed = next(r for r in rows if r["speaker"] == "Sergey Lavrov")
+    shown = json.loads(run(db, "show", seed["speech_id"], "--format", "json").stdout)
+    assert (shown["country"], shown["country_code"]) == ("Russia", "RUS")
+    assert "country_code:   RUS" in run(db, "show", seed["speech_id"]).stdout
+    assert "country_code" in run(db, "list", "--format", "csv").stdout.splitlines()[0]
 
 
 def test_version_is_the_installed_package_version(db: Path) -> None:
