@@ -48,6 +48,7 @@ from dashboard.charts import (
 from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
 from dashboard.summaries import (
+    country_options,
     counts_by_speaker,
     counts_by_year,
     latest_speeches,
@@ -402,14 +403,16 @@ def _choices(url: str, version: int) -> dict[str, list[str]]:
     # from the catalogue every run reads anyway: after an upload, three more queries (seven
     # thousand speakers on the UN corpus) took 200 ms of the first page's run on SQLite
     frame = _catalogue(url, version, _NO_FILTER)
-    return {
-        name: sorted(str(v) for v in frame[name].unique() if v)
-        for name in ("speaker", "place", "country")
+    found = {
+        name: sorted(str(v) for v in frame[name].unique() if v) for name in ("speaker", "place")
     }
+    # one entry per country, whatever the spellings of its speeches
+    found["country"] = country_options(frame)
+    return found
 
 
 def choices() -> dict[str, list[str]]:
-    """Return the speakers, places and countries of the corpus, sorted."""
+    """Return the speakers, places and countries (one name per country code) of the corpus."""
     key = corpus_key()
     return _choices(key.url, key.version)
 
@@ -1245,6 +1248,11 @@ def value(key: str, default: object = None) -> object:
 def url_value(key: str) -> str | None:
     """Return a value given in the page's URL (?key=value), if any."""
     return st.query_params.get(key)
+
+
+def url_values(key: str) -> list[str]:
+    """Return every value a key is given in the page's URL (?key=a&key=b)."""
+    return list(st.query_params.get_all(key))
 
 
 def set_url_value(key: str, new: str) -> None:

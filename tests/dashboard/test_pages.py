@@ -256,3 +256,66 @@ def test_a_link_asking_for_thousands_of_terms_is_refused_at_once(app: AppTest) -
     assert not app.exception
     shown = _plain(app.error[0].value)
     assert "At most 20 terms can be followed at once; 2,000 were given" in shown
+
+
+def _countries(path: Path) -> None:
+    from datetime import date
+
+    store = CorpusStore(str(path))
+    store.add_many(
+        [
+            make_speech("Rivers and glaciers need treaties.", country="Russian Federation",
+                        delivered_on=date(1995, 9, 1)),
+            make_speech("Oceans and fisheries need rules.", country="RUS",
+                        delivered_on=date(2010, 9, 1)),
+            make_speech("Trade and tariffs need talks.", country="United Kingdom",
+                        delivered_on=date(2012, 9, 1)),
+            make_speech("Disarmament needs verification.", country="USSR",
+                        delivered_on=date(1985, 9, 1)),
+        ]
+    )  # fmt: skip
+    store.dispose()
+
+
+def test_the_sidebar_offers_each_country_once_and_filters_by_its_code(
+    app: AppTest, tmp_path: Path
+) -> None:
+    _countries(tmp_path / "corpus.sqlite")
+    app.run()
+    assert not app.exception
+    countries = app.multiselect(key="country")
+    assert countries.options == ["Russia", "Soviet Union", "United Kingdom"]
+    countries.set_value(["Russia"]).run()
+    # the seed (Russia), "Russian Federation" and "RUS"; not the Soviet Union
+    assert app.metric[0].value == "3" and "5 in the whole corpus" in app.metric[0].help
+
+
+def test_a_link_may_name_a_country_by_its_code(app: AppTest, tmp_path: Path) -> None:
+    _countries(tmp_path / "corpus.sqlite")
+    app.query_params["country"] = "RUS"
+    app.run()
+    assert not app.exception
+    assert app.multiselect(key="country").value == ["RUS"]
+    assert app.metric[0].value == "3"
+
+
+def test_comparing_two_selections_by_country(app: AppTest, tmp_path: Path) -> None:
+    from datetime import date
+
+    _countries(tmp_path / "corpus.sqlite")
+    app.switch_page("dashboard/pages/compare.py").run()
+    app.segmented_control(key="compare_mode").set_value("two selections").run()
+    assert app.multiselect(key="compare_a_countries").options == [
+        "Russia",
+        "Soviet Union",
+        "United Kingdom",
+    ]
+    for side, country in (("a", "Russia"), ("b", "Soviet Union")):
+        app.multiselect(key=f"compare_{side}_countries").set_value([country])
+        app.date_input(key=f"compare_{side}_from").set_value(date(1985, 9, 1))
+        app.date_input(key=f"compare_{side}_to").set_value(date(2018, 6, 15))
+    app.run()
+    assert not app.exception
+    summary = app.dataframe[0].value
+    assert summary["n_speeches"].tolist() == [3, 1]
+    assert summary["selection"].tolist()[0].startswith("Russia")
