@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "models.cli_themes",
     "models.cli_compare",
     "models.cli_figures",
+    "models.cli_speakers",
 )  # modules that add subcommands
 
 LIST_COLUMNS = [
@@ -159,7 +160,8 @@ def run_show(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     record: dict[str, object] = {
         "speech_id": speech.speech_id,
         "title": speech.title,
-        "speaker": speech.speaker,
+        "speaker": store.speaker_names().shown(speech.speaker),
+        "speaker_as_written": speech.speaker,
         "role": speech.role,
         "country": speech.country,
         "country_code": speech.country_code,

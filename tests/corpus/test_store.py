@@ -22,6 +22,7 @@ CATALOGUE_COLUMNS = [
     "speech_id",
     "title",
     "speaker",
+    "speaker_as_written",
     "role",
     "country",
     "country_code",
