@@ -30,7 +30,8 @@ from corpus.access import check_password
 from corpus.errors import CorpusError
 from corpus.importer import prepare_upload
 from corpus.records import Speech, SpeechFilter
-from corpus.store import CorpusStore, with_added_rows
+from corpus.speakers import SpeakerNames, likely_variants
+from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
 from dashboard.background import (
     BackgroundJob,
     CorpusFigures,
@@ -1142,6 +1143,36 @@ def restore_themes(fit_id: str) -> ThemeModelState:
 def set_theme_label(theme: int, label: str) -> None:
     """Store a user's label of a theme (an empty label goes back to the top terms)."""
     set_label(get_store(), theme, label)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _speaker_merges(url: str, version: int) -> tuple[dict[str, str], list[list[str]]]:
+    frame = _catalogue(url, version, _NO_FILTER)
+    shown = frame["speaker"].unique().tolist()
+    merged = _store_for(url).speaker_names().merges
+    return dict(merged), likely_variants(shown)
+
+
+def speaker_merges() -> tuple[dict[str, str], list[list[str]]]:
+    """Return the user's merges (variant, folded -> speaker shown) and the names shown that
+    are likely one person (kept per corpus version: a tenth of a second on the UN corpus)."""
+    key = corpus_key()
+    return _speaker_merges(key.url, key.version)
+
+
+def shown_speaker(stored: str) -> str:
+    """Return the name shown for a stored speaker: tidied, with the user's merges."""
+    return SpeakerNames(speaker_merges()[0]).shown(stored)
+
+
+def merge_speakers(speaker: str, variants: list[str]) -> SpeakerMerge:
+    """Show the speeches of the variants under `speaker` from now on, for everyone."""
+    return get_store().merge_speakers(speaker, variants)
+
+
+def unmerge_speakers(variants: list[str]) -> list[str]:
+    """Show these names as themselves again."""
+    return get_store().unmerge_speakers(variants)
 
 
 def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:

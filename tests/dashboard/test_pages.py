@@ -319,3 +319,53 @@ def test_comparing_two_selections_by_country(app: AppTest, tmp_path: Path) -> No
     summary = app.dataframe[0].value
     assert summary["n_speeches"].tolist() == [3, 1]
     assert summary["selection"].tolist()[0].startswith("Russia")
+
+
+def test_an_editor_merges_names_of_one_speaker_and_every_page_shows_one(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add_many(
+        [
+            make_speech(f"Statement {i} on rivers and treaties.", speaker=name,
+                        delivered_on=date(2005 + i, 9, 1))
+            for i, name in enumerate(["Sergei Lavrov", "Mr. Sergey V. LAVROV", "Mr. KOZYREV"])
+        ]
+    )  # fmt: skip
+    store.dispose()
+    app.run()
+    assert app.multiselect(key="speaker").options == [
+        "Kozyrev", "Sergei Lavrov", "Sergey Lavrov", "Sergey V. Lavrov",
+    ]  # fmt: skip
+    app.toggle(key="merge_speakers_open").set_value(True).run()
+    assert not app.exception
+    assert "Sergei Lavrov = Sergey Lavrov = Sergey V. Lavrov" in _plain(_texts(app))
+    app.selectbox(key="merge_keep").set_value("Sergey Lavrov")
+    app.multiselect(key="merge_variants").set_value(["Sergei Lavrov", "Sergey V. Lavrov"])
+    app.button[0].click().run()  # the form's Merge button
+    assert not app.exception
+    assert app.multiselect(key="speaker").options == ["Kozyrev", "Sergey Lavrov"]
+    assert app.metric[1].value == "2"  # speakers
+    done = _plain(" ".join(str(e.value) for e in app.success))
+    assert "Sergey Lavrov now stands for Sergei Lavrov, Sergey V. Lavrov" in done
+    app.multiselect(key="speaker").set_value(["Sergey Lavrov"]).run()
+    assert app.metric[0].value == "3"  # the seed and both variants
+    reopened = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    assert set(reopened.catalogue()["speaker"]) == {"Sergey Lavrov", "Kozyrev"}
+    reopened.dispose()
+
+
+def test_viewers_cannot_merge_speakers(app: AppTest, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from corpus.access import hash_password
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add(make_speech("Statement on rivers.", speaker="Sergei Lavrov"))
+    store.dispose()
+    monkeypatch.setenv("SPEECHTRACK_EDITOR_PASSWORD_HASH", hash_password("a long secret"))
+    app.run()
+    app.toggle(key="merge_speakers_open").set_value(True).run()
+    assert not app.exception
+    assert "Enter the editor password to merge speakers" in _plain(_texts(app))
+    assert not [s for s in app.selectbox if s.key == "merge_keep"]
