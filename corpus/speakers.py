@@ -94,6 +94,7 @@ def tidy_speaker(name: str) -> str:
     )
 
 
+@lru_cache(maxsize=65_536)
 def speaker_key(name: str) -> str:
     """Fold a tidied name for matching: letter case, accents and spaces do not count."""
     text = unicodedata.normalize("NFKD", tidy_speaker(name))

@@ -198,12 +198,13 @@ def run_search(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
     import pandas as pd
 
     hits = store.search(args.query, limit=args.limit)
+    names = store.speaker_names()
     frame = pd.DataFrame(
         [
             {
                 "speech_id": h.speech_id,
                 "date": h.date_iso,
-                "speaker": h.speaker,
+                "speaker": names.shown(h.speaker),
                 "title": h.title,
                 "snippet": h.snippet,
                 "rank": round(h.rank, 4),

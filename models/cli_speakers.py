@@ -80,8 +80,8 @@ def run_speakers(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> i
     if args.merge:
         speaker, *variants = args.merge
         merge = store.merge_speakers(speaker, variants)
-        shown = set(store.catalogue()["speaker"])
-        n_speeches = int((store.catalogue()["speaker"] == merge.speaker).sum())
+        shown = store.catalogue()["speaker"]
+        n_speeches = int((shown == merge.speaker).sum())
         if args.format == "json":
             write_json(
                 {
@@ -96,7 +96,7 @@ def run_speakers(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> i
                 f"{merge.speaker} now stands for {', '.join(merge.variants)} "
                 f"({n_speeches} speeches).\n"
             )
-        if merge.speaker not in shown:
+        if not n_speeches:
             out.write(f"note: no stored speech has the speaker {merge.speaker!r} yet.\n")
         return 0
     if args.unmerge:

@@ -311,6 +311,8 @@ def test_speakers_are_listed_tidied_suggested_and_merged(db: Path, tmp_path: Pat
     kozyrev = next(r for r in rows if r["speaker"] == "Kozyrev")
     shown = json.loads(run(db, "show", kozyrev["speech_id"], "--format", "json").stdout)
     assert (shown["speaker"], shown["speaker_as_written"]) == ("Kozyrev", "Mr. KOZYREV")
+    (hit,) = json.loads(run(db, "search", "rivers", "--format", "json").stdout)
+    assert hit["speaker"] == "Kozyrev"
     # selections follow the merge: any name of the person selects all the speeches
     stats = json.loads(
         run(db, "stats", "--select", 'speaker:"Sergei Lavrov"', "--format", "json").stdout

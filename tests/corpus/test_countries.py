@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -149,35 +148,45 @@ def test_correcting_the_country_corrects_its_code(empty_store: CorpusStore) -> N
     assert empty_store.speech_ids(SpeechFilter(countries=frozenset({"Austria"}))) == []
 
 
-def test_an_older_database_gains_country_codes(sqlite_path: Path) -> None:
+def test_an_older_database_gains_country_codes(store_url: str) -> None:
     """A database as schema 5 left it (no codes; the seed without a country) is brought up to
     date when opened: codes for every stored speech, Russia for the seed, the fast catalogue."""
-    store = CorpusStore(str(sqlite_path))
+    from sqlalchemy import create_engine
+
+    store = CorpusStore(store_url)
     _countries(store)
     store.dispose()
-    with sqlite3.connect(sqlite_path) as conn:
-        conn.execute("DROP INDEX speeches_catalogue")
-        conn.execute("DROP INDEX speeches_country_code")
-        conn.execute("ALTER TABLE speeches DROP COLUMN country_code")
-        conn.execute(f"UPDATE speeches SET country = '' WHERE speech_id = '{SEED_SPEECH_ID}'")
-        conn.execute(
-            "CREATE INDEX speeches_catalogue ON speeches (delivered_on, speech_id, title, "
-            "speaker, role, country, place, date_precision, category, posted_by, source, "
-            "language, n_words, added_at)"
+    engine = create_engine(store_url)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.begin() as conn:
+        if sqlite:
+            conn.exec_driver_sql("DROP INDEX speeches_catalogue")
+        conn.exec_driver_sql("DROP INDEX speeches_country_code")
+        conn.exec_driver_sql("ALTER TABLE speeches DROP COLUMN country_code")
+        conn.exec_driver_sql(
+            f"UPDATE speeches SET country = '' WHERE speech_id = '{SEED_SPEECH_ID}'"
         )
-        conn.execute("UPDATE store_meta SET value = '5' WHERE key = 'schema_version'")
-    reopened = CorpusStore(str(sqlite_path))
+        if sqlite:
+            conn.exec_driver_sql(
+                "CREATE INDEX speeches_catalogue ON speeches (delivered_on, speech_id, title, "
+                "speaker, role, country, place, date_precision, category, posted_by, source, "
+                "language, n_words, added_at)"
+            )
+        conn.exec_driver_sql("UPDATE store_meta SET value = '5' WHERE key = 'schema_version'")
+    reopened = CorpusStore(store_url)
     assert reopened.schema_version() == 6
     frame = reopened.catalogue().set_index("speech_id")
     assert frame.loc[SEED_SPEECH_ID, ["country", "country_code"]].tolist() == ["Russia", "RUS"]
     assert sorted(frame["country_code"]) == ["", "GBR", "RUS", "RUS", "RUS", "SUN"]
     assert len(reopened.speech_ids(parse_selection("country:Russia"))) == 3
-    with sqlite3.connect(sqlite_path) as conn:
-        plan = conn.execute(
-            "EXPLAIN QUERY PLAN SELECT speech_id, country_code, added_at FROM speeches "
-            "ORDER BY delivered_on, speech_id"
-        ).fetchall()
-    assert "COVERING INDEX speeches_catalogue" in plan[0][3]
+    if sqlite:
+        with engine.connect() as conn:
+            plan = conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT speech_id, country_code, added_at FROM speeches "
+                "ORDER BY delivered_on, speech_id"
+            ).all()
+        assert "COVERING INDEX speeches_catalogue" in plan[0][3]
+    engine.dispose()
     reopened.dispose()
 
 
