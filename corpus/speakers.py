@@ -126,6 +126,8 @@ class SpeakerNames:
 
     def shown_all(self, stored: Iterable[str]) -> dict[str, str]:
         """Return the name shown for each distinct stored speaker."""
+        if not self.merges:  # the common case: tidied names alone (cached), a few ms
+            return {name: tidy_speaker(name) if name else name for name in set(stored)}
         return {name: self.shown(name) for name in set(stored)}
 
     def stored_for(self, wanted: Iterable[str], stored: Iterable[str]) -> set[str]:
