@@ -9,7 +9,8 @@ import pandas as pd
 
 from corpus.countries import country_name
 
-OVERVIEW_COLUMNS = ["date_iso", "speaker", "title", "place", "country", "n_words", "speech_id"]
+OVERVIEW_COLUMNS = ["date_iso", "speaker", "title", "place", "country", "country_code", "n_words",
+                    "speech_id"]  # fmt: skip
 
 
 def country_options(catalogue: pd.DataFrame) -> list[str]:
