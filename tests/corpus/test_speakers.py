@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.backup import export_corpus, import_corpus
 from corpus.errors import StoreError
 from corpus.records import SpeechFilter
 from corpus.speakers import likely_variants, tidy_speaker
@@ -112,7 +113,14 @@ def test_merges_are_kept_in_the_database(sqlite_path: Path) -> None:
     store.dispose()
     reopened = CorpusStore(str(sqlite_path))
     assert _shown(reopened)["Sergey Lavrov"] == 4  # with the seed's own
+    # and in backups: a corpus restored elsewhere keeps them
+    backup = sqlite_path.with_name("backup.jsonl.gz")
+    export_corpus(reopened, backup)
     reopened.dispose()
+    restored = CorpusStore(str(sqlite_path.with_name("restored.sqlite")), seed=False)
+    import_corpus(restored, backup)
+    assert _shown(restored)["Sergey Lavrov"] == 4
+    restored.dispose()
 
 
 def test_likely_variants_are_suggested_not_merged() -> None:
