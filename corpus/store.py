@@ -743,12 +743,21 @@ class CorpusStore:
             writes.delete_annotation(MERGE_KIND, own)  # the speaker kept is no one's variant
             for key, value in writes.annotations(MERGE_KIND).items():
                 if speaker_key(str(value.get("speaker", ""))) in keys | {own}:
-                    writes.put_annotation(MERGE_KIND, key, {"speaker": shown})
+                    writes.put_annotation(MERGE_KIND, key, {**value, "speaker": shown})
             for variant in merged:
-                writes.put_annotation(MERGE_KIND, speaker_key(variant), {"speaker": shown})
+                note: dict[str, object] = {"speaker": shown, "variant": variant}
+                writes.put_annotation(MERGE_KIND, speaker_key(variant), note)
 
         self._write(work)
         return SpeakerMerge(shown, tuple(merged))
+
+    def speaker_merges(self) -> list[tuple[str, str]]:
+        """Return each merged name (as the user gave it) with the speaker it is shown as."""
+        notes = self.annotations(MERGE_KIND)
+        return sorted(
+            (str(note.get("variant") or key), str(note.get("speaker", "")))
+            for key, note in notes.items()
+        )
 
     def unmerge_speakers(self, variants: Iterable[str]) -> list[str]:
         """Show these names as themselves again; return those that were merged."""

@@ -112,10 +112,22 @@ def run_speakers(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> i
         return 0
     table = speaker_table(store.catalogue())
     suggestions = likely_variants(table["speaker"].tolist())
+    merged = store.speaker_merges()
     if args.format == "json":
-        write_json({"speakers": frame_records(table), "likely_variants": suggestions}, out)
+        write_json(
+            {
+                "speakers": frame_records(table),
+                "likely_variants": suggestions,
+                "merged": [{"name": name, "speaker": speaker} for name, speaker in merged],
+            },
+            out,
+        )
         return 0
     write_frame(table, args.format, out)
+    if args.format == "text" and merged:
+        out.write("\nMerged names (undo with --unmerge NAME):\n")
+        for name, speaker in merged:
+            out.write(f"  {name} -> {speaker}\n")
     if args.format == "text" and suggestions:
         out.write("\nLikely the same speaker (merge with the command shown):\n")
         for group in suggestions:

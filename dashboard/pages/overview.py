@@ -164,7 +164,7 @@ def speaker_merging(speakers: list[str]) -> None:
     if merges:
         undo = st.multiselect(
             "Merged names (choose to show them as themselves again)",
-            sorted({f"{variant} → {speaker}" for variant, speaker in merges.items()}),
+            [f"{variant} → {speaker}" for variant, speaker in merges],
             key="unmerge_names",
         )
         if undo and st.button("Undo these merges", key="unmerge_button"):

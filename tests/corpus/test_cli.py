@@ -305,7 +305,11 @@ def test_speakers_are_listed_tidied_suggested_and_merged(db: Path, tmp_path: Pat
     assert "Sergey Lavrov now stands for" in done.stdout and "(4 speeches)" in done.stdout
     rows = json.loads(run(db, "list", "--format", "json").stdout)
     assert sorted(r["speaker"] for r in rows) == ["Kozyrev"] + ["Sergey Lavrov"] * 4
-    lavrov = json.loads(run(db, "speakers", "--format", "json").stdout)["speakers"][0]
+    listed = json.loads(run(db, "speakers", "--format", "json").stdout)
+    assert {"name": "Sergei Lavrov", "speaker": "Sergey Lavrov"} in listed["merged"]
+    assert listed["likely_variants"] == []
+    assert "Sergei Lavrov -> Sergey Lavrov" in run(db, "speakers").stdout
+    lavrov = listed["speakers"][0]
     assert (lavrov["speaker"], lavrov["n_speeches"]) == ("Sergey Lavrov", 4)
     assert lavrov["written_as"] == "S. Lavrov | Sergei Lavrov | Sergey Lavrov | Sergey V. Lavrov"
     kozyrev = next(r for r in rows if r["speaker"] == "Kozyrev")

@@ -355,6 +355,12 @@ def test_an_editor_merges_names_of_one_speaker_and_every_page_shows_one(
     reopened = CorpusStore(str(tmp_path / "corpus.sqlite"))
     assert set(reopened.catalogue()["speaker"]) == {"Sergey Lavrov", "Kozyrev"}
     reopened.dispose()
+    undo = app.multiselect(key="unmerge_names")
+    assert undo.options == ["Sergei Lavrov → Sergey Lavrov", "Sergey V. Lavrov → Sergey Lavrov"]
+    undo.set_value(["Sergei Lavrov → Sergey Lavrov"]).run()
+    app.button(key="unmerge_button").click().run()
+    assert not app.exception
+    assert "Sergei Lavrov" in app.multiselect(key="speaker").options
 
 
 def test_viewers_cannot_merge_speakers(app: AppTest, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
