@@ -23,14 +23,17 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 
 import pycountry
 
-__all__ = ["country_code", "country_codes", "country_name", "known_code"]
+__all__ = ["country_code", "country_codes", "country_name", "known_code", "table_signature"]
 
 # Short forms and former names people write -> code. Only what ISO's own tables do not find.
 ALIASES: dict[str, str] = {
@@ -234,3 +237,15 @@ def country_name(code: str) -> str:
     if former is not None:
         return str(former.name).split(",")[0]
     return code
+
+
+@cache
+def table_signature() -> str:
+    """A digest of what decides the codes (this module's tables and pycountry's version): when
+    it changes, the codes of stored speeches are read again (`CorpusStore` does on opening)."""
+    try:
+        iso = version("pycountry")
+    except PackageNotFoundError:  # pycountry installed without its metadata
+        iso = "unknown"
+    tables = json.dumps([ALIASES, RENAMED, iso, _FORM_OF_STATE.pattern], sort_keys=True)
+    return hashlib.sha256(tables.encode()).hexdigest()[:16]

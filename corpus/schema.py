@@ -255,12 +255,28 @@ SEED_SPEECH_ID = "d1204cba6dca"
 SEED_COUNTRY = "Russia"
 
 
-def _country_codes(conn: Connection, dialect: str) -> None:
-    # One standard code beside each country name, so that "Russia", "Russian Federation" and
-    # "RUS" select the same speeches; the codes of stored speeches are filled in here, once per
-    # distinct name (the UN corpus has a few hundred)
+def fill_country_codes(conn: Connection) -> int:
+    """Give every stored speech the code of its country as `corpus.countries` reads it now,
+    once per distinct name (the UN corpus has a few hundred); return the speeches changed."""
     from corpus.countries import country_code  # pycountry's tables: loaded only when needed
 
+    names = conn.exec_driver_sql("SELECT DISTINCT country FROM speeches").scalars().all()
+    codes = [{"code": country_code(str(name)), "country": name} for name in names]
+    if not codes:
+        return 0
+    changed = conn.execute(
+        text(
+            "UPDATE speeches SET country_code = :code "
+            "WHERE country = :country AND country_code <> :code"
+        ),
+        codes,
+    )
+    return int(changed.rowcount or 0)
+
+
+def _country_codes(conn: Connection, dialect: str) -> None:
+    # One standard code beside each country name, so that "Russia", "Russian Federation" and
+    # "RUS" select the same speeches; the codes of stored speeches are filled in here
     _run(
         conn,
         [
@@ -272,12 +288,7 @@ def _country_codes(conn: Connection, dialect: str) -> None:
         text("UPDATE speeches SET country = :country WHERE speech_id = :seed AND country = ''"),
         {"country": SEED_COUNTRY, "seed": SEED_SPEECH_ID},
     )
-    names = conn.exec_driver_sql("SELECT DISTINCT country FROM speeches").scalars().all()
-    codes = [{"code": code, "country": name} for name in names if (code := country_code(str(name)))]
-    if codes:
-        conn.execute(
-            text("UPDATE speeches SET country_code = :code WHERE country = :country"), codes
-        )
+    fill_country_codes(conn)
     if dialect == "sqlite":
         # the catalogue's covering index holds the new column too
         _run(

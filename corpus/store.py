@@ -48,7 +48,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.pool import StaticPool
 
-from corpus.countries import country_code
+from corpus.countries import country_code, table_signature
 from corpus.errors import RefusedRowError, SpeechNotFoundError, StoreError
 from corpus.records import SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
 from corpus.schema import (
@@ -56,6 +56,7 @@ from corpus.schema import (
     SCHEMA_VERSION,
     annotation_table,
     artifacts,
+    fill_country_codes,
     speeches,
     store_meta,
 )
@@ -384,6 +385,12 @@ class CorpusStore:
                 if version == 0:
                     self._set_meta(conn, "corpus_version", "0")
                     self._set_meta(conn, "created_at", datetime.now(UTC).isoformat())
+                # a newer table of country names (or pycountry) reads the stored names again
+                signature = table_signature()
+                if self._meta(conn, "country_codes") != signature:
+                    if fill_country_codes(conn):
+                        conn.execute(_BUMP_VERSION)
+                    self._set_meta(conn, "country_codes", signature)
                 return version == 0
         except SQLAlchemyError as err:
             raise self._translate(err) from err

@@ -190,6 +190,28 @@ def test_an_older_database_gains_country_codes(store_url: str) -> None:
     reopened.dispose()
 
 
+def test_codes_are_read_again_when_the_table_of_names_changes(sqlite_path: Path) -> None:
+    """Codes stored by an earlier table of names (a version that did not know a spelling, or an
+    older pycountry) are brought up to date when the database is opened."""
+    from sqlalchemy import create_engine
+
+    store = CorpusStore(str(sqlite_path))
+    _countries(store)
+    store.dispose()
+    engine = create_engine(f"sqlite:///{sqlite_path}")
+    with engine.begin() as conn:  # as an older table of names left them
+        conn.exec_driver_sql("UPDATE speeches SET country_code = '' WHERE country = 'RUS'")
+        conn.exec_driver_sql("UPDATE store_meta SET value = 'older' WHERE key = 'country_codes'")
+        version = conn.exec_driver_sql(
+            "SELECT value FROM store_meta WHERE key = 'corpus_version'"
+        ).scalar()
+    engine.dispose()
+    reopened = CorpusStore(str(sqlite_path))
+    assert len(reopened.speech_ids(parse_selection("country:Russia"))) == 3
+    assert reopened.version() == int(version) + 1, "every server redraws its pages"
+    reopened.dispose()
+
+
 @pytest.mark.slow
 def test_the_country_names_of_the_un_corpus_get_their_codes() -> None:
     """The UN General Debate corpus names its countries 544 ways; all but misspellings, the
