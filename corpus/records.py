@@ -9,6 +9,7 @@ from typing import Literal
 
 from corpus.codepoints import WORD_PATTERN as WORD_PATTERN
 from corpus.codepoints import count_words as _count_words
+from corpus.countries import country_code
 
 DatePrecision = Literal["day", "month", "year"]
 DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "month", "year")
@@ -149,6 +150,9 @@ class Speech:
     source: str = ""
     language: str = "en"
     n_words: int = 0
+    # the ISO 3166 alpha-3 code of `country` ("RUS"; "" when the name is not known), always
+    # derived from it (`corpus.countries`), so that a correction of the country corrects it too
+    country_code: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
         if not self.text.strip():
@@ -168,6 +172,7 @@ class Speech:
             object.__setattr__(self, name, getattr(self, name).strip())
         if not self.n_words:
             object.__setattr__(self, "n_words", count_words(self.text))
+        object.__setattr__(self, "country_code", country_code(self.country))
 
     @property
     def delivered(self) -> SpeechDate:

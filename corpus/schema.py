@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -44,6 +45,8 @@ speeches = Table(
     Column("n_words", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
+    # ISO 3166 alpha-3 code of `country` (migration 6); "" when the name is not known
+    Column("country_code", Text, nullable=False, server_default=""),
 )
 
 store_meta = Table(
@@ -192,9 +195,8 @@ def _fast_compression(conn: Connection, dialect: str) -> None:
     )
 
 
-# the columns of `CorpusStore.catalogue`, in the order it sorts by first: every page reads the whole
-# catalogue again after an upload or an edit
-CATALOGUE_INDEX_COLUMNS = (
+# the columns of `CorpusStore.catalogue` as migration 4 indexed them (migration 6 adds the code)
+_CATALOGUE_INDEX_COLUMNS_4 = (
     "delivered_on", "speech_id", "title", "speaker", "role", "country", "place", "date_precision",
     "category", "posted_by", "source", "language", "n_words", "added_at",
 )  # fmt: skip
@@ -211,7 +213,7 @@ def _catalogue_index(conn: Connection, dialect: str) -> None:
         return
     _run(
         conn,
-        [f"CREATE INDEX speeches_catalogue ON speeches ({', '.join(CATALOGUE_INDEX_COLUMNS)})"],
+        [f"CREATE INDEX speeches_catalogue ON speeches ({', '.join(_CATALOGUE_INDEX_COLUMNS_4)})"],
     )
 
 
@@ -240,12 +242,71 @@ def _bounded_search(conn: Connection, dialect: str) -> None:
     )
 
 
+# the columns of `CorpusStore.catalogue`, in the order it sorts by first: every page reads the whole
+# catalogue again after an upload or an edit
+CATALOGUE_INDEX_COLUMNS = (
+    "delivered_on", "speech_id", "title", "speaker", "role", "country", "country_code", "place",
+    "date_precision", "category", "posted_by", "source", "language", "n_words", "added_at",
+)  # fmt: skip
+
+# the built-in first speech (`corpus.seed`): Russia's foreign minister, stored without a country
+# by the versions before migration 6
+SEED_SPEECH_ID = "d1204cba6dca"
+SEED_COUNTRY = "Russia"
+
+
+def fill_country_codes(conn: Connection) -> int:
+    """Give every stored speech the code of its country as `corpus.countries` reads it now,
+    once per distinct name (the UN corpus has a few hundred); return the speeches changed."""
+    from corpus.countries import country_code  # pycountry's tables: loaded only when needed
+
+    names = conn.exec_driver_sql("SELECT DISTINCT country FROM speeches").scalars().all()
+    codes = [{"code": country_code(str(name)), "country": name} for name in names]
+    if not codes:
+        return 0
+    changed = conn.execute(
+        text(
+            "UPDATE speeches SET country_code = :code "
+            "WHERE country = :country AND country_code <> :code"
+        ),
+        codes,
+    )
+    return int(changed.rowcount or 0)
+
+
+def _country_codes(conn: Connection, dialect: str) -> None:
+    # One standard code beside each country name, so that "Russia", "Russian Federation" and
+    # "RUS" select the same speeches; the codes of stored speeches are filled in here
+    _run(
+        conn,
+        [
+            "ALTER TABLE speeches ADD COLUMN country_code TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX speeches_country_code ON speeches (country_code)",
+        ],
+    )
+    conn.execute(
+        text("UPDATE speeches SET country = :country WHERE speech_id = :seed AND country = ''"),
+        {"country": SEED_COUNTRY, "seed": SEED_SPEECH_ID},
+    )
+    fill_country_codes(conn)
+    if dialect == "sqlite":
+        # the catalogue's covering index holds the new column too
+        _run(
+            conn,
+            [
+                "DROP INDEX IF EXISTS speeches_catalogue",
+                f"CREATE INDEX speeches_catalogue ON speeches ({', '.join(CATALOGUE_INDEX_COLUMNS)})",
+            ],
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "speeches, annotations, artifacts", _initial),
     Migration(2, "full-text search (FTS5 on SQLite, tsvector on PostgreSQL)", _full_text),
     Migration(3, "lz4 compression of long values on PostgreSQL", _fast_compression),
     Migration(4, "an index answering the catalogue on SQLite", _catalogue_index),
     Migration(5, "a search index of a bounded prefix on PostgreSQL", _bounded_search),
+    Migration(6, "ISO 3166 country codes beside country names", _country_codes),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib.resources import files
 
 from corpus.ingest import read_file
 from corpus.metadata import parse_document
 from corpus.records import Speech
+from corpus.schema import SEED_COUNTRY
 
 SEED_FILE = "2018-06-15-lavrov-remarks-to-russian-ngos.txt"
 
@@ -17,6 +19,10 @@ def seed_bytes() -> bytes:
 
 
 def seed_speech() -> Speech:
-    """Return the seed transcript parsed like any upload: Sergey Lavrov, Moscow, 15 June 2018."""
+    """Return the seed transcript parsed like any upload: Sergey Lavrov, Moscow, 15 June 2018.
+
+    The text names no country; the page it comes from is the Russian foreign ministry's, and
+    its speaker is Russia's foreign minister, so the seed speaks for Russia (code RUS).
+    """
     (document,) = read_file(SEED_FILE, seed_bytes())
-    return parse_document(document)
+    return replace(parse_document(document), country=SEED_COUNTRY)

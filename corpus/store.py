@@ -31,6 +31,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    or_,
     select,
     text,
     update,
@@ -47,6 +48,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.pool import StaticPool
 
+from corpus.countries import country_code, table_signature
 from corpus.errors import RefusedRowError, SpeechNotFoundError, StoreError
 from corpus.records import SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
 from corpus.schema import (
@@ -54,9 +56,11 @@ from corpus.schema import (
     SCHEMA_VERSION,
     annotation_table,
     artifacts,
+    fill_country_codes,
     speeches,
     store_meta,
 )
+from corpus.speakers import MERGE_KIND, SpeakerNames, speaker_key, tidy_speaker
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +72,10 @@ _CATALOGUE_COLUMNS = [
     "speech_id",
     "title",
     "speaker",
+    "speaker_as_written",
     "role",
     "country",
+    "country_code",
     "place",
     "date",
     "date_iso",
@@ -88,6 +94,14 @@ _BUMP_VERSION = text(
 _LOCK_RETRIES = 8
 # how many of the latest versions made here keep the speeches they added
 _KEPT_ADDITIONS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerMerge:
+    """What `CorpusStore.merge_speakers` did: the name shown and the variants merged into it."""
+
+    speaker: str
+    variants: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +385,12 @@ class CorpusStore:
                 if version == 0:
                     self._set_meta(conn, "corpus_version", "0")
                     self._set_meta(conn, "created_at", datetime.now(UTC).isoformat())
+                # a newer table of country names (or pycountry) reads the stored names again
+                signature = table_signature()
+                if self._meta(conn, "country_codes") != signature:
+                    if fill_country_codes(conn):
+                        conn.execute(_BUMP_VERSION)
+                    self._set_meta(conn, "country_codes", signature)
                 return version == 0
         except SQLAlchemyError as err:
             raise self._translate(err) from err
@@ -558,6 +578,7 @@ class CorpusStore:
 
         def work(conn: Connection) -> None:
             values = {k: v for k, v in _to_row(corrected).items() if k in allowed}
+            values["country_code"] = corrected.country_code  # follows the country
             conn.execute(update(speeches).where(speeches.c.speech_id == speech_id).values(**values))
 
         self._write(work)
@@ -620,14 +641,17 @@ class CorpusStore:
         """Return the metadata of the selected speeches (no text), one row each, by date then id.
 
         Returns:
-            A frame with columns speech_id, title, speaker, role, country, place, date (datetime64),
+            A frame with columns speech_id, title, speaker (as shown: tidied, variants merged;
+            `corpus.speakers`), speaker_as_written, role, country, country_code (ISO 3166
+            alpha-3, "" when the country is not known), place, date (datetime64),
             date_iso, date_precision, n_words, source, category, posted_by, language, added_at
             (when the speech was stored, UTC).
         """
         query = self._catalogue_query(flt)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return self._catalogue_frame(query, rows)
+            names = self._speaker_names(conn)
+        return self._catalogue_frame(query, rows, names)
 
     def versioned_catalogue(self) -> tuple[int, pd.DataFrame]:
         """Return the corpus version and the whole `catalogue`, both read from one snapshot."""
@@ -638,14 +662,24 @@ class CorpusStore:
             with conn.begin():
                 version = int(self._meta(conn, "corpus_version") or 0)
                 rows = conn.execute(query).all()
-        return version, self._catalogue_frame(query, rows)
+                names = self._speaker_names(conn)
+        return version, self._catalogue_frame(query, rows, names)
 
     @staticmethod
-    def _catalogue_frame(query: Select, rows: Sequence[Row]) -> pd.DataFrame:  # type: ignore[type-arg]
+    def _catalogue_frame(
+        query: Select, rows: Sequence[Row], speakers: SpeakerNames
+    ) -> pd.DataFrame:  # type: ignore[type-arg]
         names = [c.name for c in query.selected_columns]
         frame = pd.DataFrame(
             dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {},
             columns=names,
+        )
+        # speakers as shown: tidied, variants merged; the stored name beside it
+        written = frame["speaker"].tolist()
+        shown = speakers.shown_all(written)
+        frame["speaker_as_written"] = pd.Series(written, index=frame.index, dtype=object)
+        frame["speaker"] = pd.Series(
+            [shown[name] for name in written], index=frame.index, dtype=object
         )
         frame = frame.rename(columns={"delivered_on": "date"})
         frame["date"] = pd.to_datetime(frame["date"])
@@ -683,8 +717,87 @@ class CorpusStore:
         )
 
     def speakers(self) -> list[str]:
-        """Return the distinct speakers, sorted."""
+        """Return the distinct speakers as stored, sorted."""
         return self._distinct(speeches.c.speaker)
+
+    # -- speakers as shown, and their merges --------------------------------------------------
+
+    @staticmethod
+    def _speaker_names(conn: Connection) -> SpeakerNames:
+        rows = conn.execute(
+            select(annotation_table.c.key, annotation_table.c.value).where(
+                annotation_table.c.kind == MERGE_KIND
+            )
+        ).all()
+        return SpeakerNames.from_annotations({str(k): json.loads(v) for k, v in rows})
+
+    def speaker_names(self) -> SpeakerNames:
+        """Return how stored speakers are shown: tidied, with the user's merges."""
+        with self._read() as conn:
+            return self._speaker_names(conn)
+
+    def _stored_speakers(self, wanted: Iterable[str]) -> list[str]:
+        """The stored speakers shown as any of `wanted` (and `wanted` as written)."""
+        with self._read() as conn:
+            names = self._speaker_names(conn)
+            stored = conn.execute(select(speeches.c.speaker).distinct()).scalars().all()
+        return sorted(names.stored_for(wanted, (str(v) for v in stored)))
+
+    def merge_speakers(self, speaker: str, variants: Iterable[str]) -> SpeakerMerge:
+        """Show the speeches of every variant under one speaker, from now on (stored in the
+        database, for every page and command); the stored speakers are not changed.
+
+        Args:
+            speaker: the name to show, as the user writes it (tidied: "Mr. LAVROV" -> "Lavrov").
+            variants: other names of the same person, as stored or as shown.
+
+        Returns:
+            The name shown and the variants merged into it.
+        """
+        shown = tidy_speaker(speaker)
+        own = speaker_key(shown)
+        merged = sorted({tidy_speaker(v) for v in variants if v.strip()} - {shown})
+        merged = [v for v in merged if speaker_key(v) != own]
+        if not shown or not merged:
+            raise StoreError(
+                "Name the speaker to keep and at least one other name of the same person, as in "
+                'speakers --merge "Sergey Lavrov" "Sergei Lavrov".'
+            )
+        keys = {speaker_key(v) for v in merged}
+
+        def work(conn: Connection) -> None:
+            writes = Writes(self, conn)
+            writes.delete_annotation(MERGE_KIND, own)  # the speaker kept is no one's variant
+            for key, value in writes.annotations(MERGE_KIND).items():
+                if speaker_key(str(value.get("speaker", ""))) in keys | {own}:
+                    writes.put_annotation(MERGE_KIND, key, {**value, "speaker": shown})
+            for variant in merged:
+                note: dict[str, object] = {"speaker": shown, "variant": variant}
+                writes.put_annotation(MERGE_KIND, speaker_key(variant), note)
+
+        self._write(work)
+        return SpeakerMerge(shown, tuple(merged))
+
+    def speaker_merges(self) -> list[tuple[str, str]]:
+        """Return each merged name (as the user gave it) with the speaker it is shown as."""
+        notes = self.annotations(MERGE_KIND)
+        return sorted(
+            (str(note.get("variant") or key), str(note.get("speaker", "")))
+            for key, note in notes.items()
+        )
+
+    def unmerge_speakers(self, variants: Iterable[str]) -> list[str]:
+        """Show these names as themselves again; return those that were merged."""
+        keys = {speaker_key(v) for v in variants}
+
+        def work(conn: Connection) -> list[str]:
+            writes = Writes(self, conn)
+            found = [key for key in writes.annotations(MERGE_KIND) if key in keys]
+            for key in found:
+                writes.delete_annotation(MERGE_KIND, key)
+            return found
+
+        return self._write(work, changed=bool)
 
     def places(self) -> list[str]:
         """Return the distinct places, sorted."""
@@ -711,11 +824,12 @@ class CorpusStore:
 
     def _filtered(self, query: Select, flt: SpeechFilter) -> Select:  # type: ignore[type-arg]
         if flt.speakers:
-            query = query.where(speeches.c.speaker.in_(sorted(flt.speakers)))
+            # a speaker as shown selects every stored spelling of that person
+            query = query.where(speeches.c.speaker.in_(self._stored_speakers(flt.speakers)))
         if flt.places:
             query = query.where(speeches.c.place.in_(sorted(flt.places)))
         if flt.countries:
-            query = query.where(speeches.c.country.in_(sorted(flt.countries)))
+            query = query.where(_country_condition(flt.countries))
         if flt.speech_ids:
             query = query.where(speeches.c.speech_id.in_(sorted(flt.speech_ids)))
         if flt.start is not None:
@@ -951,6 +1065,19 @@ def with_added_rows(catalogue: pd.DataFrame, added: pd.DataFrame) -> pd.DataFram
     return both.iloc[order].reset_index(drop=True)
 
 
+def _country_condition(countries: Iterable[str]):  # type: ignore[no-untyped-def]
+    """Speeches of any of these countries, each given by name, short form or code: by the code
+    where the name is known ("Russia", "Russian Federation" and "RUS" alike), else as written."""
+    codes = {country_code(name) for name in countries} - {""}
+    unknown = sorted(name for name in countries if not country_code(name))
+    conditions = []
+    if codes:
+        conditions.append(speeches.c.country_code.in_(sorted(codes)))
+    if unknown:
+        conditions.append(speeches.c.country.in_(unknown))
+    return or_(*conditions)
+
+
 def _is_locked(err: SQLAlchemyError) -> bool:
     message = str(getattr(err, "orig", err)).lower()
     return (
@@ -1026,7 +1153,8 @@ def _to_row(speech: Speech) -> dict[str, object]:
 
 
 def _from_row(row) -> Speech:  # type: ignore[no-untyped-def]
-    return Speech(**{key: row[key] for key in row.keys()})
+    # the country code is derived from the country by `Speech` itself
+    return Speech(**{key: row[key] for key in row.keys() if key != "country_code"})
 
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')

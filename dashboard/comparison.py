@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -52,15 +53,25 @@ class Comparison:
 
 
 def narrowed(
-    base: SpeechFilter, *, speakers: list[str], start: date | None, end: date | None
+    base: SpeechFilter,
+    *,
+    speakers: list[str],
+    start: date | None,
+    end: date | None,
+    countries: Sequence[str] = (),
 ) -> SpeechFilter:
-    """Return the sidebar filter narrowed to some speakers and a period."""
+    """Return the sidebar filter narrowed to some speakers, countries and a period.
+
+    The countries are offered from the sidebar's selection, so they lie within its own (which
+    may spell them otherwise: "RUS" there, "Russia" here)."""
     flt = base
     if speakers:
         flt = replace(
             flt,
             speakers=frozenset(speakers) & base.speakers if base.speakers else frozenset(speakers),
         )
+    if countries:
+        flt = replace(flt, countries=frozenset(countries))
     if start is not None:
         flt = replace(flt, start=max(start, base.start) if base.start else start)
     if end is not None:

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from corpus.countries import country_code
 from corpus.errors import CorpusError
 from corpus.records import SpeechFilter
 from dashboard import state
@@ -40,9 +41,10 @@ def reported_errors() -> Iterator[None]:
 
 
 def shared_filters() -> SpeechFilter:
-    """Draw the sidebar filters (speaker, place, date range, text) and return the filter.
+    """Draw the sidebar filters (speaker, country, place, date range, text); return the filter.
 
-    The values are kept in the URL: ?speaker=...&place=...&from=YYYY-MM-DD&to=...&q=...
+    The values are kept in the URL: ?speaker=...&country=...&place=...&from=YYYY-MM-DD&to=...&q=...
+    A country is one entry whatever its spellings, and a link may name it any way: ?country=RUS.
     A corpus of one speech has nothing to filter: the sidebar says when the filters appear.
     """
     if state.corpus_size() < 2:
@@ -50,7 +52,7 @@ def shared_filters() -> SpeechFilter:
         with st.sidebar:
             st.subheader("Filters")
             st.caption(
-                "Filters by speaker, place, dates and text appear here once the corpus holds "
+                "Filters by speaker, country, place, dates and text appear here once the corpus holds "
                 "two speeches or more."
             )
         flt = SpeechFilter()
@@ -66,6 +68,15 @@ def shared_filters() -> SpeechFilter:
             key="speaker",
             bind="query-params",
             placeholder="All speakers",
+        )
+        countries = st.multiselect(
+            "Countries",
+            _with_linked(options["country"], "country"),
+            key="country",
+            bind="query-params",
+            placeholder="All countries",
+            help="Each country once, however its speeches spell it (Russia, Russian Federation, "
+            "RUS); former states such as the Soviet Union are their own entry.",
         )
         places = st.multiselect(
             "Places", options["place"], key="place", bind="query-params", placeholder="All places"
@@ -87,12 +98,24 @@ def shared_filters() -> SpeechFilter:
     flt = SpeechFilter(
         speakers=frozenset(speakers),
         places=frozenset(places),
+        countries=frozenset(countries),
         start=start if isinstance(start, date) else None,
         end=end if isinstance(end, date) else None,
         contains=contains.strip() or None,
     )
     state.set_current_filter(flt)
     return flt
+
+
+def _with_linked(options: list[str], key: str) -> list[str]:
+    """The options of a filter, with the country a link names its own way (?country=RUS) when
+    it is one of them under another name: shown as it is one of the options."""
+    linked = state.url_values(key)
+    if not linked:
+        return options
+    known = {country_code(option) or option for option in options}
+    extra = [v for v in linked if v not in options and (country_code(v) or v) in known]
+    return options + extra if extra else options
 
 
 def speech_picker(

@@ -30,7 +30,8 @@ from corpus.access import check_password
 from corpus.errors import CorpusError
 from corpus.importer import prepare_upload
 from corpus.records import Speech, SpeechFilter
-from corpus.store import CorpusStore, with_added_rows
+from corpus.speakers import SpeakerNames, likely_variants
+from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
 from dashboard.background import (
     BackgroundJob,
     CorpusFigures,
@@ -48,6 +49,7 @@ from dashboard.charts import (
 from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
 from dashboard.summaries import (
+    country_options,
     counts_by_speaker,
     counts_by_year,
     latest_speeches,
@@ -402,14 +404,16 @@ def _choices(url: str, version: int) -> dict[str, list[str]]:
     # from the catalogue every run reads anyway: after an upload, three more queries (seven
     # thousand speakers on the UN corpus) took 200 ms of the first page's run on SQLite
     frame = _catalogue(url, version, _NO_FILTER)
-    return {
-        name: sorted(str(v) for v in frame[name].unique() if v)
-        for name in ("speaker", "place", "country")
+    found = {
+        name: sorted(str(v) for v in frame[name].unique() if v) for name in ("speaker", "place")
     }
+    # one entry per country, whatever the spellings of its speeches
+    found["country"] = country_options(frame)
+    return found
 
 
 def choices() -> dict[str, list[str]]:
-    """Return the speakers, places and countries of the corpus, sorted."""
+    """Return the speakers, places and countries (one name per country code) of the corpus."""
     key = corpus_key()
     return _choices(key.url, key.version)
 
@@ -1141,6 +1145,40 @@ def set_theme_label(theme: int, label: str) -> None:
     set_label(get_store(), theme, label)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _speaker_merges(
+    url: str, version: int
+) -> tuple[dict[str, str], list[tuple[str, str]], list[list[str]]]:
+    frame = _catalogue(url, version, _NO_FILTER)
+    store = _store_for(url)
+    shown = frame["speaker"].unique().tolist()
+    return dict(store.speaker_names().merges), store.speaker_merges(), likely_variants(shown)
+
+
+def speaker_merges() -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """Return the user's merges (each merged name with the speaker it is shown as) and the
+    names shown that are likely one person (kept per corpus version: a tenth of a second on
+    the UN corpus)."""
+    key = corpus_key()
+    return _speaker_merges(key.url, key.version)[1:]
+
+
+def shown_speaker(stored: str) -> str:
+    """Return the name shown for a stored speaker: tidied, with the user's merges."""
+    key = corpus_key()
+    return SpeakerNames(_speaker_merges(key.url, key.version)[0]).shown(stored)
+
+
+def merge_speakers(speaker: str, variants: list[str]) -> SpeakerMerge:
+    """Show the speeches of the variants under `speaker` from now on, for everyone."""
+    return get_store().merge_speakers(speaker, variants)
+
+
+def unmerge_speakers(variants: list[str]) -> list[str]:
+    """Show these names as themselves again."""
+    return get_store().unmerge_speakers(variants)
+
+
 def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:
     """Return the theme mix of speeches (speech_id, theme, label, share), or None without themes."""
     found = themes()
@@ -1245,6 +1283,11 @@ def value(key: str, default: object = None) -> object:
 def url_value(key: str) -> str | None:
     """Return a value given in the page's URL (?key=value), if any."""
     return st.query_params.get(key)
+
+
+def url_values(key: str) -> list[str]:
+    """Return every value a key is given in the page's URL (?key=a&key=b)."""
+    return list(st.query_params.get_all(key))
 
 
 def set_url_value(key: str, new: str) -> None:

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-OVERVIEW_COLUMNS = ["date_iso", "speaker", "title", "place", "country", "n_words", "speech_id"]
+from corpus.countries import country_name
+
+OVERVIEW_COLUMNS = ["date_iso", "speaker", "title", "place", "country", "country_code", "n_words",
+                    "speech_id"]  # fmt: skip
+
+
+def country_options(catalogue: pd.DataFrame) -> list[str]:
+    """Return one entry per country of the catalogue, sorted: the short name of its code
+    ("Russia" for "Russian Federation", "RUS" and "Russia" alike), or the name as written when it
+    has no code. Each entry, given to a filter, selects that country's speeches."""
+    pairs = set(zip(catalogue["country_code"].tolist(), catalogue["country"].tolist(), strict=True))
+    names = {country_name(code) if code else str(name) for code, name in pairs if code or name}
+    return sorted(names, key=str.casefold)
 
 
 def counts_by_year(catalogue: pd.DataFrame) -> pd.DataFrame:

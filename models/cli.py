@@ -33,6 +33,7 @@ EXTENSIONS: tuple[str, ...] = (
     "models.cli_themes",
     "models.cli_compare",
     "models.cli_figures",
+    "models.cli_speakers",
     "models.cli_dashboard",
     "models.cli_export",
 )  # modules that add subcommands
@@ -43,6 +44,7 @@ LIST_COLUMNS = [
     "speaker",
     "role",
     "country",
+    "country_code",
     "place",
     "date",
     "date_precision",
@@ -206,9 +208,11 @@ def run_show(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     record: dict[str, object] = {
         "speech_id": speech.speech_id,
         "title": speech.title,
-        "speaker": speech.speaker,
+        "speaker": store.speaker_names().shown(speech.speaker),
+        "speaker_as_written": speech.speaker,
         "role": speech.role,
         "country": speech.country,
+        "country_code": speech.country_code,
         "place": speech.place,
         "date": speech.date_iso,
         "date_precision": speech.date_precision,
@@ -242,12 +246,13 @@ def run_search(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
     import pandas as pd
 
     hits = store.search(args.query, limit=args.limit)
+    names = store.speaker_names()
     frame = pd.DataFrame(
         [
             {
                 "speech_id": h.speech_id,
                 "date": h.date_iso,
-                "speaker": h.speaker,
+                "speaker": names.shown(h.speaker),
                 "title": h.title,
                 "snippet": h.snippet,
                 "rank": round(h.rank, 4),

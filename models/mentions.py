@@ -13,6 +13,9 @@ but "Latin America", "South America", "Central America", "North America" and "th
 not. Demonyms ("Russian", "Chinese") are counted only on request: "Russian" also names a language
 and "American" hides in "Latin American".
 
+Every country carries its ISO 3166 alpha-3 code (`corpus.countries`): "RUS" for Russia, "SUN" for
+the Soviet Union, the same code as the speeches it is the country of.
+
 Example:
     mentions = country_mentions(store.texts(flt))
     mentions_over_time(mentions, catalogue=store.catalogue(flt), period="year")
@@ -27,6 +30,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from corpus.countries import country_code
 from models.organisations import find_organisations
 from models.stats import with_periods
 
@@ -138,12 +142,20 @@ MENTION_COLUMNS = ["speech_id", "entity", "n_mentions"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CountryMention:
-    """One mention of a country in a text: canonical name, text as written, character span."""
+    """One mention of a country in a text: canonical name, text as written, character span, and
+    the country's ISO 3166 alpha-3 code."""
 
     entity: str
     surface: str
     start: int
     end: int
+    code: str = ""
+
+
+@cache
+def _codes() -> dict[str, str]:
+    """Canonical country name -> its ISO code (every country of the table has one)."""
+    return {country: country_code(country) for country in COUNTRIES}
 
 
 def _surfaces(*, demonyms: bool) -> dict[str, str | None]:
@@ -192,30 +204,38 @@ def find_countries(text: str, *, demonyms: bool = False) -> list[CountryMention]
         ['Russia', 'United States', 'Georgia']
     """
     pattern, table = _pattern(demonyms)
+    codes = _codes()
     found = []
     for match in pattern.finditer(text):
         entity = table.get(match.group())
         if entity is not None:
             found.append(
                 CountryMention(
-                    entity=entity, surface=match.group(), start=match.start(), end=match.end()
+                    entity=entity,
+                    surface=match.group(),
+                    start=match.start(),
+                    end=match.end(),
+                    code=codes[entity],
                 )
             )
     return found
 
 
 def canonical_country(name: str) -> str | None:
-    """Return the canonical country for a name or alias (case-insensitive, "the" ignored), or None.
+    """Return the canonical country for a name, alias or ISO code (case-insensitive, "the"
+    ignored), or None.
 
     Example:
-        >>> canonical_country("the Russian Federation")
-        'Russia'
+        >>> canonical_country("the Russian Federation"), canonical_country("RUS")
+        ('Russia', 'Russia')
     """
     key = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE).casefold()
     for spelling, country in _surfaces(demonyms=False).items():
         if country is not None and spelling.casefold() == key:
             return country
-    return None
+    code = country_code(name)
+    by_code = {found: country for country, found in _codes().items()}
+    return by_code.get(code) if code else None
 
 
 def _count(rows: list[tuple[str, str]]) -> pd.DataFrame:
@@ -244,14 +264,17 @@ def country_mentions(texts: pd.Series, *, demonyms: bool = False) -> pd.DataFram
     """Count mentions of each country in each speech.
 
     Returns:
-        Columns speech_id, entity, n_mentions, as `organisation_mentions`.
+        Columns speech_id, entity, n_mentions, as `organisation_mentions`, and country_code
+        (ISO 3166 alpha-3).
     """
     rows = [
         (speech_id, mention.entity)
         for speech_id, text in texts.items()
         for mention in find_countries(text, demonyms=demonyms)
     ]
-    return _count(rows)
+    counted = _count(rows)
+    codes = _codes()
+    return counted.assign(country_code=[codes[entity] for entity in counted["entity"]])
 
 
 def mentions_over_time(
@@ -269,7 +292,8 @@ def mentions_over_time(
     Returns:
         One row per entity and period of the catalogue, with columns entity, period (first day,
         datetime64), n_mentions, n_speeches_mentioning, n_speeches, n_words, per_10k (mentions per
-        10,000 words), sorted by entity then period.
+        10,000 words), sorted by entity then period; and country_code after entity when the
+        mentions have it (countries).
     """
     dated = with_periods(catalogue, period=period)[["speech_id", "period", "n_words"]]
     totals = dated.groupby("period").agg(
@@ -295,6 +319,10 @@ def mentions_over_time(
         "n_words",
         "per_10k",
     ]
+    if "country_code" in mentions.columns:
+        codes = dict(zip(mentions["entity"], mentions["country_code"], strict=True))
+        frame["country_code"] = [codes[entity] for entity in frame["entity"]]
+        columns.insert(1, "country_code")
     frame = frame.sort_values(["entity", "period"], kind="mergesort").reset_index(drop=True)
     return frame[columns].astype(
         {"n_mentions": np.int64, "n_speeches_mentioning": np.int64, "n_speeches": np.int64}

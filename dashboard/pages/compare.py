@@ -23,6 +23,7 @@ from dashboard.controls import (
 )
 from dashboard.downloads import about, workbook_button
 from dashboard.literal import literal
+from dashboard.summaries import country_options
 
 
 def chart_and_table(
@@ -77,6 +78,7 @@ def comparison() -> None:
     left, right = st.columns(2)
     if mode == "two selections":
         speakers = sorted(set(catalogue["speaker"]))
+        countries = country_options(catalogue)
         low, high = catalogue["date"].min().date(), catalogue["date"].max().date()
         # until people choose, A is the earlier half of the selected period and B the later
         middle = low + (high - low) / 2
@@ -92,6 +94,13 @@ def comparison() -> None:
                     bind="query-params",
                     placeholder="All speakers",
                 )
+                chosen_countries = st.multiselect(
+                    "Countries",
+                    countries,
+                    key=f"compare_{name}_countries",
+                    bind="query-params",
+                    placeholder="All countries",
+                )
                 start, end = [
                     st.date_input(
                         title,
@@ -105,13 +114,24 @@ def comparison() -> None:
                         (("From", "from"), ("To", "to")), halves[name], strict=True
                     )
                 ]
-                label = ", ".join(chosen) or "all speakers"
+                label = ", ".join(chosen_countries + chosen) or "all speakers"
                 label += f" {start or low} to {end or high}"
-                sides.append(side(label, narrowed(flt, speakers=chosen, start=start, end=end)))
+                sides.append(
+                    side(
+                        label,
+                        narrowed(
+                            flt,
+                            speakers=chosen,
+                            countries=chosen_countries,
+                            start=start,
+                            end=end,
+                        ),
+                    )
+                )
         a, b = sides
         if a.speech_ids == b.speech_ids:
             st.info(
-                "A and B hold the same speeches; choose other speakers or another period for "
+                "A and B hold the same speeches; choose other speakers, countries or another period for "
                 "one of them.",
                 icon=":material/info:",
             )

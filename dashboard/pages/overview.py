@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import analysis, state
 from dashboard.app import PAGES
-from dashboard.controls import reported_errors, show_figure, show_table
+from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.example_panel import example_notice, n_example_speeches, offer_example
 from dashboard.literal import literal
@@ -176,3 +176,47 @@ with c2:
         file_name="overview.xlsx",
         key="overview_workbook",
     )
+
+
+def speaker_merging(speakers: list[str]) -> None:
+    """Merge names of one person: the speaker to keep and its other names, for every page."""
+    notice = state.pop_notice()
+    if notice:
+        st.success(literal(notice), icon=":material/check:")
+    merges, suggestions = state.speaker_merges()
+    if suggestions:
+        st.caption(
+            "Likely the same person: "
+            + literal("; ".join(" = ".join(group) for group in suggestions[:12]))
+            + (f" (and {len(suggestions) - 12:,} more groups)" if len(suggestions) > 12 else "")
+        )
+    if not editor_gate("merge speakers", key="merge_speakers"):
+        return
+    with st.form("merge_speakers_form", clear_on_submit=True):
+        keep = st.selectbox("Speaker to keep", speakers, index=None, key="merge_keep")
+        variants = st.multiselect("Its other names", speakers, key="merge_variants")
+        if st.form_submit_button("Merge"):
+            with reported_errors():
+                done = state.merge_speakers(keep or "", variants)
+            state.set_notice(f"{done.speaker} now stands for {', '.join(done.variants)}.")
+            st.rerun()
+    if merges:
+        undo = st.multiselect(
+            "Merged names (choose to show them as themselves again)",
+            [f"{variant} → {speaker}" for variant, speaker in merges],
+            key="unmerge_names",
+        )
+        if undo and st.button("Undo these merges", key="unmerge_button"):
+            with reported_errors():
+                state.unmerge_speakers([item.split(" → ")[0] for item in undo])
+            st.rerun()
+
+
+all_speakers = state.choices()["speaker"]
+if len(all_speakers) > 1 and st.toggle(
+    "Merge speakers",
+    key="merge_speakers_open",
+    help="Show several names of one person (Sergey Lavrov, Sergei Lavrov, S. Lavrov) as one "
+    "speaker on every page, filter and table; stored in the database for everyone.",
+):
+    speaker_merging(all_speakers)

@@ -24,14 +24,20 @@ from dashboard.metadata_form import metadata_form
 
 
 def facts_of(speech: Speech) -> pd.DataFrame:
-    """Return the metadata of a speech as a two-column table."""
+    """Return the metadata of a speech as a two-column table: the speaker as shown everywhere
+    (with the name as stored when it differs), the country with its ISO code."""
+    shown = state.shown_speaker(speech.speaker)
+    speaker = shown if shown == speech.speaker else f"{shown} (written {speech.speaker})"
+    country = speech.country
+    if speech.country_code and speech.country_code != speech.country:
+        country = f"{speech.country} ({speech.country_code})"
     return pd.DataFrame(
         {
             "field": ["speaker", "role", "country", "place", "date", "words", "source", "id"],
             "value": [
-                speech.speaker,
+                speaker,
                 speech.role,
-                speech.country,
+                country,
                 speech.place,
                 speech.date_iso,
                 f"{speech.n_words:,}",

@@ -27,6 +27,7 @@ LIST_FIELDS = [
     "speaker",
     "role",
     "country",
+    "country_code",
     "place",
     "date",
     "date_precision",
@@ -249,8 +250,81 @@ def test_import_table_with_mapping(db: Path, tmp_path: Path) -> None:
     assert "nosuch" in bad.stderr
 
 
+def test_list_and_show_carry_the_country_code(db: Path, tmp_path: Path) -> None:
+    table = tmp_path / "speeches.csv"
+    table.write_text(
+        "text,speaker,year,country\n"
+        '"A statement on rivers and treaties.",Andrei Kozyrev,1993,Russian Federation\n'
+        '"A statement on fisheries.",Andrei Gromyko,1970,Union of Soviet Socialist Republics\n'
+        '"A statement on trade.",Mr. HURD,1991,UK\n'
+        '"A statement on the sea.",Someone,1992,Atlantis\n',
+        encoding="utf-8",
+    )
+    run(db, "import-table", str(table), "--format", "json")
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    assert {(r["country"], r["country_code"]) for r in rows} == {
+        ("Russia", "RUS"),  # the seed: Russia's foreign minister
+        ("Russian Federation", "RUS"),
+        ("Union of Soviet Socialist Republics", "SUN"),
+        ("UK", "GBR"),
+        ("Atlantis", ""),
+    }
+    seed = next(r for r in rows if r["speaker"] == "Sergey Lavrov")
+    shown = json.loads(run(db, "show", seed["speech_id"], "--format", "json").stdout)
+    assert (shown["country"], shown["country_code"]) == ("Russia", "RUS")
+    assert "country_code:   RUS" in run(db, "show", seed["speech_id"]).stdout
+    assert "country_code" in run(db, "list", "--format", "csv").stdout.splitlines()[0]
+
+
 def test_version_is_the_installed_package_version(db: Path) -> None:
     from importlib.metadata import version
 
     done = run_process(db, "--version")
     assert done.stdout.strip() == f"speechtrack {version('speech-tracker')}"
+
+
+def test_speakers_are_listed_tidied_suggested_and_merged(db: Path, tmp_path: Path) -> None:
+    table = tmp_path / "speeches.csv"
+    table.write_text(
+        "text,speaker,year\n"
+        '"A statement on rivers and treaties.",Mr. KOZYREV,1993\n'
+        '"A statement on fisheries.",Sergei Lavrov,2005\n'
+        '"A statement on trade.",Sergey V. Lavrov,2006\n'
+        '"A statement on the sea.",S. Lavrov,2007\n',
+        encoding="utf-8",
+    )
+    run(db, "import-table", str(table), "--format", "json")
+    listed = json.loads(run(db, "speakers", "--format", "json").stdout)
+    assert {r["speaker"] for r in listed["speakers"]} == {
+        "Kozyrev", "Sergei Lavrov", "Sergey V. Lavrov", "S. Lavrov", "Sergey Lavrov",
+    }  # fmt: skip
+    assert listed["likely_variants"] == [
+        ["S. Lavrov", "Sergei Lavrov", "Sergey Lavrov", "Sergey V. Lavrov"]
+    ]
+    text = run(db, "speakers").stdout
+    assert "speechtrack speakers --merge 'S. Lavrov' 'Sergei Lavrov'" in text
+    done = run(db, "speakers", "--merge", "Sergey Lavrov", "Sergei Lavrov", "Sergey V. Lavrov",
+               "S. Lavrov")  # fmt: skip
+    assert "Sergey Lavrov now stands for" in done.stdout and "(4 speeches)" in done.stdout
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    assert sorted(r["speaker"] for r in rows) == ["Kozyrev"] + ["Sergey Lavrov"] * 4
+    listed = json.loads(run(db, "speakers", "--format", "json").stdout)
+    assert {"name": "Sergei Lavrov", "speaker": "Sergey Lavrov"} in listed["merged"]
+    assert listed["likely_variants"] == []
+    assert "Sergei Lavrov -> Sergey Lavrov" in run(db, "speakers").stdout
+    lavrov = listed["speakers"][0]
+    assert (lavrov["speaker"], lavrov["n_speeches"]) == ("Sergey Lavrov", 4)
+    assert lavrov["written_as"] == "S. Lavrov | Sergei Lavrov | Sergey Lavrov | Sergey V. Lavrov"
+    kozyrev = next(r for r in rows if r["speaker"] == "Kozyrev")
+    shown = json.loads(run(db, "show", kozyrev["speech_id"], "--format", "json").stdout)
+    assert (shown["speaker"], shown["speaker_as_written"]) == ("Kozyrev", "Mr. KOZYREV")
+    (hit,) = json.loads(run(db, "search", "rivers", "--format", "json").stdout)
+    assert hit["speaker"] == "Kozyrev"
+    # selections follow the merge: any name of the person selects all the speeches
+    stats = json.loads(
+        run(db, "stats", "--select", 'speaker:"Sergei Lavrov"', "--format", "json").stdout
+    )
+    assert len(stats) == 4
+    assert "1 name(s)" in run(db, "speakers", "--unmerge", "S. Lavrov").stdout
+    bad = run(db, "speakers", "--merge", "Sergey Lavrov", check=1)
+    assert "at least one other name" in bad.stderr

@@ -22,8 +22,10 @@ CATALOGUE_COLUMNS = [
     "speech_id",
     "title",
     "speaker",
+    "speaker_as_written",
     "role",
     "country",
+    "country_code",
     "place",
     "date",
     "date_iso",
@@ -290,6 +292,8 @@ def test_an_older_database_gains_the_catalogue_index(sqlite_path: Path) -> None:
     store.dispose()
     with sqlite3.connect(sqlite_path) as conn:  # the database as schema 3 left it
         conn.execute("DROP INDEX speeches_catalogue")
+        conn.execute("DROP INDEX speeches_country_code")
+        conn.execute("ALTER TABLE speeches DROP COLUMN country_code")
         conn.execute("UPDATE store_meta SET value = '3' WHERE key = 'schema_version'")
     reopened = CorpusStore(str(sqlite_path))
     assert "COVERING INDEX speeches_catalogue" in _catalogue_plan(reopened, sqlite_path)

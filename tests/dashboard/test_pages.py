@@ -256,3 +256,122 @@ def test_a_link_asking_for_thousands_of_terms_is_refused_at_once(app: AppTest) -
     assert not app.exception
     shown = _plain(app.error[0].value)
     assert "At most 20 terms can be followed at once; 2,000 were given" in shown
+
+
+def _countries(path: Path) -> None:
+    from datetime import date
+
+    store = CorpusStore(str(path))
+    store.add_many(
+        [
+            make_speech("Rivers and glaciers need treaties.", country="Russian Federation",
+                        delivered_on=date(1995, 9, 1)),
+            make_speech("Oceans and fisheries need rules.", country="RUS",
+                        delivered_on=date(2010, 9, 1)),
+            make_speech("Trade and tariffs need talks.", country="United Kingdom",
+                        delivered_on=date(2012, 9, 1)),
+            make_speech("Disarmament needs verification.", country="USSR",
+                        delivered_on=date(1985, 9, 1)),
+        ]
+    )  # fmt: skip
+    store.dispose()
+
+
+def test_the_sidebar_offers_each_country_once_and_filters_by_its_code(
+    app: AppTest, tmp_path: Path
+) -> None:
+    _countries(tmp_path / "corpus.sqlite")
+    app.run()
+    assert not app.exception
+    countries = app.multiselect(key="country")
+    assert countries.options == ["Russia", "Soviet Union", "United Kingdom"]
+    countries.set_value(["Russia"]).run()
+    # the seed (Russia), "Russian Federation" and "RUS"; not the Soviet Union
+    assert app.metric[0].value == "3" and "5 in the whole corpus" in app.metric[0].help
+
+
+def test_a_link_may_name_a_country_by_its_code(app: AppTest, tmp_path: Path) -> None:
+    _countries(tmp_path / "corpus.sqlite")
+    app.query_params["country"] = "RUS"
+    app.run()
+    assert not app.exception
+    assert app.multiselect(key="country").value == ["RUS"]
+    assert app.metric[0].value == "3"
+
+
+def test_comparing_two_selections_by_country(app: AppTest, tmp_path: Path) -> None:
+    from datetime import date
+
+    _countries(tmp_path / "corpus.sqlite")
+    app.switch_page("dashboard/pages/compare.py").run()
+    app.segmented_control(key="compare_mode").set_value("two selections").run()
+    assert app.multiselect(key="compare_a_countries").options == [
+        "Russia",
+        "Soviet Union",
+        "United Kingdom",
+    ]
+    for side, country in (("a", "Russia"), ("b", "Soviet Union")):
+        app.multiselect(key=f"compare_{side}_countries").set_value([country])
+        app.date_input(key=f"compare_{side}_from").set_value(date(1985, 9, 1))
+        app.date_input(key=f"compare_{side}_to").set_value(date(2018, 6, 15))
+    app.run()
+    assert not app.exception
+    summary = app.dataframe[0].value
+    assert summary["n_speeches"].tolist() == [3, 1]
+    assert summary["selection"].tolist()[0].startswith("Russia")
+
+
+def test_an_editor_merges_names_of_one_speaker_and_every_page_shows_one(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add_many(
+        [
+            make_speech(f"Statement {i} on rivers and treaties.", speaker=name,
+                        delivered_on=date(2005 + i, 9, 1))
+            for i, name in enumerate(["Sergei Lavrov", "Mr. Sergey V. LAVROV", "Mr. KOZYREV"])
+        ]
+    )  # fmt: skip
+    store.dispose()
+    app.run()
+    assert app.multiselect(key="speaker").options == [
+        "Kozyrev", "Sergei Lavrov", "Sergey Lavrov", "Sergey V. Lavrov",
+    ]  # fmt: skip
+    app.toggle(key="merge_speakers_open").set_value(True).run()
+    assert not app.exception
+    assert "Sergei Lavrov = Sergey Lavrov = Sergey V. Lavrov" in _plain(_texts(app))
+    app.selectbox(key="merge_keep").set_value("Sergey Lavrov")
+    app.multiselect(key="merge_variants").set_value(["Sergei Lavrov", "Sergey V. Lavrov"])
+    app.button[0].click().run()  # the form's Merge button
+    assert not app.exception
+    assert app.multiselect(key="speaker").options == ["Kozyrev", "Sergey Lavrov"]
+    assert app.metric[1].value == "2"  # speakers
+    done = _plain(" ".join(str(e.value) for e in app.success))
+    assert "Sergey Lavrov now stands for Sergei Lavrov, Sergey V. Lavrov" in done
+    app.multiselect(key="speaker").set_value(["Sergey Lavrov"]).run()
+    assert app.metric[0].value == "3"  # the seed and both variants
+    reopened = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    assert set(reopened.catalogue()["speaker"]) == {"Sergey Lavrov", "Kozyrev"}
+    reopened.dispose()
+    undo = app.multiselect(key="unmerge_names")
+    assert undo.options == ["Sergei Lavrov → Sergey Lavrov", "Sergey V. Lavrov → Sergey Lavrov"]
+    undo.set_value(["Sergei Lavrov → Sergey Lavrov"]).run()
+    app.button(key="unmerge_button").click().run()
+    assert not app.exception
+    assert "Sergei Lavrov" in app.multiselect(key="speaker").options
+
+
+def test_viewers_cannot_merge_speakers(app: AppTest, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from corpus.access import hash_password
+
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add(make_speech("Statement on rivers.", speaker="Sergei Lavrov"))
+    store.dispose()
+    monkeypatch.setenv("SPEECHTRACK_EDITOR_PASSWORD_HASH", hash_password("a long secret"))
+    app.run()
+    app.toggle(key="merge_speakers_open").set_value(True).run()
+    assert not app.exception
+    assert "Enter the editor password to merge speakers" in _plain(_texts(app))
+    assert not [s for s in app.selectbox if s.key == "merge_keep"]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from corpus.importer import FileReport, Prepared
 from corpus.records import Speech, SpeechFilter, speech_id_for
 from dashboard.downloads import about, describe_filter
-from dashboard.summaries import counts_by_speaker, latest_speeches
+from dashboard.summaries import country_options, counts_by_speaker, latest_speeches
 from dashboard.upload_flow import (
     PREPARED_COLUMNS,
     REPORT_COLUMNS,
@@ -91,7 +91,8 @@ def test_overview_counts_and_latest() -> None:
             "title": ["A", "B", "C"],
             "speaker": ["X", "Y", "X"],
             "place": ["", "", ""],
-            "country": ["", "", ""],
+            "country": ["", "Russian Federation", "RUS"],
+            "country_code": ["", "RUS", "RUS"],
             "date": pd.to_datetime(["2018-01-01", "2019-05-05", "2020-02-02"]),
             "date_iso": ["2018", "2019-05-05", "2020-02-02"],
             "n_words": [10, 20, 30],
@@ -102,6 +103,8 @@ def test_overview_counts_and_latest() -> None:
         "speaker": "X", "n_speeches": 2, "n_words": 40, "first": "2018", "last": "2020-02-02",
     }  # fmt: skip
     assert list(latest_speeches(catalogue, n=2)["speech_id"]) == ["c", "b"]
+    assert list(latest_speeches(catalogue, n=2)["country_code"]) == ["RUS", "RUS"]
+    assert country_options(catalogue) == ["Russia"]
     added = catalogue.assign(added_at=pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02"]))
     assert list(latest_speeches(added, n=2)["speech_id"]) == ["a", "c"]
 

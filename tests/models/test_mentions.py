@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from corpus.countries import country_code
 from models.mentions import (
     COUNTRIES,
     DEMONYMS,
@@ -91,6 +92,22 @@ def test_canonical_country() -> None:
     assert canonical_country("Atlantis") is None
 
 
+def test_every_country_mentioned_has_its_own_iso_code() -> None:
+    """Mentions and speeches share one code per country, whatever the names: the table's
+    countries each have a code, no two the same, and names people write lead to them."""
+    codes = {country: country_code(country) for country in COUNTRIES}
+    assert [country for country, code in codes.items() if not code] == []
+    assert len(set(codes.values())) == len(codes)
+    (mention,) = find_countries("The Union of Soviet Socialist Republics voted against.")
+    assert (mention.entity, mention.code) == ("Soviet Union", "SUN")
+    assert [m.code for m in find_countries("Russia and the Russian Federation")] == ["RUS"] * 2
+    assert [canonical_country(n) for n in ("RUS", "Korea, Republic of", "Swaziland")] == [
+        "Russia",
+        "South Korea",
+        "Eswatini",
+    ]
+
+
 def test_every_demonym_points_at_a_country_in_the_table() -> None:
     assert set(DEMONYMS.values()) <= set(COUNTRIES)
 
@@ -115,10 +132,10 @@ def test_organisation_mentions_per_speech() -> None:
 def test_country_mentions_per_speech() -> None:
     texts = pd.Series({"s1": "Russia, the Russian Federation and China.", "s2": "Nothing."})
     frame = country_mentions(texts)
-    assert list(frame.columns) == ["speech_id", "entity", "n_mentions"]
+    assert list(frame.columns) == ["speech_id", "entity", "n_mentions", "country_code"]
     assert frame.to_dict("records") == [
-        {"speech_id": "s1", "entity": "Russia", "n_mentions": 2},
-        {"speech_id": "s1", "entity": "China", "n_mentions": 1},
+        {"speech_id": "s1", "entity": "Russia", "n_mentions": 2, "country_code": "RUS"},
+        {"speech_id": "s1", "entity": "China", "n_mentions": 1, "country_code": "CHN"},
     ]
 
 
