@@ -62,6 +62,8 @@ def speeches_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
     texts = store.texts(flt)
     frame = catalogue.assign(
         id=catalogue["speech_id"],
+        # the name as stored, not as shown (tidied, merged): importing gives the same speech
+        speaker=catalogue.get("speaker_as_written", catalogue["speaker"]),
         date=catalogue["date_iso"],
         text=catalogue["speech_id"].map(texts),
     )

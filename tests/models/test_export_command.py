@@ -40,7 +40,7 @@ UNUSUAL = [
     ),
     dict(
         title="Address on the state of the economy",
-        speaker="A. Speaker",
+        speaker="Mr. KOZYREV",
         role="",
         country="",
         place="",
