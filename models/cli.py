@@ -45,6 +45,7 @@ LIST_COLUMNS = [
     "date_precision",
     "n_words",
     "source",
+    "language",
 ]
 
 

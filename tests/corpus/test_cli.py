@@ -32,6 +32,7 @@ LIST_FIELDS = [
     "date_precision",
     "n_words",
     "source",
+    "language",
 ]
 
 
@@ -97,6 +98,24 @@ def test_show_gives_text_and_page_metadata(db: Path) -> None:
     )
     text_view = run(db, "show", seed["speech_id"]).stdout
     assert "Sergey Lavrov" in text_view and "Colleagues," in text_view
+
+
+def test_list_and_show_give_each_speech_its_detected_language(db: Path, tmp_path: Path) -> None:
+    languages = Path(__file__).parents[1] / "data" / "languages"
+    for code in ("ru", "uk", "it"):
+        text = (languages / f"{code}.txt").read_text(encoding="utf-8")
+        (tmp_path / f"2019-05-01-{code}.txt").write_text(text, encoding="utf-8")
+        run(db, "add", str(tmp_path / f"2019-05-01-{code}.txt"))
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    by_source = {Path(r["source"]).name: r for r in rows}
+    assert {name: r["language"] for name, r in by_source.items()} == {
+        "2018-06-15-lavrov-remarks-to-russian-ngos.txt": "en",
+        "2019-05-01-ru.txt": "ru",
+        "2019-05-01-uk.txt": "uk",
+        "2019-05-01-it.txt": "it",
+    }
+    shown = run(db, "show", by_source["2019-05-01-uk.txt"]["speech_id"], "--format", "json")
+    assert json.loads(shown.stdout)["language"] == "uk"
 
 
 def test_add_reports_each_file_and_stores_the_good_ones(db: Path, tmp_path: Path) -> None:
