@@ -270,3 +270,17 @@ def test_version_is_the_installed_package_version(db: Path) -> None:
 
     done = run_process(db, "--version")
     assert done.stdout.strip() == f"speechtrack {version('speech-tracker')}"
+
+
+def test_stats_json_gives_readability_only_where_the_formula_is_defined(
+    db: Path, tmp_path: Path
+) -> None:
+    russian = Path(__file__).parents[1] / "data" / "languages" / "ru.txt"
+    (tmp_path / "2019-05-01-ru.txt").write_bytes(russian.read_text("utf-8").encode("cp1251"))
+    run(db, "add", str(tmp_path / "2019-05-01-ru.txt"))
+    rows = {r["language"]: r for r in json.loads(run(db, "stats", "--format", "json").stdout)}
+    assert set(rows) == {"en", "ru"}
+    assert rows["ru"]["flesch_reading_ease"] is None
+    assert "defined for English only" in rows["ru"]["readability_note"]
+    assert rows["ru"]["n_sentences"] == 17
+    assert 0 < rows["en"]["flesch_reading_ease"] < 100 and rows["en"]["readability_note"] == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -256,3 +257,23 @@ def test_a_link_asking_for_thousands_of_terms_is_refused_at_once(app: AppTest) -
     assert not app.exception
     shown = _plain(app.error[0].value)
     assert "At most 20 terms can be followed at once; 2,000 were given" in shown
+
+
+def test_compare_leaves_readability_blank_for_a_russian_speech_and_says_why(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    text = (Path(__file__).parents[1] / "data" / "languages" / "ru.txt").read_text("utf-8")
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add(make_speech(text, delivered_on=date(2024, 9, 1), language="ru"))
+    store.dispose()
+
+    app.switch_page("dashboard/pages/compare.py").run()
+    assert not app.exception
+    (stats,) = [d.value for d in app.dataframe if "readability_note" in d.value.columns]
+    rows = stats.set_index("group")
+    assert pd.isna(rows.loc["A", "flesch_reading_ease"])
+    assert "defined for English only" in rows.loc["A", "readability_note"]
+    assert "'ru'" in rows.loc["A", "readability_note"]
+    assert rows.loc["B", "flesch_reading_ease"] > 0 and rows.loc["B", "readability_note"] == ""
