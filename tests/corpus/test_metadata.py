@@ -640,3 +640,11 @@ def test_state_union_addresses_with_an_exact_date_get_day_precision() -> None:
         else:
             assert speech.date_precision == "year", name
     assert n_dated >= 50
+
+
+def test_a_ukrainian_transcript_is_dated_by_its_written_dateline() -> None:
+    body = (LANGUAGES / "uk.txt").read_text(encoding="utf-8")
+    doc = Document(source_name="promova.txt", text="Київ, 15 червня 2018 р.\n\n" + body)
+    speech = parse_document(doc, today=TODAY)
+    assert (speech.delivered_on, speech.date_precision) == (date(2018, 6, 15), "day")
+    assert (speech.place, speech.language) == ("Київ", "uk")
