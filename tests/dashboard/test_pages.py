@@ -277,3 +277,26 @@ def test_compare_leaves_readability_blank_for_a_russian_speech_and_says_why(
     assert "defined for English only" in rows.loc["A", "readability_note"]
     assert "'ru'" in rows.loc["A", "readability_note"]
     assert rows.loc["B", "flesch_reading_ease"] > 0 and rows.loc["B", "readability_note"] == ""
+
+
+def test_the_themes_page_names_the_speeches_its_language_leaves_out(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    _themed_corpus(tmp_path)
+    text = (Path(__file__).parents[1] / "data" / "languages" / "uk.txt").read_text("utf-8")
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add(make_speech(text, title="Промова", delivered_on=date(2022, 3, 1), language="uk"))
+    store.dispose()
+    app.switch_page("dashboard/pages/themes.py").run()
+    app.button(key="themes_fit").click().run()
+    assert not app.exception
+    warning = _plain(next(w.value for w in app.warning if "Left out" in _plain(w.value)))
+    assert "fitted on the speeches in 'en'" in warning and "1 in 'uk'" in warning
+    left_out = next(
+        d.value
+        for d in app.dataframe
+        if "reason" in d.value.columns and "language" in d.value.columns
+    )
+    assert list(left_out["title"]) == ["Промова"]
