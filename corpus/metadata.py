@@ -16,6 +16,7 @@ from corpus.titles import is_title_line, opens_speech, parse_speaker, title_fiel
 
 __all__ = [
     "guess_language",
+    "language_code",
     "parse_document",
     "parse_filename",
     "parse_header",
@@ -223,6 +224,25 @@ def guess_language(text: str) -> str:
     return str(code)
 
 
+def language_code(given: str) -> str:
+    """The ISO 639-1 code of a language as a header, a table or a user names it.
+
+    "ru", "RU", "rus", "Russian" and "ru-RU" all give "ru" (pycountry's ISO 639 data); a name
+    it does not know, or a language without a two-letter code, gives "" so that the language
+    is detected from the text instead.
+    """
+    value = re.split(r"[-_]", given.strip(), maxsplit=1)[0]
+    if not value:
+        return ""
+    import pycountry
+
+    try:
+        found = pycountry.languages.lookup(value)
+    except LookupError:
+        return ""
+    return str(getattr(found, "alpha_2", ""))
+
+
 LANGUAGE_SAMPLE = 3_000
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -349,7 +369,7 @@ def _speech(doc: Document, fields: SpeechFields, text: str) -> Speech:
         category=fields.category,
         posted_by=fields.posted_by,
         source=fields.source or doc.source_name,
-        language=fields.language or guess_language(text),
+        language=language_code(fields.language) or guess_language(text),
     )
 
 

@@ -648,3 +648,13 @@ def test_a_ukrainian_transcript_is_dated_by_its_written_dateline() -> None:
     speech = parse_document(doc, today=TODAY)
     assert (speech.delivered_on, speech.date_precision) == (date(2018, 6, 15), "day")
     assert (speech.place, speech.language) == ("Київ", "uk")
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("Russian", "ru"), ("RU", "ru"), ("rus", "ru"), ("uk-UA", "uk"), ("Klingon", "")],
+)
+def test_a_named_language_is_stored_as_its_iso_code(given: str, code: str) -> None:
+    body = (LANGUAGES / "uk.txt").read_text(encoding="utf-8")
+    doc = Document(source_name="2018-06-15.txt", text=f"Language: {given}\n\n{body}")
+    assert parse_document(doc, today=TODAY).language == (code or "uk")

@@ -650,3 +650,15 @@ def test_a_row_without_a_language_column_gets_the_language_of_its_text() -> None
     frame = pd.DataFrame({"date": ["2018-06-15"], "speaker": ["Sergey Lavrov"], "text": [russian]})
     (doc,) = documents(read_table("speeches.csv", frame.to_csv(index=False).encode()))
     assert speech_from_row(doc).language == "ru"
+
+
+def test_a_language_column_is_stored_as_iso_codes() -> None:
+    frame = pd.DataFrame(
+        {
+            "date": ["2018-06-15", "2018-06-16"],
+            "language": ["Ukrainian", "fr-FR"],
+            "text": ["Шановні колеги, дякую за увагу.", "Mesdames et Messieurs, merci."],
+        }
+    )
+    docs = documents(read_table("speeches.csv", frame.to_csv(index=False).encode()))
+    assert [speech_from_row(d).language for d in docs] == ["uk", "fr"]
