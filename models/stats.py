@@ -314,7 +314,7 @@ def readability_note(language: str) -> str:
 
 class _Store(Protocol):
     def texts(self, flt: SpeechFilter = ...) -> pd.Series: ...
-    def catalogue(self, flt: SpeechFilter = ...) -> pd.DataFrame: ...
+    def languages(self) -> dict[str, str]: ...
     def get_artifact(self, name: str) -> bytes | None: ...
     def put_artifact(self, name: str, payload: bytes) -> None: ...
 
@@ -341,8 +341,7 @@ def stored_speech_stats(store: _Store, speech_ids: Sequence[str]) -> pd.DataFram
     )
     if not wanted:
         return kept.iloc[0:0].reset_index(drop=True)[STATS_COLUMNS]
-    listed = store.catalogue(SpeechFilter(speech_ids=frozenset(wanted)))
-    languages = dict(zip(listed["speech_id"], listed["language"], strict=True))
+    languages = store.languages()
     known = dict(zip(kept["speech_id"], kept["language"], strict=True))
     missing = [i for i in wanted if i in languages and known.get(i) != (languages[i] or "en")]
     if missing:
