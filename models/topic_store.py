@@ -255,7 +255,7 @@ def score_new(store: CorpusStore, speech_ids: list[str]) -> pd.DataFrame:
     model, theme_ids, info = saved
     mix = _load_mix(store, info["fit_id"], theme_ids)
     texts = store.texts(SpeechFilter(speech_ids=frozenset(speech_ids)))
-    scored = _score(model, theme_ids, texts)
+    scored = _score(model, theme_ids, texts, store.languages())
     mix = pd.concat([mix.drop(index=scored.index, errors="ignore"), scored])
     _save_mix(store, info["fit_id"], mix)
     state = _state(store, model, theme_ids, info, scored)
@@ -834,12 +834,20 @@ def _drop_labels(store: Target, themes: set[int]) -> dict[int, str]:
     return dropped
 
 
-def _score(model: TopicModel, theme_ids: tuple[int, ...], texts: pd.Series) -> pd.DataFrame:
+def _score(
+    model: TopicModel, theme_ids: tuple[int, ...], texts: pd.Series, languages: dict[str, str]
+) -> pd.DataFrame:
+    """Theme shares of new speeches; a speech not in the model's language has none (as at a fit:
+    a French speech's "nations" and "conference" would otherwise give it English themes)."""
     if texts.empty:
         return pd.DataFrame(
             columns=list(theme_ids), index=pd.Index([], name="speech_id"), dtype=float
         )
-    values = model.transform(texts)
+    language = getattr(model, "language", "en") or "en"
+    own = np.asarray([(languages.get(str(i)) or "en") == language for i in texts.index])
+    values = np.zeros((len(texts), len(theme_ids)))
+    if own.any():
+        values[own] = model.transform(texts[own])
     return pd.DataFrame(values, index=texts.index.rename("speech_id"), columns=list(theme_ids))
 
 
@@ -862,7 +870,7 @@ def _sync_mix(
         return mix.loc[speech_ids]
     if not missing.empty:
         texts = store.texts(SpeechFilter(speech_ids=frozenset(missing)))
-        mix = pd.concat([mix, _score(model, theme_ids, texts)])
+        mix = pd.concat([mix, _score(model, theme_ids, texts, store.languages())])
     mix = mix.loc[speech_ids[speech_ids.isin(mix.index)]]
     _save_mix(store, fit_id, mix)
     return mix

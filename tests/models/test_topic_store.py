@@ -453,10 +453,24 @@ def test_a_mixed_language_corpus_fits_its_main_language_and_names_the_speeches_l
     assert not any(
         ch.isalpha() and not ch.isascii() for term in state.top_terms(n=20)["term"] for ch in term
     )
+    # a speech added later in another language gets no share either, without a refit
+    # French that shares words with the English themes ("budget", "football", "penalty")
+    french = make_speech(
+        "Mesdames et Messieurs, le budget de l'État sera présenté demain. Le budget prévoit un "
+        "audit des comptes et un surplus modeste. Le football aussi a besoin de règles: le coach, "
+        "le penalty et le football des jeunes méritent notre attention et notre budget.",
+        language="fr",
+    )
+    store.add(french)
+    assert (score_new(store, [french.speech_id])["share"] == 0).all()
+    synced = stored_themes(store)
+    assert synced is not None and synced.fit_id == state.fit_id
+    assert (synced.mix.loc[french.speech_id] == 0).all()
+    assert "fr" in set(left_out_speeches(synced, store.catalogue())["language"])
     shown = json.loads(_run(store, "themes", "--format", "json"))
     assert shown["language"] == "en"
-    assert {row["language"] for row in shown["left_out"]} == {"ru", "uk"}
-    assert "left out: 1 in 'ru', 1 in 'uk'" in _run(store, "themes")
+    assert {row["language"] for row in shown["left_out"]} == {"fr", "ru", "uk"}
+    assert "left out: 1 in 'fr', 1 in 'ru', 1 in 'uk'" in _run(store, "themes")
 
 
 def test_a_corpus_mostly_in_russian_fits_with_russian_stop_words(
