@@ -475,6 +475,11 @@ def left_out_speeches(state: ThemeModelState, catalogue: pd.DataFrame) -> pd.Dat
     return other.assign(reason=reason)[columns].reset_index(drop=True)
 
 
+def in_themes_language(state: ThemeModelState, catalogue: pd.DataFrame) -> pd.Series:
+    """Whether each speech of `catalogue` is in the language the themes were fitted on."""
+    return _languages(catalogue) == state.language
+
+
 def _languages(catalogue: pd.DataFrame) -> pd.Series:
     """Each speech's language, "en" where none is stored."""
     if "language" not in catalogue.columns:
@@ -978,6 +983,7 @@ def _load_mix(store: Target, fit_id: str, theme_ids: tuple[int, ...]) -> pd.Data
 
 __all__ = [
     "fit_language",
+    "in_themes_language",
     "left_out_speeches",
     "LABEL_KIND",
     "accept_backup_artifact",
