@@ -236,10 +236,15 @@ def language_code(given: str) -> str:
         return ""
     import pycountry
 
-    try:
-        found = pycountry.languages.lookup(value)
-    except LookupError:
-        return ""
+    # codes first: a name lookup takes "en" for the En language (alpha-3 "enc")
+    found = pycountry.languages.get(alpha_2=value.lower()) if len(value) == 2 else None
+    if found is None and len(value) == 3:
+        found = pycountry.languages.get(alpha_3=value.lower())
+    if found is None:
+        try:
+            found = pycountry.languages.lookup(value)
+        except LookupError:
+            return ""
     return str(getattr(found, "alpha_2", ""))
 
 

@@ -652,7 +652,16 @@ def test_a_ukrainian_transcript_is_dated_by_its_written_dateline() -> None:
 
 @pytest.mark.parametrize(
     ("given", "code"),
-    [("Russian", "ru"), ("RU", "ru"), ("rus", "ru"), ("uk-UA", "uk"), ("Klingon", "")],
+    [
+        ("Russian", "ru"),
+        ("RU", "ru"),
+        ("rus", "ru"),
+        ("uk-UA", "uk"),
+        ("en", "en"),
+        ("EN-GB", "en"),
+        ("eng", "en"),
+        ("Klingon", ""),
+    ],
 )
 def test_a_named_language_is_stored_as_its_iso_code(given: str, code: str) -> None:
     body = (LANGUAGES / "uk.txt").read_text(encoding="utf-8")
