@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -237,3 +238,21 @@ def test_theme_shares_over_time_leave_out_speeches_in_other_languages(tmp_path: 
         pd.testing.assert_frame_equal(mixed, english)  # the Russian speech does not dilute
     finally:
         store.dispose()
+
+
+def test_the_detected_language_is_shown_and_can_be_corrected() -> None:
+    items = [
+        _prepared("Уважаемые коллеги, рад приветствовать вас на нашей встрече.", "ru"),
+        _prepared("Шановні колеги, дякую за увагу.", "uk"),
+    ]
+    items = [replace(i, speech=replace(i.speech, language="ru")) for i in items]
+    table = prepared_frame(items)
+    assert list(table["language"]) == ["ru", "ru"]
+    edited = table.assign(language=["", "Ukrainian"])
+    to_store, problems = apply_corrections(items, edited)
+    assert problems == []
+    assert [i.speech.language for i in to_store if isinstance(i, Prepared)] == ["ru", "uk"]
+    _, problems = apply_corrections(items, table.assign(language=["ru", "Elvish"]))
+    assert problems == [
+        "uk.txt: 'Elvish' is not a language; give its code, such as ru or uk, or its English name."
+    ]
