@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from dateutil import parser as date_parser
 
@@ -87,6 +89,18 @@ _MONTH_WORD = re.compile(r"(?<!\w)(" + "|".join(_MONTH_WORDS) + r")(?!\w)", re.I
 _FILLER_WORDS = re.compile(r"(?<!\w)(?:the|de|del|года|год|г\.|г)(?!\w)", re.IGNORECASE)
 _MERIDIEM = re.compile(r"(?<!\w)([ap])\.\s?m\.", re.IGNORECASE)
 _FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# Written dates in other languages ("15 червня 2018", "15 giugno 2018", "15. Juni 2018"): a day,
+# a word and a year, kept as a date only when dateparser's data knows the word for a month.
+_ANY_WRITTEN = re.compile(
+    r"(?<![\w./-])(?:[0-3]?\d\.?\s+(?:de\s+)?(?P<month>[^\W\d_]{3,12})\.?,?\s+(?:de\s+)?"
+    r"\d{4}(?:\s*(?:року|рік|р\.|года|год|г\.)(?!\w))?)(?![\w-])"
+)
+# The languages whose written dates dateparser reads when the English rules above do not: the
+# languages of the governments the corpus follows. Numeric dates never reach it.
+DATE_LANGUAGES = (
+    "en", "ru", "uk", "fr", "es", "it", "de", "pt", "pl", "nl", "be", "bg", "sr", "hr", "cs",
+    "sk", "sl", "ro", "hu", "el", "tr", "sv", "da", "nb", "fi", "et", "lv", "lt", "ka", "hy",
+)  # fmt: skip
 _EARLY = datetime(2000, 1, 1)  # two leap-year defaults: a field that differs was not written
 _LATE = datetime(2004, 2, 2)
 
@@ -133,7 +147,11 @@ def parse_date(text: str, *, today: date | None = None, source_name: str = "date
     cleaned = " ".join(text.split()).strip(" .,;")
     if not cleaned:
         raise MetadataError(source_name, f"the date is empty; {ASK_ISO}.")
-    found = _parse_numeric(cleaned, source_name) or _parse_written(cleaned, source_name)
+    found = (
+        _parse_numeric(cleaned, source_name)
+        or _parse_written(cleaned, source_name)
+        or _parse_any_language(cleaned)
+    )
     if found is None:
         raise MetadataError(
             source_name, f"{_quote(cleaned)} is not a date that can be read; {ASK_ISO}."
@@ -142,8 +160,19 @@ def parse_date(text: str, *, today: date | None = None, source_name: str = "date
 
 
 def date_mentions(text: str) -> list[DateMention]:
-    """Return the pieces of a text that look like dates, in order (they may still be invalid)."""
-    return [DateMention(m.group(0), m.start(), m.end()) for m in _MENTION.finditer(text)]
+    """Return the pieces of a text that look like dates, in order (they may still be invalid).
+
+    Besides the English forms and the Russian, French, German and Spanish month names of the
+    strict rules, a day, month name and year in any of `DATE_LANGUAGES` is a mention
+    ("15 червня 2018 р.", "15 giugno 2018"), the month name as dateparser's data knows it.
+    """
+    found = [DateMention(m.group(0), m.start(), m.end()) for m in _MENTION.finditer(text)]
+    for m in _ANY_WRITTEN.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        if m["month"].lower() in _month_words():
+            found.append(DateMention(m.group(0), m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
 
 
 def parse_dateline(
@@ -290,6 +319,58 @@ def _parse_written(text: str, source_name: str) -> SpeechDate | None:
     if early.day != late.day:
         return SpeechDate(early.date(), "month")
     return SpeechDate(early.date(), "day")
+
+
+def _parse_any_language(text: str) -> SpeechDate | None:
+    """Read a written date in one of `DATE_LANGUAGES` with dateparser, after the strict rules.
+
+    Only text with a word and a four-digit year gets here, and never a numeric day and month
+    ("03/04/2019" stays refused: dateparser would pick an order). The precision is dateparser's
+    period: "giugno 2018" is June 2018, not a day of it.
+    """
+    if not _LETTER_WORD.search(text) or not _FOUR_DIGITS.search(text):
+        return None
+    if _NUMERIC_INSIDE.search(text):
+        return None
+    found = _date_parser().get_date_data(text)
+    if found.date_obj is None or str(found.date_obj.year) not in _FOUR_DIGITS.findall(text):
+        return None
+    on = found.date_obj.date()
+    if found.period == "year":
+        return SpeechDate(date(on.year, 1, 1), "year")
+    if found.period == "month":
+        return SpeechDate(date(on.year, on.month, 1), "month")
+    if found.period == "day":
+        return SpeechDate(on, "day")
+    return None
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@lru_cache(maxsize=1)
+def _date_parser() -> Any:
+    """dateparser for `DATE_LANGUAGES`, made once (its language data ships with the package)."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(
+        languages=list(DATE_LANGUAGES),
+        settings={"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "STRICT_PARSING": False},
+    )
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> frozenset[str]:
+    """Every month name and abbreviation dateparser knows in `DATE_LANGUAGES`, lower case."""
+    from dateparser.languages.loader import default_loader
+
+    months = _ENGLISH_MONTHS
+    words: set[str] = set()
+    for code in DATE_LANGUAGES:
+        info = default_loader.get_locale(code).info
+        for month in months:
+            words.update(str(w).lower().rstrip(".") for w in info.get(month, []))
+    return frozenset(words)
 
 
 def _to_english_month(match: re.Match[str]) -> str:

@@ -716,6 +716,12 @@ class CorpusStore:
             dtype=object,
         )
 
+    def languages(self) -> dict[str, str]:
+        """Return every speech's language code by speech_id (a quick query of two columns)."""
+        with self._read() as conn:
+            rows = conn.execute(select(speeches.c.speech_id, speeches.c.language)).all()
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def speakers(self) -> list[str]:
         """Return the distinct speakers as stored, sorted."""
         return self._distinct(speeches.c.speaker)

@@ -24,6 +24,7 @@ from pathlib import Path, PurePath
 from corpus.dates import parse_date
 from corpus.decode import normalise_text
 from corpus.errors import ImportTableError, MetadataError
+from corpus.metadata import guess_language, language_code
 from corpus.records import Document, Speech, SpeechDate, SpeechFields, speech_id_for
 from corpus.table_formats import RawTable, Record, cell_text, is_empty, open_table
 
@@ -251,7 +252,7 @@ def speech_from_row(
         category=fields.category,
         posted_by=fields.posted_by,
         source=fields.source or doc.source_name,
-        language=fields.language or "en",
+        language=language_code(fields.language) or guess_language(doc.text),
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard.charts import OTHER_THEMES
-from models.topic_store import ThemeModelState, themes_over_time
+from models.topic_store import ThemeModelState, in_themes_language, themes_over_time
 
 
 def label_changes(
@@ -41,7 +41,11 @@ def shares_over_time(
 def selection_shares(
     found: ThemeModelState, catalogue: pd.DataFrame, *, period: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the theme mix of the selected speeches (long) and their theme shares over time."""
+    """Return the theme mix of the selected speeches (long) and their theme shares over time.
+
+    Speeches in another language than the themes' are left out (they have no share in any
+    theme, and would only pull every share down)."""
+    catalogue = catalogue[in_themes_language(found, catalogue)]
     mix = found.mix_long(catalogue["speech_id"])
     return mix, shares_over_time(catalogue, mix, labels=found.labels, period=period)
 

@@ -14,9 +14,10 @@ from datetime import date
 import pandas as pd
 
 from corpus.importer import FileReport, Prepared
+from corpus.metadata import language_code
 from corpus.records import DATE_PRECISIONS
 
-EDITABLE = ["title", "speaker", "role", "country", "place", "date", "precision"]
+EDITABLE = ["title", "speaker", "role", "country", "place", "date", "precision", "language"]
 PREPARED_COLUMNS = ["store", "file", *EDITABLE, "words", "warnings"]
 REPORT_COLUMNS = ["file", "status", "speech_id", "title", "reason", "warnings"]
 
@@ -26,7 +27,8 @@ def prepared_frame(items: Sequence[Prepared | FileReport]) -> pd.DataFrame:
 
     Returns:
         Columns PREPARED_COLUMNS: store (bool, True), file, title, speaker, role, country, place,
-        date (datetime.date), precision, words, warnings (joined).
+        date (datetime.date), precision, language (ISO 639-1, as detected), words, warnings
+        (joined).
     """
     rows = [
         {
@@ -39,6 +41,7 @@ def prepared_frame(items: Sequence[Prepared | FileReport]) -> pd.DataFrame:
             "place": item.speech.place,
             "date": item.speech.delivered_on,
             "precision": item.speech.date_precision,
+            "language": item.speech.language,
             "words": item.speech.n_words,
             "warnings": " ".join(item.warnings),
         }
@@ -91,6 +94,14 @@ def apply_corrections(
         if precision not in DATE_PRECISIONS:
             problems.append(f"{item.file}: pick day, month or year for how precise the date is.")
             continue
+        given = str(row.get("language") or "").strip()
+        language = language_code(given) if given else item.speech.language
+        if not language:
+            problems.append(
+                f"{item.file}: {given!r} is not a language; give its code, such as ru or uk, "
+                "or its English name."
+            )
+            continue
         speech = replace(
             item.speech,
             title=changes["title"],
@@ -100,6 +111,7 @@ def apply_corrections(
             place=changes["place"],
             delivered_on=when,
             date_precision=precision,  # type: ignore[arg-type]  # checked just above
+            language=language,
         )
         out.append(replace(item, speech=speech))
     return out, problems

@@ -50,6 +50,7 @@ LIST_COLUMNS = [
     "date_precision",
     "n_words",
     "source",
+    "language",
 ]
 
 

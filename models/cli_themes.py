@@ -91,6 +91,7 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
         add_stop_terms,
         current_themes,
         earlier_fits,
+        left_out_speeches,
         remove_stop_terms,
         restore_fit,
         stop_terms,
@@ -112,7 +113,8 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
     refitted = state.fitted_now and args.restore is None and state.n_changed is not None
     if args.format == "json":
         terms = state.top_terms(n=10).groupby("theme")["term"].agg(list)
-        catalogue = store.catalogue(SpeechFilter())[["speech_id", "date_iso", "speaker"]]
+        listed = store.catalogue(SpeechFilter())
+        catalogue = listed[["speech_id", "date_iso", "speaker"]]
         mix = state.mix_long().merge(catalogue, on="speech_id", how="left")
         mix = mix.rename(columns={"date_iso": "date"})[
             ["speech_id", "date", "speaker", "theme", "share"]
@@ -131,6 +133,9 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
                 "chosen_k": len(state.theme_ids),
                 "boilerplate": [{"term": t, "reason": r} for t, r in state.boilerplate.items()],
                 "stop_terms": stop_terms(store),
+                # the language the themes were fitted on, and the speeches in others left out
+                "language": state.language,
+                "left_out": frame_records(left_out_speeches(state, listed)),
                 "fitted_at": state.fitted_at,
                 "fit_reason": state.fit_reason,
                 # what the refit that made the current model changed (None after a first fit)
@@ -148,6 +153,15 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
     for note in notes:
         out.write(note + "\n")
     write_frame(themes, args.format, out, csv_for=args.csv_for, max_width=90)
+    if args.format == "text":
+        left_out = left_out_speeches(state, store.catalogue(SpeechFilter()))
+        if not left_out.empty:
+            counts = left_out["language"].value_counts().sort_index()
+            out.write(
+                f"Themes fitted on the speeches in {state.language!r}; left out: "
+                + ", ".join(f"{n} in {code!r}" for code, n in counts.items())
+                + " (words of two languages share no theme; --format json lists them).\n"
+            )
     if args.format == "text" and refitted:
         counts = state.changes["status"].value_counts()
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())

@@ -86,6 +86,8 @@ class ThemeModelState:
         stop_terms: the user's stop terms the model was fitted with.
         fitted_at: when the model was fitted (ISO 8601, UTC; "" for models of older versions).
         fit_reason: why: "first fit", "asked for", or automatic with the corpus's growth.
+        language: the ISO 639-1 language the themes were fitted on (`fit_language`); speeches
+            in other languages were left out of the fit (`left_out_speeches`).
     """
 
     model: TopicModel
@@ -104,6 +106,7 @@ class ThemeModelState:
     stop_terms: tuple[str, ...] = ()
     fitted_at: str = ""
     fit_reason: str = ""
+    language: str = "en"
 
     def top_terms(self, n: int = 10) -> pd.DataFrame:
         """Return each theme's heaviest terms: columns theme, rank, term, weight."""
@@ -253,7 +256,7 @@ def score_new(store: CorpusStore, speech_ids: list[str]) -> pd.DataFrame:
     model, theme_ids, info = saved
     mix = _load_mix(store, info["fit_id"], theme_ids)
     texts = store.texts(SpeechFilter(speech_ids=frozenset(speech_ids)))
-    scored = _score(model, theme_ids, texts)
+    scored = _score(model, theme_ids, texts, store.languages())
     mix = pd.concat([mix.drop(index=scored.index, errors="ignore"), scored])
     _save_mix(store, info["fit_id"], mix)
     state = _state(store, model, theme_ids, info, scored)
@@ -347,8 +350,12 @@ def _fit(
     reason: str = "asked for",
 ) -> ThemeModelState:
     stops = tuple(stop_terms(store))
+    catalogue = store.catalogue(SpeechFilter())
+    language = fit_language(catalogue)
     if previous is None:
-        model = TopicModel(n_topics=n_topics, out_of_core=out_of_core, stop_terms=stops)
+        model = TopicModel(
+            n_topics=n_topics, out_of_core=out_of_core, stop_terms=stops, language=language
+        )
     else:
         params = previous[0].get_params()
         model = TopicModel(
@@ -357,25 +364,29 @@ def _fit(
                 "n_topics": n_topics or previous[0].n_topics_,
                 "out_of_core": out_of_core,
                 "stop_terms": stops,
+                "language": language,
             }
         )
-    catalogue = store.catalogue(SpeechFilter())
+    all_ids = pd.Index(catalogue["speech_id"], name="speech_id")
+    # one language's words per fit: the speeches in others are left out (`left_out_speeches`)
+    catalogue = catalogue[_languages(catalogue) == language]
     speech_ids = pd.Index(catalogue["speech_id"], name="speech_id")
+    fit_words = int(catalogue["n_words"].sum())
     cells = speech_cells(catalogue)
     step(
         "themes (%s): counting terms in %s speeches, %s words",
         reason,
         f"{len(speech_ids):,}",
-        f"{n_words:,}",
+        f"{fit_words:,}",
     )
-    if model.is_out_of_core(n_words):
+    if model.is_out_of_core(fit_words):
         # Large corpora: one page of speeches in memory at a time, no stored counts.
         pages = speech_batches(speech_ids, random_state=model.random_state)
         batches = (store.texts(SpeechFilter(speech_ids=frozenset(page))) for page in pages)
-        mix = model.fit_stream(batches, n_words=n_words, cells=cells)
+        mix = model.fit_stream(batches, n_words=fit_words, cells=cells)
         weights = mix.reindex(speech_ids, fill_value=0.0).to_numpy()
     else:
-        counts = _current_counts(store, model, speech_ids, n_words=n_words)
+        counts = _current_counts(store, model, speech_ids, n_words=fit_words)
         weights = model.fit_counts(counts, speech_ids, cells=cells)
     if previous is not None and not model.selection_:
         # the number of themes was kept or given: the table of the last automatic choice stays,
@@ -417,12 +428,71 @@ def _fit(
         }
         _save_model(tx, payload, theme_ids, info)
         mix = pd.DataFrame(weights, index=speech_ids, columns=list(theme_ids))
+        # speeches left out of the fit have no share in any theme
+        mix = mix.reindex(all_ids, fill_value=0.0)
         _save_mix(tx, fit_id, mix, changes_results=True)
         return theme_ids, info, mix
 
     step("storing the themes and each speech's mix")
     theme_ids, info, mix = store.transaction(commit, lock=THEMES_LOCK)
     return _state(store, model, theme_ids, info, mix, fitted_now=True)
+
+
+def fit_language(catalogue: pd.DataFrame) -> str:
+    """The language themes are fitted on: the one most speeches are in (then most words).
+
+    Words of different languages never share a theme (a Russian and an English speech on the
+    same subject have no term in common), so one model over both would only split them by
+    language. The corpus's main language is fitted; the others are left out and named
+    (`left_out_speeches`).
+    """
+    if catalogue.empty:
+        return "en"
+    sizes = (
+        catalogue.assign(language=_languages(catalogue))
+        .groupby("language")
+        .agg(n=("speech_id", "size"), words=("n_words", "sum"))
+        .reset_index()
+        .sort_values(["n", "words", "language"], ascending=[False, False, True])
+    )
+    return str(sizes["language"].iloc[0])
+
+
+def left_out_speeches(state: ThemeModelState, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The speeches of `catalogue` that the themes leave out, because of their language.
+
+    Returns:
+        Columns speech_id, title, language and reason, one row per speech not in the themes'
+        language (empty when every speech is in it). Their theme shares are zero.
+    """
+    columns = ["speech_id", "title", "language", "reason"]
+    languages = _languages(catalogue)
+    other = catalogue.loc[languages != state.language, ["speech_id", "title"]].assign(
+        language=languages[languages != state.language]
+    )
+    if other.empty:
+        return pd.DataFrame(columns=columns)
+    n_fitted = int((languages == state.language).sum())
+    reason = other["language"].map(
+        lambda code: (
+            f"in {code!r}; the themes are fitted on the {n_fitted} speeches in "
+            f"{state.language!r}, the language most speeches are in, and words of two "
+            "languages share no theme"
+        )
+    )
+    return other.assign(reason=reason)[columns].reset_index(drop=True)
+
+
+def in_themes_language(state: ThemeModelState, catalogue: pd.DataFrame) -> pd.Series:
+    """Whether each speech of `catalogue` is in the language the themes were fitted on."""
+    return _languages(catalogue) == state.language
+
+
+def _languages(catalogue: pd.DataFrame) -> pd.Series:
+    """Each speech's language, "en" where none is stored."""
+    if "language" not in catalogue.columns:
+        return pd.Series("en", index=catalogue.index, dtype=object)
+    return catalogue["language"].fillna("").replace("", "en").astype(object)
 
 
 def _labels(store: Target, model: TopicModel, theme_ids: tuple[int, ...]) -> dict[int, str]:
@@ -697,11 +767,19 @@ def _current_counts(
     store: CorpusStore, model: TopicModel, speech_ids: pd.Index, *, n_words: int
 ) -> PassageCounts:
     """Return the passage counts of the corpus, tokenising only speeches not counted before."""
-    settings = (model.ngram_range_for(n_words), model.min_passage_words, model.max_passage_words)
+    settings = (
+        model.ngram_range_for(n_words),
+        model.min_passage_words,
+        model.max_passage_words,
+        model.language,
+    )
     payload = store.get_artifact(COUNTS_ARTIFACT)
     cached = PassageCounts.from_bytes(payload) if payload is not None else None
     if cached is None or cached.settings() != settings:
-        counts = model.count(store.texts(SpeechFilter()))
+        texts = store.texts(SpeechFilter())
+        if len(texts) != len(speech_ids):  # speeches in other languages are left out
+            texts = texts[texts.index.isin(speech_ids)]
+        counts = model.count(texts)
     else:
         wanted = set(speech_ids)
         counted = set(cached.speech_ids)
@@ -769,12 +847,20 @@ def _drop_labels(store: Target, themes: set[int]) -> dict[int, str]:
     return dropped
 
 
-def _score(model: TopicModel, theme_ids: tuple[int, ...], texts: pd.Series) -> pd.DataFrame:
+def _score(
+    model: TopicModel, theme_ids: tuple[int, ...], texts: pd.Series, languages: dict[str, str]
+) -> pd.DataFrame:
+    """Theme shares of new speeches; a speech not in the model's language has none (as at a fit:
+    a French speech's "nations" and "conference" would otherwise give it English themes)."""
     if texts.empty:
         return pd.DataFrame(
             columns=list(theme_ids), index=pd.Index([], name="speech_id"), dtype=float
         )
-    values = model.transform(texts)
+    language = getattr(model, "language", "en") or "en"
+    own = np.asarray([(languages.get(str(i)) or "en") == language for i in texts.index])
+    values = np.zeros((len(texts), len(theme_ids)))
+    if own.any():
+        values[own] = model.transform(texts[own])
     return pd.DataFrame(values, index=texts.index.rename("speech_id"), columns=list(theme_ids))
 
 
@@ -797,7 +883,7 @@ def _sync_mix(
         return mix.loc[speech_ids]
     if not missing.empty:
         texts = store.texts(SpeechFilter(speech_ids=frozenset(missing)))
-        mix = pd.concat([mix, _score(model, theme_ids, texts)])
+        mix = pd.concat([mix, _score(model, theme_ids, texts, store.languages())])
     mix = mix.loc[speech_ids[speech_ids.isin(mix.index)]]
     _save_mix(store, fit_id, mix)
     return mix
@@ -834,6 +920,7 @@ def _state(
         stop_terms=tuple(model.stop_terms),
         fitted_at=str(info.get("fitted_at", "")),
         fit_reason=str(info.get("reason", "")),
+        language=str(getattr(model, "language", "en") or "en"),
     )
 
 
@@ -903,6 +990,9 @@ def _load_mix(store: Target, fit_id: str, theme_ids: tuple[int, ...]) -> pd.Data
 
 
 __all__ = [
+    "fit_language",
+    "in_themes_language",
+    "left_out_speeches",
     "LABEL_KIND",
     "accept_backup_artifact",
     "add_stop_terms",

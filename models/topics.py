@@ -90,6 +90,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         out_of_core: True streams hashed counts, False counts in memory, None chooses by
             corpus size (`OUT_OF_CORE_WORDS`).
         stop_terms: a user's terms kept out of the themes, with every phrase holding one.
+        language: the ISO 639-1 language of the speeches, whose stop words are left out
+            (`vectorize.stop_words_for`); a stored model of an older version is English.
 
     Fitted, besides the topics: `boilerplate_`, the terms kept out of the themes and why
     (`theme_terms`: spread over the whole corpus, said in openings and closings, or a stop term).
@@ -109,6 +111,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         n_jobs: int = 2,
         out_of_core: bool | None = None,
         stop_terms: tuple[str, ...] = (),
+        language: str = "en",
     ) -> None:
         """Store the settings as given; they are checked when fitting."""
         self.n_topics = n_topics
@@ -122,6 +125,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.out_of_core = out_of_core
         self.stop_terms = stop_terms
+        self.language = language
 
     # -- fitting -------------------------------------------------------------------------
 
@@ -191,6 +195,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             n_processes=self.n_jobs if n_words * 6 >= PARALLEL_MIN_CHARS else 1,
             stop_terms=tuple(self.stop_terms),
             cells=cells,
+            language=self.language,
         )
         with HashedSpill(settings) as spill:
             spill.fill(batches)
@@ -220,6 +225,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             min_words=self.min_passage_words,
             max_words=self.max_passage_words,
             n_jobs=self.n_jobs,
+            language=self.language,
         )
 
     def ngram_range_for(self, n_words: int) -> tuple[int, int]:
@@ -355,10 +361,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
         if not texts:
             return np.zeros((0, self.n_topics_))
         if self.buckets_ is not None:
-            hashed, _, _, _ = hashed_counts(texts, ngram_range=self.ngram_range_)
+            hashed, _, _, _ = hashed_counts(
+                texts, ngram_range=self.ngram_range_, language=self.language
+            )
             counts = hashed[:, self.buckets_]
         else:
-            counter = make_counter(ngram_range=self.ngram_range_, vocabulary=self.terms_.tolist())
+            counter = make_counter(
+                ngram_range=self.ngram_range_,
+                vocabulary=self.terms_.tolist(),
+                language=self.language,
+            )
             counts = counter.transform(texts)
         tfidf = tfidf_rows(counts, self.idf_)
         return solve_weights(tfidf, self.components_, n_jobs=self.n_jobs)

@@ -79,6 +79,7 @@ class StreamSettings:
     n_processes: int = 1
     stop_terms: tuple[str, ...] = ()
     cells: pd.Series | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,7 +108,7 @@ class StreamFit:
 
 
 def hashed_counts(
-    texts: list[str], *, ngram_range: tuple[int, int]
+    texts: list[str], *, ngram_range: tuple[int, int], language: str = "en"
 ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
     """Count the terms of texts into hash buckets, as `HashingVectorizer(alternate_sign=False)`.
 
@@ -117,7 +118,7 @@ def hashed_counts(
     Returns:
         (n_texts, N_BUCKETS) counts; the batch's terms; their buckets; their total counts.
     """
-    counter = make_counter(ngram_range=ngram_range)
+    counter = make_counter(ngram_range=ngram_range, language=language)
     try:
         counts = counter.fit_transform(texts).tocsr()
     except ValueError:  # texts without a single term
@@ -185,7 +186,9 @@ def _hash_batch(
     passages = to_passages(
         texts, min_words=settings.min_passage_words, max_words=settings.max_passage_words
     )
-    hashed, terms, buckets, totals = hashed_counts(passages.texts, ngram_range=settings.ngram_range)
+    hashed, terms, buckets, totals = hashed_counts(
+        passages.texts, ngram_range=settings.ngram_range, language=settings.language
+    )
     order = np.lexsort((-totals, buckets))  # by bucket, most frequent first
     first = np.ones(len(order), dtype=bool)
     first[1:] = buckets[order][1:] != buckets[order][:-1]

@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,29 @@ SPEECH_STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
 # A token starts with a letter and has 2 to 25 letters or digits: no bare numbers
 # ("2018", "1,455"), no absurdly long tokens (run-together words, URLs, encoded junk).
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W_]{1,24}\b"
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@lru_cache(maxsize=64)
+def stop_words_for(language: str = "en") -> frozenset[str]:
+    """The stop words of theme and term counts for speeches in `language` (ISO 639-1).
+
+    English speeches get `SPEECH_STOP_WORDS` as always. Other languages add the list that the
+    `stop-words` package ships for them (33 languages: "и", "что", "які", "della", "und"...);
+    the English list stays, for English words quoted in them. A language without a list gets
+    the English one alone. Words the tokeniser would split ("во-первых") are left out, as they
+    could never match a token.
+    """
+    if language == "en":
+        return SPEECH_STOP_WORDS
+    from stop_words import LANGUAGE_MAPPING, get_stop_words
+
+    if language not in LANGUAGE_MAPPING:
+        return SPEECH_STOP_WORDS
+    listed = {normalise_text(w).strip() for w in get_stop_words(language)}
+    return SPEECH_STOP_WORDS | frozenset(w for w in listed if _TOKEN.fullmatch(w))
+
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 _LINE_BREAKS = re.compile(r"\n\s*")
@@ -200,6 +224,7 @@ class PassageCounts:
         ngram_range: the term lengths counted.
         min_words: the passage settings used.
         max_words: the passage settings used.
+        language: the language whose stop words were left out.
     """
 
     matrix: sparse.csr_matrix
@@ -209,14 +234,16 @@ class PassageCounts:
     ngram_range: tuple[int, int]
     min_words: int
     max_words: int
+    language: str = "en"
 
     def __len__(self) -> int:
         """Return the number of passages."""
         return self.matrix.shape[0]
 
-    def settings(self) -> tuple[tuple[int, int], int, int]:
-        """Return (ngram_range, min_words, max_words): counts with other settings cannot mix."""
-        return self.ngram_range, self.min_words, self.max_words
+    def settings(self) -> tuple[tuple[int, int], int, int, str]:
+        """Return (ngram_range, min_words, max_words, language): counts with other settings
+        cannot mix."""
+        return self.ngram_range, self.min_words, self.max_words, self.language
 
     def without(self, speech_ids: set[str]) -> PassageCounts:
         """Return these counts without the passages of the given speeches."""
@@ -229,6 +256,7 @@ class PassageCounts:
             self.ngram_range,
             self.min_words,
             self.max_words,
+            self.language,
         )
 
     def ordered(self, speech_ids: Sequence[str]) -> PassageCounts:
@@ -245,6 +273,7 @@ class PassageCounts:
             self.ngram_range,
             self.min_words,
             self.max_words,
+            self.language,
         )
 
     def combined(self, other: PassageCounts) -> PassageCounts:
@@ -258,6 +287,7 @@ class PassageCounts:
             self.ngram_range,
             self.min_words,
             self.max_words,
+            self.language,
         )
 
     def to_bytes(self) -> bytes:
@@ -273,6 +303,7 @@ class PassageCounts:
             speech_ids=self.speech_ids.astype(str),
             n_words=self.n_words,
             settings=np.asarray([*self.ngram_range, self.min_words, self.max_words]),
+            language=np.asarray(self.language),
         )
         return buffer.getvalue()
 
@@ -284,6 +315,7 @@ class PassageCounts:
                 (a["data"], a["indices"], a["indptr"]), shape=tuple(a["shape"])
             )
             low, high, min_words, max_words = (int(v) for v in a["settings"])
+            language = str(a["language"]) if "language" in a.files else "en"
             return cls(
                 matrix,
                 a["terms"].astype(str),
@@ -292,6 +324,7 @@ class PassageCounts:
                 (low, high),
                 min_words,
                 max_words,
+                language,
             )
 
 
@@ -302,9 +335,12 @@ def count_passages(
     min_words: int,
     max_words: int,
     n_jobs: int = 2,
+    language: str = "en",
 ) -> PassageCounts:
     """Count the terms of passages (see `count_terms`) and keep who said them."""
-    matrix, terms = count_terms(passages.texts, ngram_range=ngram_range, n_jobs=n_jobs)
+    matrix, terms = count_terms(
+        passages.texts, ngram_range=ngram_range, n_jobs=n_jobs, language=language
+    )
     return PassageCounts(
         matrix,
         terms,
@@ -313,6 +349,7 @@ def count_passages(
         ngram_range,
         min_words,
         max_words,
+        language,
     )
 
 
@@ -323,6 +360,7 @@ def count_speeches(
     min_words: int = MIN_PASSAGE_WORDS,
     max_words: int = MAX_PASSAGE_WORDS,
     n_jobs: int = 2,
+    language: str = "en",
 ) -> PassageCounts:
     """Cut speeches into passages and count their terms, a chunk of speeches per process.
 
@@ -335,6 +373,7 @@ def count_speeches(
         min_words: the fewest words of a passage.
         max_words: the most words of a passage.
         n_jobs: processes for cutting and counting; 1 works in this process.
+        language: the speeches' language, whose stop words are left out (`stop_words_for`).
     """
     lengths = np.fromiter((len(str(t)) for t in texts.to_numpy()), dtype=np.int64, count=len(texts))
     n_chars = int(lengths.sum())
@@ -344,7 +383,7 @@ def count_speeches(
     cuts = np.searchsorted(np.cumsum(lengths), np.linspace(0, n_chars, n_chunks + 1)[1:-1])
     bounds = [0, *cuts.tolist(), len(texts)]
     chunks = (texts.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a)
-    settings = (ngram_range, min_words, max_words)
+    settings = (ngram_range, min_words, max_words, language)
     if n_chunks == 1:
         results = [_count_speech_chunk(texts, settings)]
     else:
@@ -358,26 +397,31 @@ def count_speeches(
         ngram_range,
         min_words,
         max_words,
+        language,
     )
 
 
 def _count_speech_chunk(
-    texts: pd.Series, settings: tuple[tuple[int, int], int, int]
+    texts: pd.Series, settings: tuple[tuple[int, int], int, int, str]
 ) -> tuple[sparse.csr_matrix, list[str], np.ndarray, np.ndarray]:
-    ngram_range, min_words, max_words = settings
+    ngram_range, min_words, max_words, language = settings
     passages = to_passages(texts, min_words=min_words, max_words=max_words)
-    matrix, terms = _count_chunk(passages.texts, ngram_range)
+    matrix, terms = _count_chunk(passages.texts, ngram_range, language)
     return matrix, terms, passages.speech_ids, passages.n_words
 
 
 def make_counter(
-    *, ngram_range: tuple[int, int] = (1, 1), vocabulary: Sequence[str] | None = None
+    *,
+    ngram_range: tuple[int, int] = (1, 1),
+    vocabulary: Sequence[str] | None = None,
+    language: str = "en",
 ) -> CountVectorizer:
-    """Return the CountVectorizer that applies the speech vocabulary rules (no frequency bounds)."""
+    """Return the CountVectorizer that applies the speech vocabulary rules (no frequency bounds),
+    with the stop words of `language` (`stop_words_for`)."""
     return CountVectorizer(
         preprocessor=normalise_text,
         token_pattern=TOKEN_PATTERN,
-        stop_words=sorted(SPEECH_STOP_WORDS),
+        stop_words=sorted(stop_words_for(language)),
         ngram_range=ngram_range,
         vocabulary=vocabulary,
         dtype=np.int32,
@@ -385,9 +429,9 @@ def make_counter(
 
 
 def _count_chunk(
-    texts: list[str], ngram_range: tuple[int, int]
+    texts: list[str], ngram_range: tuple[int, int], language: str = "en"
 ) -> tuple[sparse.csr_matrix, list[str]]:
-    counter = make_counter(ngram_range=ngram_range)
+    counter = make_counter(ngram_range=ngram_range, language=language)
     try:
         matrix = counter.fit_transform(texts)
     except ValueError:  # a chunk without a single term
@@ -396,7 +440,11 @@ def _count_chunk(
 
 
 def count_terms(
-    texts: Sequence[str], *, ngram_range: tuple[int, int] = (1, 1), n_jobs: int = 2
+    texts: Sequence[str],
+    *,
+    ngram_range: tuple[int, int] = (1, 1),
+    n_jobs: int = 2,
+    language: str = "en",
 ) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Count the terms of many texts, tokenising chunks on `n_jobs` processes.
 
@@ -404,6 +452,7 @@ def count_terms(
         texts: passage texts.
         ngram_range: (1, 1) for words only, (1, 2) to add two-word terms.
         n_jobs: processes for tokenising; 1 tokenises in this process.
+        language: the texts' language, whose stop words are left out (`stop_words_for`).
 
     Returns:
         The (n_texts, n_terms) count matrix and the sorted terms of its columns.
@@ -417,9 +466,11 @@ def count_terms(
     bounds = np.linspace(0, len(texts), n_chunks + 1).astype(int)
     chunks = [list(texts[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     if n_chunks == 1:
-        results = [_count_chunk(chunks[0], ngram_range)]
+        results = [_count_chunk(chunks[0], ngram_range, language)]
     else:
-        results = Parallel(n_jobs=n_jobs)(delayed(_count_chunk)(c, ngram_range) for c in chunks)
+        results = Parallel(n_jobs=n_jobs)(
+            delayed(_count_chunk)(c, ngram_range, language) for c in chunks
+        )
     return merge_counts(results)
 
 

@@ -9,7 +9,7 @@ from dashboard.controls import editor_gate, reported_errors, show_figure, show_t
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.literal import literal
 from dashboard.theme_tables import label_changes
-from models.topic_store import PERIODS
+from models.topic_store import PERIODS, left_out_speeches
 
 st.header("Themes")
 notice = state.pop_notice()
@@ -48,6 +48,21 @@ st.caption(
     "label goes back to the top terms. Procedure and ceremony are kept out of the themes "
     f"({len(found.boilerplate)} terms, listed under Kept out of the themes)."
 )
+left_out = left_out_speeches(found, catalogue)
+if not left_out.empty:
+    by_language = left_out["language"].value_counts().sort_index()
+    st.warning(
+        literal(
+            f"Themes are fitted on the speeches in {found.language!r}, the language most "
+            "speeches are in: words of two languages share no theme. Left out of the themes, "
+            "with no share in any: "
+            + ", ".join(f"{n} in {code!r}" for code, n in by_language.items())
+            + " (listed under Speeches in other languages)."
+        ),
+        icon=":material/translate:",
+    )
+    with st.expander("Speeches in other languages", icon=":material/translate:"):
+        show_table(left_out, key="themes_left_out", file_name="themes-left-out.csv")
 edited = st.data_editor(
     table,
     hide_index=True,

@@ -107,6 +107,9 @@ edited = st.data_editor(
             "known to the", options=list(DATE_PRECISIONS), required=True
         ),
         "words": st.column_config.NumberColumn("words", format="%d"),
+        "language": st.column_config.TextColumn(
+            "language", help="ISO 639-1 code, detected from the text (ru, uk, fr...)", width="small"
+        ),
         "title": st.column_config.TextColumn("title", required=True, width="large"),
     },
     key="upload_editor",

@@ -33,6 +33,7 @@ LIST_FIELDS = [
     "date_precision",
     "n_words",
     "source",
+    "language",
 ]
 
 
@@ -328,3 +329,35 @@ def test_speakers_are_listed_tidied_suggested_and_merged(db: Path, tmp_path: Pat
     assert "1 name(s)" in run(db, "speakers", "--unmerge", "S. Lavrov").stdout
     bad = run(db, "speakers", "--merge", "Sergey Lavrov", check=1)
     assert "at least one other name" in bad.stderr
+
+
+def test_list_and_show_give_each_speech_its_detected_language(db: Path, tmp_path: Path) -> None:
+    languages = Path(__file__).parents[1] / "data" / "languages"
+    for code in ("ru", "uk", "it"):
+        text = (languages / f"{code}.txt").read_text(encoding="utf-8")
+        (tmp_path / f"2019-05-01-{code}.txt").write_text(text, encoding="utf-8")
+        run(db, "add", str(tmp_path / f"2019-05-01-{code}.txt"))
+    rows = json.loads(run(db, "list", "--format", "json").stdout)
+    by_source = {Path(r["source"]).name: r for r in rows}
+    assert {name: r["language"] for name, r in by_source.items()} == {
+        "2018-06-15-lavrov-remarks-to-russian-ngos.txt": "en",
+        "2019-05-01-ru.txt": "ru",
+        "2019-05-01-uk.txt": "uk",
+        "2019-05-01-it.txt": "it",
+    }
+    shown = run(db, "show", by_source["2019-05-01-uk.txt"]["speech_id"], "--format", "json")
+    assert json.loads(shown.stdout)["language"] == "uk"
+
+
+def test_stats_json_gives_readability_only_where_the_formula_is_defined(
+    db: Path, tmp_path: Path
+) -> None:
+    russian = Path(__file__).parents[1] / "data" / "languages" / "ru.txt"
+    (tmp_path / "2019-05-01-ru.txt").write_bytes(russian.read_text("utf-8").encode("cp1251"))
+    run(db, "add", str(tmp_path / "2019-05-01-ru.txt"))
+    rows = {r["language"]: r for r in json.loads(run(db, "stats", "--format", "json").stdout)}
+    assert set(rows) == {"en", "ru"}
+    assert rows["ru"]["flesch_reading_ease"] is None
+    assert "defined for English only" in rows["ru"]["readability_note"]
+    assert rows["ru"]["n_sentences"] == 17
+    assert 0 < rows["en"]["flesch_reading_ease"] < 100 and rows["en"]["readability_note"] == ""

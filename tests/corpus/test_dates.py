@@ -192,3 +192,36 @@ def test_parse_date_reads_every_iso_and_written_day(day: date) -> None:
     assert parse_date(day.isoformat(), today=TODAY) == expected
     assert parse_date(format_date(expected), today=TODAY) == expected
     assert parse_date(day.strftime("%d.%m.%Y"), today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15 червня 2018", SpeechDate(date(2018, 6, 15))),
+        ("15 червня 2018 р.", SpeechDate(date(2018, 6, 15))),
+        ("15 giugno 2018", SpeechDate(date(2018, 6, 15))),
+        ("lunedì 15 giugno 2018", SpeechDate(date(2018, 6, 15))),
+        ("15 июня 2018 года", SpeechDate(date(2018, 6, 15))),
+        ("15. Juni 2018", SpeechDate(date(2018, 6, 15))),
+        ("15 czerwca 2018", SpeechDate(date(2018, 6, 15))),
+        ("giugno 2018", SpeechDate(date(2018, 6, 1), "month")),
+        ("травень 2019", SpeechDate(date(2019, 5, 1), "month")),
+    ],
+)
+def test_written_dates_in_other_languages_are_read(text: str, expected: SpeechDate) -> None:
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["03/04/2019", "03.04.19", "15 people 2018", "giugno"])
+def test_the_fallback_never_guesses_a_numeric_or_partial_date(text: str) -> None:
+    with pytest.raises(MetadataError):
+        parse_date(text, today=TODAY)
+
+
+def test_a_ukrainian_or_italian_dateline_gives_the_date_and_place() -> None:
+    kyiv = parse_dateline("Київ, 15 червня 2018 р.", today=TODAY)
+    rome = parse_dateline("Roma, 15 giugno 2018", today=TODAY)
+    assert kyiv is not None and rome is not None
+    assert (kyiv.on, kyiv.place) == (SpeechDate(date(2018, 6, 15)), "Київ")
+    assert (rome.on, rome.place) == (SpeechDate(date(2018, 6, 15)), "Roma")
+    assert parse_dateline("Ми зустрілися 15 разів у 2018 році.", today=TODAY) is None

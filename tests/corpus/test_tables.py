@@ -643,3 +643,22 @@ def test_xml_entities_in_a_workbook_are_refused_not_expanded() -> None:
         reading = read_table("planted.xlsx", data)
         list(reading.rows())
     assert "INJECTED" not in str(caught.value)
+
+
+def test_a_row_without_a_language_column_gets_the_language_of_its_text() -> None:
+    russian = (Path(__file__).parents[1] / "data" / "languages" / "ru.txt").read_text("utf-8")
+    frame = pd.DataFrame({"date": ["2018-06-15"], "speaker": ["Sergey Lavrov"], "text": [russian]})
+    (doc,) = documents(read_table("speeches.csv", frame.to_csv(index=False).encode()))
+    assert speech_from_row(doc).language == "ru"
+
+
+def test_a_language_column_is_stored_as_iso_codes() -> None:
+    frame = pd.DataFrame(
+        {
+            "date": ["2018-06-15", "2018-06-16"],
+            "language": ["Ukrainian", "fr-FR"],
+            "text": ["Шановні колеги, дякую за увагу.", "Mesdames et Messieurs, merci."],
+        }
+    )
+    docs = documents(read_table("speeches.csv", frame.to_csv(index=False).encode()))
+    assert [speech_from_row(d).language for d in docs] == ["uk", "fr"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -375,3 +376,46 @@ def test_viewers_cannot_merge_speakers(app: AppTest, tmp_path: Path, monkeypatch
     assert not app.exception
     assert "Enter the editor password to merge speakers" in _plain(_texts(app))
     assert not [s for s in app.selectbox if s.key == "merge_keep"]
+
+
+def test_compare_leaves_readability_blank_for_a_russian_speech_and_says_why(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    text = (Path(__file__).parents[1] / "data" / "languages" / "ru.txt").read_text("utf-8")
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add(make_speech(text, delivered_on=date(2024, 9, 1), language="ru"))
+    store.dispose()
+
+    app.switch_page("dashboard/pages/compare.py").run()
+    assert not app.exception
+    (stats,) = [d.value for d in app.dataframe if "readability_note" in d.value.columns]
+    rows = stats.set_index("group")
+    assert pd.isna(rows.loc["A", "flesch_reading_ease"])
+    assert "defined for English only" in rows.loc["A", "readability_note"]
+    assert "'ru'" in rows.loc["A", "readability_note"]
+    assert rows.loc["B", "flesch_reading_ease"] > 0 and rows.loc["B", "readability_note"] == ""
+
+
+def test_the_themes_page_names_the_speeches_its_language_leaves_out(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    _themed_corpus(tmp_path)
+    text = (Path(__file__).parents[1] / "data" / "languages" / "uk.txt").read_text("utf-8")
+    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+    store.add(make_speech(text, title="Промова", delivered_on=date(2022, 3, 1), language="uk"))
+    store.dispose()
+    app.switch_page("dashboard/pages/themes.py").run()
+    app.button(key="themes_fit").click().run()
+    assert not app.exception
+    warning = _plain(next(w.value for w in app.warning if "Left out" in _plain(w.value)))
+    assert "fitted on the speeches in 'en'" in warning and "1 in 'uk'" in warning
+    left_out = next(
+        d.value
+        for d in app.dataframe
+        if "reason" in d.value.columns and "language" in d.value.columns
+    )
+    assert list(left_out["title"]) == ["Промова"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -215,3 +217,45 @@ def test_picker_labels_are_those_of_each_row() -> None:
         assert speech_labels(catalogue, width=width) == expected
     assert speech_labels(catalogue)["b2"].startswith("2019 · unknown speaker · ЖЖЖ")
     assert speech_labels(catalogue.iloc[:0]) == {}
+
+
+def test_theme_shares_over_time_leave_out_speeches_in_other_languages(tmp_path: Path) -> None:
+    from corpus.store import CorpusStore
+    from dashboard.theme_tables import selection_shares
+    from models.topic_store import current_themes, stored_themes
+    from tests.conftest import make_speech
+    from tests.models.conftest import build_corpus
+
+    store = CorpusStore(f"sqlite:///{tmp_path / 'corpus.sqlite'}", seed=False)
+    try:
+        records = list(build_corpus().records)
+        store.add_many(records)
+        state = current_themes(store, n_topics=3)
+        english = selection_shares(state, store.catalogue(), period="year")[1]
+        text = (Path(__file__).parents[1] / "data" / "languages" / "ru.txt").read_text("utf-8")
+        year = records[0].delivered_on.year
+        store.add(make_speech(text, delivered_on=date(year, 6, 1), language="ru"))
+        now = stored_themes(store)  # the Russian speech scored: no share in any theme
+        assert now is not None and len(now.mix) == len(records) + 1
+        mixed = selection_shares(now, store.catalogue(), period="year")[1]
+        pd.testing.assert_frame_equal(mixed, english)  # the Russian speech does not dilute
+    finally:
+        store.dispose()
+
+
+def test_the_detected_language_is_shown_and_can_be_corrected() -> None:
+    items = [
+        _prepared("Уважаемые коллеги, рад приветствовать вас на нашей встрече.", "ru"),
+        _prepared("Шановні колеги, дякую за увагу.", "uk"),
+    ]
+    items = [replace(i, speech=replace(i.speech, language="ru")) for i in items]
+    table = prepared_frame(items)
+    assert list(table["language"]) == ["ru", "ru"]
+    edited = table.assign(language=["", "Ukrainian"])
+    to_store, problems = apply_corrections(items, edited)
+    assert problems == []
+    assert [i.speech.language for i in to_store if isinstance(i, Prepared)] == ["ru", "uk"]
+    _, problems = apply_corrections(items, table.assign(language=["ru", "Elvish"]))
+    assert problems == [
+        "uk.txt: 'Elvish' is not a language; give its code, such as ru or uk, or its English name."
+    ]

@@ -93,6 +93,71 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
 
 
+LANGUAGES = Path(__file__).parents[1] / "data" / "languages"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Мир меняется. Россия готова.", "ru", ["Мир меняется.", "Россия готова."]),
+        (
+            "Встреча прошла в г. Москве. Затем был обед.",
+            "ru",
+            ["Встреча прошла в г. Москве.", "Затем был обед."],
+        ),
+        ("Дякую. Слава Україні!", "uk", ["Дякую.", "Слава Україні!"]),
+        (
+            "M. Macron est arrivé. « Bonjour », dit-il. Élysée, lundi.",
+            "fr",
+            ["M. Macron est arrivé.", "« Bonjour », dit-il.", "Élysée, lundi."],
+        ),
+        ("¿Qué hacemos? ¡Vamos! Gracias.", "es", ["¿Qué hacemos?", "¡Vamos!", "Gracias."]),
+        ("Il Sig. Rossi parla. Poi esce.", "it", ["Il Sig. Rossi parla.", "Poi esce."]),
+        (
+            "中国支持和平。我们反对战争！谢谢。",
+            "zh",
+            ["中国支持和平。", "我们反对战争！", "谢谢。"],
+        ),
+    ],
+    ids=["ru", "ru-abbreviation", "uk", "fr", "es", "it", "zh"],
+)
+def test_split_sentences_in_other_languages(text: str, language: str, expected: list[str]) -> None:
+    assert split_sentences(text, language) == expected
+
+
+def test_a_russian_speech_is_split_into_its_sentences_and_has_no_flesch_score() -> None:
+    text = (LANGUAGES / "ru.txt").read_text(encoding="utf-8")
+    # 17 sentences: 14 full stops (one after the abbreviation "г." is not an end), 2 "!", 1 "?"
+    (row,) = speech_stats(pd.Series({"ru": text}), {"ru": "ru"}).to_dict("records")
+    assert row["n_sentences"] == 17
+    assert row["language"] == "ru"
+    assert math.isnan(row["flesch_reading_ease"])
+    assert "defined for English only" in row["readability_note"]
+    assert "'ru'" in row["readability_note"]
+
+
+def test_an_english_speech_keeps_its_flesch_score_and_no_note() -> None:
+    (row,) = speech_stats(pd.Series({"en": "The cat sat. The dog ran."})).to_dict("records")
+    assert row["flesch_reading_ease"] == pytest.approx(119.19)
+    assert (row["language"], row["readability_note"]) == ("en", "")
+
+
+def test_group_readability_says_which_speeches_it_leaves_out() -> None:
+    russian = (LANGUAGES / "ru.txt").read_text(encoding="utf-8")
+    texts = pd.Series({"en": "The cat sat. The dog ran.", "ru": russian})
+    stats = speech_stats(texts, {"ru": "ru"})
+    frame = stats_by_group(stats, groups={"mixed": ["en", "ru"], "ru": ["ru"], "en": ["en"]})
+    rows = frame.set_index("group")
+    assert rows.loc["mixed", "flesch_reading_ease"] == pytest.approx(119.19)
+    assert (
+        "over the 1 English speeches, leaving out 1 in 'ru'"
+        in rows.loc["mixed", "readability_note"]
+    )
+    assert math.isnan(rows.loc["ru", "flesch_reading_ease"])
+    assert "1 in 'ru'" in rows.loc["ru", "readability_note"]
+    assert rows.loc["en", "readability_note"] == ""
+
+
 def test_mtld_on_known_cases() -> None:
     # Forward: the ratio falls to 1/2 at every second "a": 2 factors, no remainder -> 4 / 2.
     assert mtld("a a a a".split()) == 2.0
@@ -164,6 +229,8 @@ def test_speech_stats_columns_and_values() -> None:
         "n_types",
         "mtld",
         "flesch_reading_ease",
+        "language",
+        "readability_note",
     ]
     first = frame.iloc[0]
     assert first["speech_id"] == "s1"
@@ -187,6 +254,7 @@ def test_stats_by_group() -> None:
         "mean_sentence_length",
         "mtld",
         "flesch_reading_ease",
+        "readability_note",
     ]
     assert frame["group"].tolist() == ["a", "both"]
     assert frame["n_words"].tolist() == [6, 10]
@@ -358,5 +426,21 @@ def test_stored_speech_stats_measure_each_speech_once(tmp_path: Path) -> None:
         both = stored_speech_stats(store, [first.speech_id, second.speech_id, "not-stored"])
         assert both["speech_id"].tolist() == [first.speech_id, second.speech_id]
         assert both["n_sentences"].tolist() == [2, 2]
+    finally:
+        store.dispose()
+
+
+def test_stored_speech_stats_follow_a_corrected_language(tmp_path: Path) -> None:
+    store = CorpusStore(f"sqlite:///{tmp_path / 'corpus.sqlite'}", seed=False)
+    try:
+        text = (LANGUAGES / "ru.txt").read_text(encoding="utf-8")
+        speech = make_speech(text, delivered_on=date(2018, 1, 2))  # stored as English
+        store.add(speech)
+        (before,) = stored_speech_stats(store, [speech.speech_id]).to_dict("records")
+        assert before["language"] == "en" and before["n_sentences"] == 5
+        store.update_metadata(speech.speech_id, language="ru")
+        (after,) = stored_speech_stats(store, [speech.speech_id]).to_dict("records")
+        assert after["language"] == "ru" and after["n_sentences"] == 17
+        assert math.isnan(after["flesch_reading_ease"]) and after["readability_note"]
     finally:
         store.dispose()

@@ -21,6 +21,8 @@ from models.errors import ModelError, StopTermError, UnknownThemeError
 from models.topic_store import (
     ThemeModelState,
     current_themes,
+    fit_language,
+    left_out_speeches,
     score_new,
     set_label,
     stored_themes,
@@ -427,3 +429,59 @@ def test_cli_themes_json_label_and_text(store: CorpusStore, speeches: SyntheticC
     data = json.loads(_run(store, "themes", "--format", "json"))
     assert data["stop_terms"] == ["harbor"]
     assert {"term": "harbor", "reason": "a stop term of yours"} in data["boilerplate"]
+
+
+def test_a_mixed_language_corpus_fits_its_main_language_and_names_the_speeches_left_out(
+    store: CorpusStore,
+) -> None:
+    from tests.conftest import make_speech
+
+    folder = Path(__file__).parents[1] / "data" / "languages"
+    others = [
+        make_speech((folder / f"{code}.txt").read_text(encoding="utf-8"), title=code, language=code)
+        for code in ("ru", "uk")
+    ]
+    store.add_many(others)
+    state = current_themes(store, n_topics=3)
+    assert state.language == "en"
+    assert fit_language(store.catalogue()) == "en"
+    left_out = left_out_speeches(state, store.catalogue())
+    assert sorted(left_out["language"]) == ["ru", "uk"]
+    assert left_out["reason"].str.contains("fitted on the 18 speeches in 'en'").all()
+    ids = [s.speech_id for s in others]
+    assert (state.mix.loc[ids].to_numpy() == 0).all(), "no share in any theme"
+    assert not any(
+        ch.isalpha() and not ch.isascii() for term in state.top_terms(n=20)["term"] for ch in term
+    )
+    # a speech added later in another language gets no share either, without a refit
+    # French that shares words with the English themes ("budget", "football", "penalty")
+    french = make_speech(
+        "Mesdames et Messieurs, le budget de l'État sera présenté demain. Le budget prévoit un "
+        "audit des comptes et un surplus modeste. Le football aussi a besoin de règles: le coach, "
+        "le penalty et le football des jeunes méritent notre attention et notre budget.",
+        language="fr",
+    )
+    store.add(french)
+    assert (score_new(store, [french.speech_id])["share"] == 0).all()
+    synced = stored_themes(store)
+    assert synced is not None and synced.fit_id == state.fit_id
+    assert (synced.mix.loc[french.speech_id] == 0).all()
+    assert "fr" in set(left_out_speeches(synced, store.catalogue())["language"])
+    shown = json.loads(_run(store, "themes", "--format", "json"))
+    assert shown["language"] == "en"
+    assert {row["language"] for row in shown["left_out"]} == {"fr", "ru", "uk"}
+    assert "left out: 1 in 'fr', 1 in 'ru', 1 in 'uk'" in _run(store, "themes")
+
+
+def test_a_corpus_mostly_in_russian_fits_with_russian_stop_words(
+    tmp_path: Path, speeches: SyntheticCorpus
+) -> None:
+    store = CorpusStore(f"sqlite:///{tmp_path / 'ru.sqlite'}", seed=False)
+    try:
+        # the synthetic speeches marked Russian: the majority language decides the stop words
+        store.add_many([dataclasses.replace(s, language="ru") for s in speeches.records])
+        state = current_themes(store, n_topics=3)
+        assert state.language == "ru" and state.model.language == "ru"
+        assert left_out_speeches(state, store.catalogue()).empty
+    finally:
+        store.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from scipy import sparse
 from corpus.records import Speech, speech_id_for
 from models.errors import EmptyVocabularyError
 from models.vectorize import (
+    SPEECH_STOP_WORDS,
     as_texts,
     count_passages,
     count_speeches,
@@ -20,6 +22,7 @@ from models.vectorize import (
     merge_counts,
     prune_terms,
     split_passages,
+    stop_words_for,
     to_passages,
 )
 
@@ -187,3 +190,32 @@ def test_as_texts_indexes_texts_by_speech_id() -> None:
     )
     texts = as_texts([speech])
     assert texts.to_dict() == {speech.speech_id: text}
+
+
+LANGUAGES = Path(__file__).parents[1] / "data" / "languages"
+
+
+@pytest.mark.parametrize(
+    ("code", "stop", "kept"),
+    [
+        ("ru", {"вами", "ваши", "во", "чтобы", "которые"}, {"конфликтов", "соотечественников"}),
+        ("uk", {"вам", "за", "які", "нас"}, {"лікарні", "підтримку"}),
+        ("it", {"delle", "nella", "sono", "il"}, {"giovani", "ricerca"}),
+        ("de", {"und", "ihre", "wir", "die"}, {"forschung", "unternehmen"}),
+    ],
+)
+def test_speeches_in_other_languages_lose_their_own_stop_words(
+    code: str, stop: set[str], kept: set[str]
+) -> None:
+    text = (LANGUAGES / f"{code}.txt").read_text(encoding="utf-8")
+    _, english_rules = count_terms([text], n_jobs=1)
+    _, own_rules = count_terms([text], n_jobs=1, language=code)
+    assert stop <= set(english_rules), "the English list leaves them in"
+    assert not stop & set(own_rules)
+    assert kept <= set(own_rules)
+
+
+def test_english_stop_words_are_those_of_before() -> None:
+    assert stop_words_for("en") == SPEECH_STOP_WORDS
+    assert SPEECH_STOP_WORDS < stop_words_for("fr")
+    assert stop_words_for("xx") == SPEECH_STOP_WORDS  # no list shipped: English only
