@@ -80,7 +80,8 @@ def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "")
     fig.update_layout(
         title={"text": _hover_safe(title), "x": 0, "xanchor": "left"},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        # under the chart, clear of the title however many rows it takes
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
         hoverlabel={"namelength": -1},
         xaxis_title_text=x_title,
         yaxis_title_text=y_title,

@@ -19,6 +19,7 @@ import pandas as pd
 from corpus.errors import CorpusError
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
+from corpus.tables import TABLE_FIELDS
 from models.export import CSV_USES, to_csv_bytes
 from models.selection import resolve
 
@@ -27,15 +28,7 @@ __all__ = ["SPEECH_COLUMNS", "TABLES", "export_table", "register", "speeches_tab
 SPEECH_COLUMNS = (
     "id",
     "date",
-    "title",
-    "speaker",
-    "role",
-    "country",
-    "place",
-    "source",
-    "category",
-    "posted_by",
-    "language",
+    *(field for field in TABLE_FIELDS if field not in ("id", "date", "year", "text")),
     "text",
 )
 """The columns of an exported table of speeches: each is one that `import-table` reads by name."""

@@ -41,7 +41,9 @@ def test_wheel_carries_the_seed_and_every_package(wheel: Path) -> None:
     assert "corpus/data/2018-06-15-lavrov-remarks-to-russian-ngos.txt" in names
     for package in ("corpus", "models", "dashboard", "dashboard/pages"):
         assert f"{package}/__init__.py" in names
-    data_files = {str(p.relative_to(ROOT)) for p in (ROOT / "corpus" / "data").iterdir()}
+    data_files = {
+        str(p.relative_to(ROOT)) for p in (ROOT / "corpus" / "data").rglob("*") if p.is_file()
+    }
     assert data_files <= names
 
 
