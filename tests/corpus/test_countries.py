@@ -230,3 +230,17 @@ def test_the_country_names_of_the_un_corpus_get_their_codes() -> None:
     agree = sum(n for (name, iso3), n in pairs.items() if country_code(name) == iso3)
     assert agree / total > 0.985
     assert country_code("Union of Soviet Socialist Republics") == "SUN"
+
+
+def test_search_follows_a_new_title_and_metadata_edits_leave_the_index_alone(
+    tmp_path: Path,
+) -> None:
+    store = CorpusStore(str(tmp_path / "c.sqlite"))
+    try:
+        (seed,) = store.catalogue()["speech_id"]
+        store.update_metadata(seed, country="Russian Federation", place="Moscow")
+        assert [h.speech_id for h in store.search('"consultative status"')] == [seed]
+        store.update_metadata(seed, title="Remarks on the Volga delta")
+        assert [h.speech_id for h in store.search("Volga")] == [seed]
+    finally:
+        store.dispose()
