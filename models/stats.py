@@ -226,7 +226,10 @@ def speech_stats(texts: pd.Series) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows, columns=STATS_COLUMNS)
-    return frame.astype({"n_words": np.int64, "n_sentences": np.int64, "n_types": np.int64})
+    # typed even when there are no rows, so that adding new speeches to none keeps the types
+    counts = {c: np.int64 for c in STATS_COLUMNS[1:] if c.startswith("n_")}
+    measures = {c: np.float64 for c in STATS_COLUMNS[1:] if not c.startswith("n_")}
+    return frame.astype(counts | measures)
 
 
 class _Store(Protocol):
