@@ -2,7 +2,9 @@
 # One command per job on a fresh machine:
 #   bash run.sh dashboard   install speech-tracker into .venv (once) and start the dashboard (SQLite,
 #                           seed loaded); options go to `speechtrack dashboard`, e.g. --port 8502
-#   bash run.sh test        install everything the tests need and run the whole test suite
+#   bash run.sh test        install everything the tests need and run the whole test suite, then
+#                           (given no pytest options) the main tests again with the oldest versions
+#                           pyproject.toml allows (.ci/lowest-versions; SPEECHTRACK_LOWEST=0 skips)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -84,6 +86,9 @@ case "${1:-}" in
     start_postgres
     ruff format --check . && ruff check . && mypy corpus models dashboard streamlit_app.py
     python -m pytest -q "${@:2}"
+    if [ $# -eq 1 ] && [ "${SPEECHTRACK_LOWEST:-1}" != 0 ]; then
+      UV="$VENV/bin/uv" bash .ci/lowest-versions
+    fi
     ;;
   *)
     echo "usage: bash run.sh dashboard | bash run.sh test [pytest options]" >&2

@@ -293,15 +293,13 @@ def speech_stats(texts: pd.Series, languages: Mapping[str, str] | None = None) -
             }
         )
     frame = pd.DataFrame(rows, columns=STATS_COLUMNS)
-    return frame.astype(
-        {
-            "n_words": np.int64,
-            "n_sentences": np.int64,
-            "n_types": np.int64,
-            "language": object,
-            "readability_note": object,
-        }
-    )
+    # typed even when there are no rows, so that adding new speeches to none keeps the types
+    texts = {"language", "readability_note"}
+    counts = {c: np.int64 for c in STATS_COLUMNS[1:] if c.startswith("n_")}
+    measures = {
+        c: np.float64 for c in STATS_COLUMNS[1:] if not c.startswith("n_") and c not in texts
+    }
+    return frame.astype(counts | measures | dict.fromkeys(texts, object))
 
 
 def readability_note(language: str) -> str:
