@@ -15,9 +15,9 @@ elements it already holds, so that those come back as references.
 
 It prints one row per N: sessions, page requests, p50/p95/max time from the click to the end of
 the page's run, the median of the sessions' first pages (a new session costs the server more),
-errors (a page that showed an error or exception, a run that did not finish, a
-lost connection), the server's CPU use (100% = one core), and whether the server dropped every
-session once the viewers left. Runs are timed on loopback, so network time is not included.
+errors (a page that showed an error or exception, a run that did not finish, a lost connection),
+the server's CPU use (100% = one core) and memory at the end, and whether the server dropped
+every session once the viewers left. Runs are timed on loopback: no network time is included.
 """
 
 from __future__ import annotations
@@ -94,6 +94,14 @@ def active_sessions(port: int) -> int:
         if line.startswith("active_sessions "):
             return int(float(line.split()[1]))
     raise RuntimeError("the server reports no active_sessions")
+
+
+def resident_mb(pid: int) -> float:
+    """Memory the process holds (resident set, Linux), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -231,6 +239,7 @@ def load(port: int, pid: int, viewers: int, seconds: float, seed: int) -> dict[s
         "first": statistics.median(tally.first or [float("nan")]),
         "errors": len(tally.errors),
         "cpu": cpu,
+        "memory": resident_mb(pid),
         "cleaned": "yes" if left == 0 else f"no ({left} left)",
         "problems": sorted(set(tally.errors)),
     }
@@ -277,13 +286,16 @@ def main() -> int:
         server_log = log.read_text()
 
     print()
-    print(f"{'sessions':>8} {'requests':>8} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
-          f"{'first page p50 s':>16} {'errors':>6} {'server CPU':>10}  sessions cleaned up")  # fmt: skip
+    print(
+        f"{'sessions':>8} {'requests':>8} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
+        f"{'first page p50 s':>16} {'errors':>6} {'server CPU':>10} {'server MB':>9}  "
+        "sessions cleaned up"
+    )
     for row in rows:
         print(
             f"{row['sessions']:>8} {row['requests']:>8} {row['p50']:>6.2f} {row['p95']:>6.2f} "
-            f"{row['max']:>6.2f} {row['first']:>16.2f} {row['errors']:>6} {row['cpu']:>10.0%}  "
-            f"{row['cleaned']}"
+            f"{row['max']:>6.2f} {row['first']:>16.2f} {row['errors']:>6} {row['cpu']:>10.0%} "
+            f"{row['memory']:>9.0f}  {row['cleaned']}"
         )
     problems = sorted({p for row in rows for p in row["problems"]})  # type: ignore[attr-defined]
     for problem in problems:
