@@ -1,6 +1,6 @@
 """Load benchmark: many viewers of one dashboard server, each switching pages once a second.
 
-Run:  python bench/bench_load.py --viewers 1,10,20 --seconds 60 [--db PATH]
+Run:  python bench/bench_load.py --viewers 1,10,20 --seconds 60 [--db PATH] [--processes 2]
       (without --db: bench/results/ungdc.sqlite, the UN General Debate corpus, built once)
 
 It starts the dashboard as a team would (`python -m streamlit run streamlit_app.py`, its own
@@ -17,7 +17,9 @@ It prints one row per N: sessions, page requests, p50/p95/max time from the clic
 the page's run, the median of the sessions' first pages (a new session costs the server more),
 errors (a page that showed an error or exception, a run that did not finish, a lost connection),
 the server's CPU use (100% = one core) and memory at the end, and whether the server dropped
-every session once the viewers left. Runs are timed on loopback: no network time is included.
+every session once the viewers left. Runs are timed on loopback: no network time is included. With
+`--processes K` it starts K servers on the same database and each viewer stays with one of them,
+as behind a proxy with sticky sessions (README: "Many readers at once").
 """
 
 from __future__ import annotations
@@ -212,23 +214,30 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def load(port: int, pid: int, viewers: int, seconds: float, seed: int) -> dict[str, object]:
-    """Run `viewers` sessions for `seconds` against the server; return one row of the table."""
+def load(
+    servers: list[tuple[int, int]], viewers: int, seconds: float, seed: int
+) -> dict[str, object]:
+    """Run `viewers` sessions for `seconds` against the servers (port, pid): each viewer stays
+    with one server, as behind a proxy with sticky sessions. Return one row of the table."""
     tally = Tally()
-    cpu_before, wall_before = cpu_seconds(pid), time.monotonic()
+    cpu_before, wall_before = sum(cpu_seconds(pid) for _, pid in servers), time.monotonic()
 
     async def everyone() -> None:
         await asyncio.gather(
-            *(viewer(port, seconds, random.Random(seed * 1000 + i), tally) for i in range(viewers))
+            *(
+                viewer(servers[i % len(servers)][0], seconds, random.Random(seed * 1000 + i), tally)
+                for i in range(viewers)
+            )
         )
 
     asyncio.run(everyone())
-    cpu = (cpu_seconds(pid) - cpu_before) / (time.monotonic() - wall_before)
-    left = active_sessions(port)
+    cpu_after = sum(cpu_seconds(pid) for _, pid in servers)
+    cpu = (cpu_after - cpu_before) / (time.monotonic() - wall_before)
     waited = time.monotonic()
-    while left and time.monotonic() - waited < 30:
+    while (left := sum(active_sessions(port) for port, _ in servers)) and (
+        time.monotonic() - waited < 30
+    ):
         time.sleep(0.5)
-        left = active_sessions(port)
     times = tally.times or [float("nan")]
     return {
         "sessions": viewers,
@@ -239,7 +248,7 @@ def load(port: int, pid: int, viewers: int, seconds: float, seed: int) -> dict[s
         "first": statistics.median(tally.first or [float("nan")]),
         "errors": len(tally.errors),
         "cpu": cpu,
-        "memory": resident_mb(pid),
+        "memory": sum(resident_mb(pid) for _, pid in servers),
         "cleaned": "yes" if left == 0 else f"no ({left} left)",
         "problems": sorted(set(tally.errors)),
     }
@@ -251,6 +260,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60, help="how long each N clicks")
     parser.add_argument("--db", help="the corpus database (default: the UN corpus, built once)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the viewers' page choices")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes on the same database, each viewer staying with one (as behind a "
+        "proxy with sticky sessions); CPU and memory are their sums",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.viewers.split(",")]
 
@@ -264,26 +280,32 @@ def main() -> int:
         db = str(RESULTS / "ungdc.sqlite")
 
     with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "server.log"
-        print(f"Starting the dashboard on {db} ...", flush=True)
-        started = time.monotonic()
-        proc, port = start_server(db, log)
+        logs = [Path(tmp) / f"server{i}.log" for i in range(args.processes)]
+        procs: list[subprocess.Popen[bytes]] = []
+        servers: list[tuple[int, int]] = []  # port, process id
         try:
-            print(f"  first run done in {time.monotonic() - started:.1f} s", flush=True)
-            started = time.monotonic()
-            asyncio.run(warm_up(port))
-            print(f"  every page opened once in {time.monotonic() - started:.1f} s", flush=True)
+            for log in logs:
+                print(f"Starting the dashboard on {db} ...", flush=True)
+                started = time.monotonic()
+                proc, port = start_server(db, log)
+                procs.append(proc)
+                print(f"  first run done in {time.monotonic() - started:.1f} s", flush=True)
+                started = time.monotonic()
+                asyncio.run(warm_up(port))
+                print(f"  every page opened once in {time.monotonic() - started:.1f} s", flush=True)
+                servers.append((port, proc.pid))
             rows = []
             for n in counts:
                 print(f"{n} viewer(s) for {args.seconds:.0f} s ...", flush=True)
-                rows.append(load(port, proc.pid, n, args.seconds, args.seed))
+                rows.append(load(servers, n, args.seconds, args.seed))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        server_log = log.read_text()
+            for proc in procs:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        server_log = "".join(log.read_text() for log in logs)
 
     print()
     print(
