@@ -6,7 +6,7 @@ the URL (`bind="query-params"`), so that a view can be shared by its link and su
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Literal
@@ -107,15 +107,15 @@ def shared_filters() -> SpeechFilter:
     return flt
 
 
-def _with_linked(options: list[str], key: str) -> list[str]:
+def _with_linked(options: Sequence[str], key: str) -> list[str]:
     """The options of a filter, with the country a link names its own way (?country=RUS) when
     it is one of them under another name: shown as it is one of the options."""
     linked = state.url_values(key)
     if not linked:
-        return options
+        return list(options)
     known = {country_code(option) or option for option in options}
     extra = [v for v in linked if v not in options and (country_code(v) or v) in known]
-    return options + extra if extra else options
+    return [*options, *extra]
 
 
 def speech_picker(

@@ -14,11 +14,12 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -399,21 +400,25 @@ def overview(flt: SpeechFilter) -> dict[str, Any]:
     return _overview(key.url, key.version, filter_key(flt))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _choices(url: str, version: int) -> dict[str, list[str]]:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _choices(url: str, version: int) -> Mapping[str, tuple[str, ...]]:
     # from the catalogue every run reads anyway: after an upload, three more queries (seven
-    # thousand speakers on the UN corpus) took 200 ms of the first page's run on SQLite
+    # thousand speakers on the UN corpus) took 200 ms of the first page's run on SQLite; one
+    # shared read-only value, as the sidebar asks for it on every page of every reader
     frame = _catalogue(url, version, _NO_FILTER)
-    found = {
-        name: sorted(str(v) for v in frame[name].unique() if v) for name in ("speaker", "place")
-    }
-    # one entry per country, whatever the spellings of its speeches
-    found["country"] = country_options(frame)
-    return found
+    return MappingProxyType(
+        {
+            "speaker": tuple(sorted(str(v) for v in frame["speaker"].unique() if v)),
+            "place": tuple(sorted(str(v) for v in frame["place"].unique() if v)),
+            # one entry per country, whatever the spellings of its speeches
+            "country": tuple(country_options(frame)),
+        }
+    )
 
 
-def choices() -> dict[str, list[str]]:
-    """Return the speakers, places and countries (one name per country code) of the corpus."""
+def choices() -> Mapping[str, tuple[str, ...]]:
+    """Return the speakers, places and countries (one name per country code) of the corpus,
+    sorted (shared: read-only)."""
     key = corpus_key()
     return _choices(key.url, key.version)
 

@@ -1,5 +1,7 @@
 """Overview: the corpus at a glance, within the sidebar filters."""
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -178,7 +180,7 @@ with c2:
     )
 
 
-def speaker_merging(speakers: list[str]) -> None:
+def speaker_merging(speakers: Sequence[str]) -> None:
     """Merge names of one person: the speaker to keep and its other names, for every page."""
     notice = state.pop_notice()
     if notice:

@@ -31,3 +31,9 @@ def test_readers_get_no_developer_menu_nor_table_export_and_the_server_listens_l
     assert config["client"]["toolbarMode"] == "viewer"  # no "Deploy", no developer options
     assert config["client"]["disableDataExport"] is True  # no formula-unsafe toolbar CSV
     assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_the_server_does_not_watch_the_source_files() -> None:
+    """A reader's first page is not held up by a scan of every loaded module."""
+    server = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["server"]
+    assert server["fileWatcherType"] == "none"
