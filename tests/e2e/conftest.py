@@ -44,14 +44,22 @@ expect.set_options(timeout=30_000)
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
+# Checked in one go in the page, so that a rerun starting between two checks (a button that
+# stores something and reruns the page) cannot leave a chart of the last run to wait for forever.
+_IDLE_AND_DRAWN = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    // attached, not visible: a chart in a closed expander is drawn but hidden
+    return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .every((chart) => chart.querySelector(".main-svg") !== null);
+}"""
+
+
 def wait_idle(page: Page) -> None:
     """Wait until the script run has finished, every Plotly chart is drawn and nothing is stale."""
     page.locator(IDLE).wait_for()
-    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached")
-    charts = page.get_by_test_id("stPlotlyChart")
-    for i in range(charts.count()):
-        # attached, not visible: a chart in a closed expander is drawn but hidden
-        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
+    page.wait_for_function(_IDLE_AND_DRAWN, timeout=60_000)
 
 
 def open_page(page: Page, url: str) -> None:
