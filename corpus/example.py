@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources import as_file, files
 
+import pandas as pd
+
 from corpus.importer import FileReport, import_table
 from corpus.store import CorpusStore
 from corpus.tables import read_table
@@ -24,6 +26,7 @@ __all__ = [
     "EXAMPLE_DESCRIPTION",
     "EXAMPLE_SOURCE",
     "example_speech_ids",
+    "is_example",
     "load_example",
     "remove_example",
 ]
@@ -52,11 +55,15 @@ def load_example(
         return import_table(store, reading, progress=progress)
 
 
+def is_example(catalogue: pd.DataFrame) -> pd.Series:
+    """Which speeches of a catalogue (`CorpusStore.catalogue`) belong to the example corpus."""
+    return catalogue["source"].fillna("").str.startswith(EXAMPLE_SOURCE)
+
+
 def example_speech_ids(store: CorpusStore) -> list[str]:
     """The ids of the stored example speeches."""
     catalogue = store.catalogue()
-    marked = catalogue["source"].fillna("").str.startswith(EXAMPLE_SOURCE)
-    return catalogue.loc[marked, "speech_id"].tolist()
+    return catalogue.loc[is_example(catalogue), "speech_id"].tolist()
 
 
 def remove_example(store: CorpusStore) -> int:

@@ -599,11 +599,7 @@ class CorpusStore:
 
     def remove(self, speech_id: str) -> None:
         """Remove one speech, or raise `SpeechNotFoundError`."""
-
-        def work(conn: Connection) -> int:
-            return conn.execute(delete(speeches).where(speeches.c.speech_id == speech_id)).rowcount
-
-        if not self._write(work):
+        if not self.remove_many([speech_id]):
             raise SpeechNotFoundError(speech_id)
 
     def remove_many(self, speech_ids: Iterable[str]) -> int:

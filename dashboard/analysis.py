@@ -6,10 +6,8 @@ what will make it appear (too few speeches, no themes fitted...). Pages draw one
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -21,7 +19,7 @@ from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares, top_themes, with_other
 from models.errors import ModelError
-from models.topic_store import ThemeModelState
+from models.topic_store import ThemeModelState, speech_outline
 
 # "figure" as people read it first; the exact value, range and unit after, for downloads
 FIGURE_COLUMNS = ["text", "figure", "qualifier", "kind", "counted", "scope", "organisation",
@@ -185,46 +183,26 @@ def theme_mix_of(speech_id: str) -> Outcome:
 
 
 def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
-    """Return the themes of one speech's passages and its key terms, for a corpus of one speech.
+    """Return the themes of one speech's passages and its key terms, for a corpus of one speech
+    (`models.topic_store.speech_outline`; kept per corpus version, so a rerun fits nothing)."""
 
-    Themes are fitted here on the speech's own passages (not stored: the Themes page fits the
-    corpus's themes); key terms are the terms that carry most weight across its passages, as
-    those themes rebuild their TF-IDF.
-    """
-    try:
-        return _outline(speech_id, state.speech(speech_id).text)
-    except ModelError as err:
-        message = f"Themes need more text than this speech has: {err}"
-        return Outcome(message=message), Outcome(message=message)
+    def build() -> tuple[Outcome, Outcome]:
+        speech = state.speech(speech_id)
+        try:
+            themes, key_terms = speech_outline(speech_id, speech.text, speech.language)
+        except ModelError as err:
+            message = f"Themes need more text than this speech has: {err}"
+            return Outcome(message=message), Outcome(message=message)
+        return (
+            Outcome(frame=themes, note=f"{len(themes)} themes fitted on its passages."),
+            Outcome(
+                frame=key_terms,
+                note="Weight relative to the first term. Distinctive terms, which compare a "
+                "speech with the others, appear once the corpus holds two or more.",
+            ),
+        )
 
-
-@functools.lru_cache(maxsize=4)  # a speech's text never changes under its id
-def _outline(speech_id: str, text: str) -> tuple[Outcome, Outcome]:
-    from models.topics import TopicModel
-
-    model = TopicModel()
-    mix = model.fit_transform(pd.Series([text], index=[speech_id]))[0]
-    terms = model.top_terms(n=8).groupby("topic")["term"].agg(", ".join)
-    themes = pd.DataFrame(
-        {
-            "label": model.default_labels(),
-            "share": mix.round(3),
-            "terms": [terms.get(t, "") for t in range(model.n_topics_)],
-        }
-    ).sort_values("share", ascending=False, ignore_index=True)
-    weight = mix @ model.components_
-    top = np.argsort(-weight, kind="stable")[:15]
-    key_terms = pd.DataFrame(
-        {"term": model.terms_[top].astype(str), "weight": (weight[top] / weight[top[0]]).round(3)}
-    )
-    return (
-        Outcome(frame=themes, note=f"{model.n_topics_} themes fitted on its passages."),
-        Outcome(
-            frame=key_terms,
-            note="Weight relative to the first term. Distinctive terms, which compare a speech "
-            "with the others, appear once the corpus holds two or more.",
-        ),
-    )
+    return state.memo("one_speech_outline", (speech_id,), build)
 
 
 # -- the Themes page's views -----------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from corpus.example import EXAMPLE_DESCRIPTION, EXAMPLE_SOURCE, load_example, remove_example
+from corpus.example import EXAMPLE_DESCRIPTION, is_example, load_example, remove_example
 from dashboard import state
 from dashboard.controls import reported_errors
 from dashboard.next_views import session_views
@@ -13,7 +13,7 @@ from dashboard.next_views import session_views
 
 def n_example_speeches(catalogue: pd.DataFrame) -> int:
     """How many of these speeches belong to the example corpus."""
-    return int(catalogue["source"].fillna("").str.startswith(EXAMPLE_SOURCE).sum())
+    return int(is_example(catalogue).sum())
 
 
 def offer_example(*, key: str) -> None:

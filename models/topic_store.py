@@ -592,6 +592,39 @@ def _terms_by_theme(model: TopicModel, theme_ids: tuple[int, ...], n: int = 8) -
     return {theme_ids[int(topic)]: text for topic, text in joined.items()}
 
 
+def speech_outline(
+    speech_id: str, text: str, language: str = "en"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the themes of one speech's passages and its key terms (nothing is stored).
+
+    What a corpus of one speech can show: themes fitted on its own passages, and the terms that
+    carry most weight across them as those themes rebuild their TF-IDF.
+
+    Returns:
+        Themes (label, share, terms), heaviest first, and key terms (term, weight relative to the
+        first), 15 at most.
+
+    Raises:
+        NotEnoughTextError, EmptyVocabularyError: the speech is too short for themes.
+    """
+    model = TopicModel(language=language)
+    mix = model.fit_transform(pd.Series([text], index=[speech_id]))[0]
+    terms = _terms_by_theme(model, tuple(range(model.n_topics_)))
+    themes = pd.DataFrame(
+        {
+            "label": model.default_labels(),
+            "share": mix.round(3),
+            "terms": [terms.get(t, "") for t in range(model.n_topics_)],
+        }
+    ).sort_values("share", ascending=False, ignore_index=True)
+    weight = mix @ model.components_
+    top = np.argsort(-weight, kind="stable")[:15]
+    key_terms = pd.DataFrame(
+        {"term": model.terms_[top].astype(str), "weight": (weight[top] / weight[top[0]]).round(3)}
+    )
+    return themes, key_terms
+
+
 # -- stop terms and earlier fits ------------------------------------------------------------
 
 

@@ -77,21 +77,18 @@ if total == 1:
             key="overview_one_figures",
             file_name="cited-figures.csv",
         )
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.subheader("Its themes")
-        if themes.message:
-            st.info(literal(themes.message), icon=":material/info:")
-        else:
-            show_table(themes.frame, key="overview_one_themes", file_name="themes.csv")
-            st.caption(themes.note)
-    with right:
-        st.subheader("Key terms")
-        if key_terms.message:
-            st.info(literal(key_terms.message), icon=":material/info:")
-        else:
-            show_table(key_terms.frame, key="overview_one_terms", file_name="key-terms.csv")
-            st.caption(key_terms.note)
+    columns = st.columns([3, 2], gap="large")
+    for column, title, outcome, name in (
+        (columns[0], "Its themes", themes, "themes"),
+        (columns[1], "Key terms", key_terms, "key-terms"),
+    ):
+        with column:
+            st.subheader(title)
+            if outcome.message:
+                st.info(literal(outcome.message), icon=":material/info:")
+            else:
+                show_table(outcome.frame, key=f"overview_one_{name}", file_name=f"{name}.csv")
+                st.caption(outcome.note)
     st.divider()
     offer_example(key="overview_load_example")
     st.stop()

@@ -485,3 +485,17 @@ def test_a_corpus_mostly_in_russian_fits_with_russian_stop_words(
         assert left_out_speeches(state, store.catalogue()).empty
     finally:
         store.dispose()
+
+
+def test_one_speech_outline_gives_its_themes_and_key_terms() -> None:
+    from corpus.seed import seed_bytes
+    from models.errors import NotEnoughTextError
+    from models.topic_store import speech_outline
+
+    themes, key_terms = speech_outline("seed", seed_bytes().decode("utf-8"))
+    assert len(themes) >= 2 and list(themes.columns) == ["label", "share", "terms"]
+    assert themes["share"].is_monotonic_decreasing and abs(themes["share"].sum() - 1) < 0.01
+    assert key_terms["weight"].iloc[0] == 1.0 and len(key_terms) == 15
+    assert {"ngos", "organizations"} & set(key_terms["term"])
+    with pytest.raises(NotEnoughTextError):
+        speech_outline("short", "Only a few words here.")
