@@ -27,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from models.figure_format import readable_date, readable_value
-from models.organisations import short_name
+from models.organisations import (
+    canonical_organisation,
+    figures_organisation,
+    find_organisations,
+    short_name,
+)
 from models.quantities import QUANTITY_COLUMNS
 from models.selection import is_in
 
@@ -79,7 +84,8 @@ _SYNONYMS = tuple(
         (r"\bnon-?(?:profit|commercial) organi[sz]ations?\b", "organisation"),
         (r"\bn[gp]os?\b", "organisation"),
         (r"\borgani[sz]ations?\b", "organisation"),
-        (r"\bmember states\b", "member state"),
+        # member States, States members, Members: an organisation's members
+        (r"\bmember states?\b|\bstates? members?\b", "member"),
         (r"\bcountries\b", "country"),
     )
 )
@@ -87,7 +93,11 @@ _POSSESSIVE_S = re.compile(r"'s\b")
 _COUNTED_WORD = re.compile(r"[\w-]+")
 # durations ("for 70 years") are figures, but not measures users follow from speech to speech
 _TIME_WORDS = frozenset("year month week day hour minute decade century time occasion".split())
-_DROPPED = frozenset("the a an our their its my your his her all of".split())
+_DROPPED = frozenset(
+    """the a an our their its my your his her all of one two three four five six seven eight nine
+    ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty
+    forty fifty sixty seventy eighty ninety hundred thousand million billion""".split()
+)
 _DEMONYM_OF = {
     "russia": "Russian",
     "russian federation": "Russian",
@@ -107,7 +117,7 @@ _DEMONYM_OF = {
 }
 _PREDICATE = re.compile(
     r"\b((?:consultative|observer|partner|participatory|associate|full|general|special)\s+status"
-    r"|permanent\s+participants|observers|member\s+states|members|participants|partners)\b",
+    r"|permanent\s+participants|observers|member\s+states|members|membership|participants|partners)\b",
     re.IGNORECASE,
 )
 
@@ -138,7 +148,9 @@ def normalise_counted(counted: str, *, scope: str = "") -> str:
         text = pattern.sub(replacement, text)
     scope_word = scope.lower()
     words = [
-        _lemma(w) for w in _COUNTED_WORD.findall(text) if w not in _DROPPED and w != scope_word
+        _lemma(w)
+        for w in _COUNTED_WORD.findall(text)
+        if w != scope_word and not all(part in _DROPPED for part in w.split("-"))
     ]
     return " ".join(words)
 
@@ -245,9 +257,11 @@ def _predicate(sentence: str, written: str, counted: str = "") -> str:
     at = max(0, sentence.find(written))
     match = _PREDICATE.search(sentence, at, at + len(written) + 80)  # the clause of the number
     if match is not None:
-        return re.sub(r"^permanent\s+", "", match.group(1).lower())
-    clause = _CLAUSE_END.split(sentence[at + len(written) : at + len(written) + 100], maxsplit=1)[0]
+        return re.sub(r"^permanent\s+", "", " ".join(match.group(1).lower().split()))
     own = set(_WORD.findall(counted.lower()))  # "refugees", "votes": the counted thing itself
+    # "62 States that have accepted the jurisdiction": a relative clause says which ones
+    after = sentence[at + len(written) : at + len(written) + 100]
+    clause = _RELATIVE_CLAUSE_END.split(after, maxsplit=1)[0]
     for word in _WORD.findall(clause.lower())[:10]:
         stem = None if word in own else _DEFINING.match(word)
         if stem:
@@ -268,13 +282,25 @@ _WE = re.compile(
 )
 
 
+# "San Marino has welcomed", "Pakistan hosts": the speaker's country named as the one acting
+_HOSTS = (
+    r"(?:has\s+|have\s+|had\s+|is\s+|was\s+|will\s+|already\s+|now\s+)*"
+    r"(?:welcom|receiv|host|shelter|accept|admit|gave|give|giv|contribut|provid|pledg|sen[dt]|"
+    r"deploy|train|spen[dt]|allocat|grant|offer|resettl|absorb)\w*\b"
+)
+_OURS = re.compile(r"\b(?:in|to|into|from)\s+(?:our|my)\s+(?:country|territory|land)\b", re.I)
+
+
 def _actor(sentence: str, written: str, owner: str) -> str:
     """Return whoever speaks (their country, else their name) when the figure's clause has "we"
     (or "my country") acting before the number; "" otherwise. With nobody known, "we" joins
     no one else's figure."""
     at = max(0, sentence.find(written))
     lead = _CLAUSE_END.split(sentence[max(0, at - 80) : at])[-1]
-    if not _WE.search(lead):
+    # "300 Ukrainian refugees ... in our country", "San Marino has welcomed 300 refugees"
+    tail = _CLAUSE_END.split(sentence[at + len(written) : at + len(written) + 80], maxsplit=1)[0]
+    named = owner and re.search(rf"\b{re.escape(owner)}\s+{_HOSTS}", lead, re.IGNORECASE)
+    if not (_WE.search(lead) or _OURS.search(tail) or named):
         return ""
     return scope_key(owner) or f"an unnamed speaker ({sentence[:40]})"
 
@@ -288,15 +314,17 @@ _SHARE_BASES = frozenset(
 
 
 _CLAUSE_END = re.compile(r"[,;:()—–]|\s(?:and|but|while|whereas|which|who|that)\s")
+_RELATIVE_CLAUSE_END = re.compile(r"[,;:()—–]|\s(?:and|but|while|whereas)\s")
 _WORD = re.compile(r"[a-z][a-z'-]+")
 # verbs that define whom a figure counts (not what they do): people killed, displaced or missing;
 # treaties signed or ratified; troops deployed or withdrawn
 _DEFINING = re.compile(
-    r"(kill|die|dead|death|displac|missing|miss|detain|injur|wound|fle[de]|flee|affect|infect|"
+    r"(kill|die|dead|death|displac|missing|detain|injur|wound|fle[de]|flee|affect|infect|"
     r"unemploy|employ|trap|return|releas|arrest|imprison|prison|evacuat|resettl|relocat|rescu|"
     r"vaccinat|enrol|register|starv|murder|execut|abduct|kidnap|disappear|expel|deport|repatriat|"
     r"shelter|host|admit|withdr[ae]w|deploy|station|sign|ratif|adopt|defi|violat|breach|veto|"
-    r"launch|destroy|demolish|occup|poverty|hunger|refuge|vot)\w*$"
+    r"launch|destroy|demolish|occup|poverty|hunger|refuge|vot|accept|recogni[sz]|accede|"
+    r"acced|join|sponsor|welcom)\w*$"
 )
 
 
@@ -328,13 +356,17 @@ def series_keys(
             strict=True,
         )
     ]
-    normalised: dict[tuple[object, str], str] = {}
+    normalised: dict[tuple[object, str, str], str] = {}
     counted = []
-    for name, scope in zip(frame["counted"].tolist(), scopes, strict=True):
-        if (name, scope) not in normalised:
+    for name, scope, org in zip(frame["counted"].tolist(), scopes, organisations, strict=True):
+        if (name, scope, org) not in normalised:
+            # "Members of the United Nations" with the UN as organisation: the members
+            thing, _, of = name.partition(" of ")
+            if org and of and canonical_organisation(of.strip()) == org:
+                name = thing
             words = [w for w in normalise_counted(name).split() if scope_key(w) != scope]
-            normalised[(name, scope)] = " ".join(words)
-        counted.append(normalised[(name, scope)])
+            normalised[(name, scope, org)] = " ".join(words)
+        counted.append(normalised[(name, scope, org)])
     vague = frame["is_vague"].tolist() if "is_vague" in frame else [False] * len(frame)
     counted = ["" if v else c for c, v in zip(counted, vague, strict=True)]
     # "we welcomed 433,000 Venezuelan citizens": the speaker's country is who the figure is
@@ -351,8 +383,116 @@ def series_keys(
     predicates = [
         f"{p} by {a}".strip() if a else p for p, a in zip(predicates, actors, strict=True)
     ]
+    counted = [
+        _measure_name(written, c, p, o, sentence, number, unit)
+        for c, written, p, o, sentence, number, unit in zip(
+            counted, frame["counted"].tolist(), predicates, organisations,
+            frame["sentence"].tolist(), frame["text"].tolist(), frame["unit"].tolist(),
+            strict=True,
+        )
+    ]  # fmt: skip
+    # a predicate that only repeats the counted thing ("NATO has 29 members") keys nothing
+    predicates = [
+        "" if c == "member" and _own_predicate(p, written, c) else p
+        for p, written, c in zip(predicates, frame["counted"].tolist(), counted, strict=True)
+    ]
     groups = list(zip(organisations, frame["unit"].tolist(), scopes, predicates, strict=True))
     return groups, counted
+
+
+# people, countries and groups: "48 French citizens", "20 African Heads of State", "nineteen
+# countries" name who is counted but not which measure; with no status or act that defines them
+# ("missing", "consultative status", "accepted the jurisdiction") two such figures are seldom
+# the same measure from one speech to the next
+_GENERIC_HEADS = frozenset(
+    """person citizen inhabitant resident national compatriot man woman child boy girl youth
+    individual soul family household worker employee people country state nation republic
+    government head leader delegation delegate representative troop soldier force signatory
+    party participant member organization organisation ngo npo company group community seat""".split()
+)
+# a currency is the unit, never the thing counted: "400 million Danish kroner in assistance"
+_CURRENCY_HEADS = frozenset(
+    """dollar euro pound sterling franc mark krone kroner krona kronor ruble rouble yen yuan
+    rupee peso lira dinar dirham rand shilling guilder florin cent penny pence""".split()
+)
+_TITLE_WORD = re.compile(r"[A-Z][a-z'’-]+")
+_ITS = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
+_MEMBERS_OF = re.compile(r"\s+(?:[A-Za-z-]+\s+){1,3}?of\s+(?:the\s+)?")
+_SHARE_OF = re.compile(r"\s*(?:per\s*cent|percent|%)?\s*of\b", re.IGNORECASE)
+# an organisation's whole membership: "the total number of States Members", "a membership of
+# 130", "on behalf of the 15 States members of the European Union"
+_WHOLE_MEMBERSHIP = re.compile(
+    r"\b(?:number|membership|total)\b|\b(?:the|all|its|their)\s+$|"
+    r"\b(?:has|have|had|having|comprises?|comprising|includes?|including|counts?|numbers?|"
+    r"reached|grown\s+to|now|there\s+(?:are|were)|among)\b(?:\s+[a-z]+){0,2}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _own_predicate(predicate: str, written: str, counted: str) -> bool:
+    """Say whether a predicate only repeats the counted thing: "120 NAM Member States" has the
+    status "member states", which says nothing more of them."""
+    said = predicate.split(" by ")[0]  # "members by turkey": whoever acts is said apart
+    own = {*counted.split(), *_WORD.findall(written.lower())}
+    return bool(said) and set(_WORD.findall(said)) <= {*own, *(w + "s" for w in own)}
+
+
+def _measure_name(
+    written: str,
+    counted: str,
+    predicate: str,
+    organisation: str,
+    sentence: str,
+    number: str,
+    unit: str,
+) -> str:
+    """Return the counted thing a figure's series is keyed by, "" when it names no measure that
+    can be followed across speeches.
+
+    None for: a name of an organisation ("$4 billion ... the United Nations") or of a currency;
+    people, countries or groups (`_GENERIC_HEADS`, or a name such as "Turkish Cypriots") with no
+    defining status or act; a share of something ("94 per cent of our total exports") without
+    what defines the share ("occupied", "devoted"). An organisation's whole membership is one
+    measure under all its names ("the number of Members of the United Nations", "115 States now
+    represented in the UN", "the 193 UN member states"): "member".
+    """
+    words = counted.split()
+    if not words or words[-1] in _CURRENCY_HEADS or canonical_organisation(written.strip()):
+        return ""
+    at = max(0, sentence.find(number))
+    before, after = sentence[:at], sentence[at + len(number) :]
+    if predicate and not _own_predicate(predicate, written, counted):
+        return counted
+    if unit in ("percent", "percentage_points") and _SHARE_OF.match(after):
+        # "debt at 70 per cent of GDP" says what is measured
+        return counted if "as share" in counted else ""
+    if organisation and words[-1] in _MEMBERS and not {"permanent", "staff"} & {*words}:
+        if not _WHOLE_MEMBERSHIP.search(before[-60:]):
+            return ""
+        if not _ITS.search(before):  # "Its 57 States": the organisation of the sentences before
+            mentions = {
+                m.start: figures_organisation(m.entity) for m in find_organisations(sentence)
+            }
+            # "the 47 members of the Human Rights Council": members of the organisation named
+            of = _MEMBERS_OF.match(after)
+            if of and mentions.get(at + len(number) + of.end()) != organisation:
+                return ""
+            if not of and organisation not in mentions.values():
+                return ""
+        named = {
+            w for m in find_organisations(written) for w in normalise_counted(m.surface).split()
+        }
+        if {*words} - named <= _MEMBERSHIP_WORDS:
+            return "member"
+        return counted
+    last = written.split()[-1] if written.split() else ""
+    if words[-1] in _GENERIC_HEADS or _TITLE_WORD.fullmatch(last):
+        return ""
+    return counted
+
+
+# the words of a whole membership: "UN Member States", "participating States", "nations"
+_MEMBERSHIP_WORDS = frozenset("member state country nation participating".split())
 
 
 # what an organisation is made of: figures counting these are about the organisation itself
@@ -379,7 +519,8 @@ def _auto_series(groups: Sequence[tuple[str, ...]], counted: list[str]) -> list[
         org, unit, scope = group[0], group[1], group[2]
         predicate = group[3] if len(group) > 3 else ""
         head = name.rsplit(" ", 1)[-1]
-        if not name or not (org or scope) or head in _TIME_WORDS:
+        # a rank is of whoever is ranked, which the sentence's subject says, not the counted
+        if not name or not (org or scope) or head in _TIME_WORDS or unit == "rank":
             ids.append("")
             continue
         measured = "as share" in name  # "external public debt as share of GDP" says what

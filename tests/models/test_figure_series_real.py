@@ -154,3 +154,75 @@ def test_what_we_did_is_each_speaker_s_own_measure() -> None:
     assert by_value[500000.0] == by_value[433000.0] != ""  # Ecuador's intake, twice
     assert by_value[400000.0] not in ("", by_value[433000.0])  # Brazil's is another measure
     assert "by ecuador" in by_value[433000.0]
+
+
+def _series_of(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
+    speeches = [
+        make_speech(text, country=country, delivered_on=date(year, 9, 20))
+        for text, country, year in rows
+    ]
+    return _assigned(speeches)
+
+
+def test_people_and_countries_join_only_under_what_defines_them() -> None:
+    # real UN General Debate sentences that used to make series of unlike claims
+    frame = _series_of([
+        ("France also stresses its duties towards a million French citizens who live in "
+         "Algeria.", "France", 1961),
+        ("We mourn the victims of the Hamas attack, including 48 French citizens.", "France", 2024),
+        ("It is recalled that the last OAU summit appointed a committee of 10 African heads of "
+         "State to resolve that crisis.", "Nigeria", 1971),
+        ("We know that that agreement, in which 20 African Heads of State, including my own, "
+         "were involved, is the result of patient and courageous work.", "Zaire", 1989),
+        ("Only thirty-three States have accepted the compulsory jurisdiction of the "
+         "International Court of Justice.", "Netherlands", 1956),
+        ("The Sudan is today one of only 62 States that have fully accepted the jurisdiction of "
+         "the International Court of Justice.", "Sudan", 2000),
+    ])  # fmt: skip
+    by_value = dict(zip(frame["value"], frame["series"], strict=True))
+    # who is counted, with nothing said of them that defines a measure: no series
+    assert by_value[1000000.0] == by_value[48.0] == ""
+    assert by_value[10.0] == by_value[20.0] == ""
+    # States that accepted the Court's jurisdiction: one measure, 1956 and 2000
+    assert by_value[33.0] == by_value[62.0] != ""
+    assert "accept" in by_value[33.0]
+
+
+def test_an_organisation_s_membership_is_a_series_its_committees_are_not() -> None:
+    frame = _series_of([
+        ("Kuwait's admission brings the number of Members of the United Nations to 111.",
+         "Kuwait", 1963),
+        ("On 16 September 1975 three new States solemnly joined the great family of the United "
+         "Nations, thus bringing the number of Member States to 141.", "Grenada", 1975),
+        ("The 115 States now represented in the United Nations are evidence of far more than a "
+         "simple arithmetical increase.", "Mali", 1964),
+        ("Today, there are 193 UN member states.", "Armenia", 2020),
+        ("I am honoured to thank the General Assembly for electing Mauritius as one of the 47 "
+         "members of the Human Rights Council.", "Mauritius", 2006),
+        ("The Anglo-American majority took advantage of the absence of two permanent Members "
+         "from the Security Council.", "USSR", 1950),
+        ("Four of the permanent members of the Security Council recently made a curious approach "
+         "to the problem of disarmament.", "Cuba", 1959),
+        ("The United Nations is almost $4 billion in the red.", "United States", 1995),
+        ("The total assistance from the international community through the United Nations "
+         "remains around $520 million.", "Haiti", 2017),
+        ("At the SADCC meeting in Harare in January, Denmark pledged 400 million Danish kroner "
+         "in its assistance to regional co-operation.", "Denmark", 1986),
+        ("We will initiate a programme of transitional assistance to South Africa amounting to "
+         "approximately 600 million Danish kroner.", "Denmark", 1993),
+        ("It is worth mentioning here that the State of Qatar ranked first in the Arab world in "
+         "the field of human development.", "Qatar", 2017),
+        ("Mauritania has repeatedly ranked first in the Arab world in terms of freedom of the "
+         "press.", "Mauritania", 2018),
+    ])  # fmt: skip
+    by_value = dict(zip(frame["value"], frame["series"], strict=True))
+    # the UN's membership, 1963, 1964, 1975 and 2020, under four names
+    assert by_value[111.0] == by_value[115.0] == by_value[141.0] == by_value[193.0] != ""
+    # the members of the council named after them, not of the Assembly named before
+    assert by_value[47.0].startswith("UN Human Rights Council|")
+    assert by_value[2.0] == by_value[4.0] == ""  # some of the permanent members: no measure
+    # money said of an organisation's name, a currency as the counted thing, ranks: no series
+    assert by_value[4e9] == by_value[520e6] == ""
+    assert by_value[400e6] == by_value[600e6] == ""
+    ranks = frame[frame["unit"] == "rank"]
+    assert len(ranks) and (ranks["series"] == "").all()

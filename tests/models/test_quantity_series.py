@@ -77,7 +77,7 @@ def store(tmp_path: Path) -> Iterator[CorpusStore]:
         ("Russian NGOs", "Russian", "organisation"),
         ("non-governmental organisations", "our", "organisation"),
         ("the world's countries", "", "world country"),
-        ("member states", "", "member state"),
+        ("member states", "", "member"),
         ("refugees", "", "refugee"),
         ("", "", ""),
     ],
@@ -257,7 +257,7 @@ def test_durations_and_pronoun_scopes() -> None:
     assigned = assign_series(frame, {}, countries=owners, owners=owners)
     by_value = dict(zip(assigned["value"], assigned["series"], strict=True))
     assert 70.0 not in by_value  # a duration used as a time reference is no figure
-    assert by_value[57.0] == by_value[56.0] == "OSCE|count|-|-|state"  # "its" scopes nothing
+    assert by_value[57.0] == by_value[56.0] == "OSCE|count|-|-|member"  # "its" scopes nothing
 
 
 def test_series_name_takes_the_wording_said_first_among_equally_common_ones() -> None:
@@ -286,7 +286,7 @@ def test_series_summary_has_one_row_per_series_in_series_order() -> None:
     summary = series_summary(shuffled)
     assert summary["series"].tolist() == [
         "-|count|chilean|by chile|organisation",  # "we met": who speaks counts too
-        "NATO|count|-|members|member",
+        "NATO|count|-|-|member",
     ]
     assert summary["key"].tolist() == [
         "organisation · chilean · by chile · count",
