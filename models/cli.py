@@ -22,10 +22,10 @@ from corpus.errors import CorpusError, MetadataError
 from corpus.importer import FileReport, import_table, import_upload, iter_import_paths
 from corpus.limits import DEFAULT_LIMITS
 from corpus.metadata import parse_date
+from corpus.readers.tables import read_table
 from corpus.records import SpeechFields
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from corpus.tables import read_table
 from models.cli_output import add_format_options, write_frame, write_json
 from models.errors import ModelError
 

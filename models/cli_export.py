@@ -17,9 +17,9 @@ from typing import TextIO
 import pandas as pd
 
 from corpus.errors import CorpusError
+from corpus.readers.tables import TABLE_FIELDS
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from corpus.tables import TABLE_FIELDS
 from models.export import CSV_USES, to_csv_bytes
 from models.selection import resolve
 

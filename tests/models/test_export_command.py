@@ -98,7 +98,7 @@ def test_exported_speeches_import_back_as_the_same_speeches(
 def test_the_speeches_table_has_exactly_the_columns_import_table_reads(
     db: Path, tmp_path: Path
 ) -> None:
-    from corpus.tables import TABLE_FIELDS
+    from corpus.readers.tables import TABLE_FIELDS
     from models.cli_export import SPEECH_COLUMNS
 
     assert set(SPEECH_COLUMNS) <= set(TABLE_FIELDS)
