@@ -1,8 +1,8 @@
 """Imported once by the fork server of the upload readers, so that no reader repeats it.
 
-The fork server (see `corpus.readers.guard`) imports `corpus.readers.priority` first, then this module: the
-readers themselves, and the code-point tables that normalising a text and counting its words look
-up. Every reader forked from the server starts with both.
+The fork server (see `corpus.readers.guard`) imports `corpus.readers.priority` first, then this
+module: the readers themselves, and the code-point tables that normalising a text and counting its
+words look up. Every reader forked from the server starts with both.
 """
 
 from __future__ import annotations
