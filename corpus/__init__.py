@@ -10,7 +10,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the same names, for type checkers
-    from corpus.dates import find_date_in_text, parse_date
     from corpus.errors import (
         CorpusError,
         ImportTableError,
@@ -22,7 +21,8 @@ if TYPE_CHECKING:  # the same names, for type checkers
     )
     from corpus.importer import import_paths, import_table, import_upload
     from corpus.limits import DEFAULT_LIMITS, Limits
-    from corpus.metadata import (
+    from corpus.metadata.dates import find_date_in_text, parse_date
+    from corpus.metadata.parse import (
         guess_language,
         parse_document,
         parse_filename,
@@ -60,8 +60,8 @@ _WHERE = {
     "import_upload": "corpus.importer",
     "CorpusStore": "corpus.store",
     "iter_archive": "corpus.readers.archive",
-    "find_date_in_text": "corpus.dates",
-    "parse_date": "corpus.dates",
+    "find_date_in_text": "corpus.metadata.dates",
+    "parse_date": "corpus.metadata.dates",
     "decode_transcript": "corpus.readers.decode",
     "normalise_text": "corpus.readers.decode",
     "CorpusError": "corpus.errors",
@@ -75,12 +75,12 @@ _WHERE = {
     "sniff_format": "corpus.readers.ingest",
     "DEFAULT_LIMITS": "corpus.limits",
     "Limits": "corpus.limits",
-    "guess_language": "corpus.metadata",
-    "parse_document": "corpus.metadata",
-    "parse_filename": "corpus.metadata",
-    "parse_header": "corpus.metadata",
-    "parse_title": "corpus.metadata",
-    "parse_transcript": "corpus.metadata",
+    "guess_language": "corpus.metadata.parse",
+    "parse_document": "corpus.metadata.parse",
+    "parse_filename": "corpus.metadata.parse",
+    "parse_header": "corpus.metadata.parse",
+    "parse_title": "corpus.metadata.parse",
+    "parse_transcript": "corpus.metadata.parse",
     "Document": "corpus.records",
     "SearchHit": "corpus.records",
     "Speech": "corpus.records",

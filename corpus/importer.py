@@ -25,7 +25,7 @@ from typing import Literal
 
 from corpus.errors import CorpusError, UnreadableFileError
 from corpus.limits import DEFAULT_LIMITS, Limits
-from corpus.metadata import parse_document
+from corpus.metadata.parse import parse_document
 from corpus.readers.guard import BudgetExceeded, run_guarded
 from corpus.readers.ingest import iter_archive, read_file, sniff_format
 from corpus.readers.table_formats import Record

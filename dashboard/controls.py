@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from corpus.countries import country_code
 from corpus.errors import CorpusError
+from corpus.metadata.countries import country_code
 from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.downloads import csv_button

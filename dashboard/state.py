@@ -30,8 +30,8 @@ import streamlit as st
 from corpus.access import check_password
 from corpus.errors import CorpusError
 from corpus.importer import prepare_upload
+from corpus.metadata.speakers import SpeakerNames, likely_variants
 from corpus.records import Speech, SpeechFilter
-from corpus.speakers import SpeakerNames, likely_variants
 from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
 from dashboard.background import (
     BackgroundJob,

@@ -21,7 +21,7 @@ from corpus.backup import export_corpus, import_corpus
 from corpus.errors import CorpusError, MetadataError
 from corpus.importer import FileReport, import_table, import_upload, iter_import_paths
 from corpus.limits import DEFAULT_LIMITS
-from corpus.metadata import parse_date
+from corpus.metadata.dates import parse_date
 from corpus.readers.tables import read_table
 from corpus.records import SpeechFields
 from corpus.settings import Settings

@@ -14,7 +14,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from corpus.speakers import likely_variants
+from corpus.metadata.speakers import likely_variants
 from corpus.store import CorpusStore
 from models.cli_output import add_format_options, frame_records, write_frame, write_json
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from corpus.countries import country_code
+from corpus.metadata.countries import country_code
 from models.mentions import (
     COUNTRIES,
     DEMONYMS,
