@@ -19,7 +19,7 @@ from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares, top_themes, with_other
 from models.errors import ModelError
-from models.topic_store import ThemeModelState, speech_outline
+from models.themes.store import ThemeModelState, speech_outline
 
 # "figure" as people read it first; the exact value, range and unit after, for downloads
 FIGURE_COLUMNS = ["text", "figure", "qualifier", "kind", "counted", "scope", "organisation",
@@ -184,7 +184,7 @@ def theme_mix_of(speech_id: str) -> Outcome:
 
 def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
     """Return the themes of one speech's passages and its key terms, for a corpus of one speech
-    (`models.topic_store.speech_outline`; kept per corpus version, so a rerun fits nothing)."""
+    (`models.themes.store.speech_outline`; kept per corpus version, so a rerun fits nothing)."""
 
     def build() -> tuple[Outcome, Outcome]:
         speech = state.speech(speech_id)

@@ -57,7 +57,7 @@ from dashboard.summaries import (
     speech_label,
     speech_labels,
 )
-from models import quantities, topic_store
+from models import quantities
 from models.compare import (
     DEFAULT_MAX_P,
     SimilarityIndex,
@@ -74,7 +74,8 @@ from models.quantity_store import extraction_cuts
 from models.selection import is_in
 from models.stats import concordance, stored_speech_stats
 from models.stats import term_trend as trend_of_terms
-from models.topic_store import ThemeModelState, current_themes, set_label, stored_themes
+from models.themes import store as theme_store
+from models.themes.store import ThemeModelState, current_themes, set_label, stored_themes
 
 _log = logging.getLogger(__name__)
 
@@ -1122,27 +1123,27 @@ def fit_themes(*, n_topics: int | None = None, refit: bool = False) -> ThemeMode
 
 def theme_stop_terms() -> list[str]:
     """Return the user's stop terms (read each run: a short query)."""
-    return topic_store.stop_terms(get_store())
+    return theme_store.stop_terms(get_store())
 
 
 def add_theme_stop_terms(terms: list[str]) -> list[str]:
     """Store stop terms for the next fit; return those newly added."""
-    return topic_store.add_stop_terms(get_store(), terms)
+    return theme_store.add_stop_terms(get_store(), terms)
 
 
 def remove_theme_stop_terms(terms: list[str]) -> list[str]:
     """Let stop terms back in from the next fit on; return those removed."""
-    return topic_store.remove_stop_terms(get_store(), terms)
+    return theme_store.remove_stop_terms(get_store(), terms)
 
 
 def earlier_theme_fits() -> list[dict[str, object]]:
     """Return the earlier theme models kept for restoring, newest first."""
-    return topic_store.earlier_fits(get_store())
+    return theme_store.earlier_fits(get_store())
 
 
 def restore_themes(fit_id: str) -> ThemeModelState:
     """Make an earlier theme model current again (only ever called from a button)."""
-    return topic_store.restore_fit(get_store(), fit_id)
+    return theme_store.restore_fit(get_store(), fit_id)
 
 
 def set_theme_label(theme: int, label: str) -> None:

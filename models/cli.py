@@ -278,7 +278,7 @@ def run_export_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO)
 
 def run_import_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Restore a backup file."""
-    from models.topic_store import accept_backup_artifact
+    from models.themes.store import accept_backup_artifact
 
     counts = import_corpus(store, Path(args.file), artifact_check=accept_backup_artifact)
     out.write(

@@ -120,7 +120,7 @@ def _filter(store: CorpusStore, selection: str | None) -> SpeechFilter:
 def _themes(store: CorpusStore, *, a: list[str], b: list[str]) -> pd.DataFrame | None:
     """Theme shares of A and B side by side, with labels; None when no theme model is fitted."""
     from models.compare import theme_comparison
-    from models.topic_store import stored_themes  # the theme model is a slow import
+    from models.themes.store import stored_themes  # the theme model is a slow import
 
     state = stored_themes(store)
     if state is None:

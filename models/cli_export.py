@@ -64,7 +64,7 @@ def speeches_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
 
 
 def _themes_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    from models.topic_store import current_themes
+    from models.themes.store import current_themes
 
     state = current_themes(store)
     labels = state.themes().set_index("theme")["label"]
@@ -74,7 +74,7 @@ def _themes_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
 
 
 def _mix_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    from models.topic_store import current_themes
+    from models.themes.store import current_themes
 
     state = current_themes(store)
     labels = state.themes().set_index("theme")["label"]

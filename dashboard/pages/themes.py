@@ -9,7 +9,7 @@ from dashboard.controls import editor_gate, reported_errors, show_figure, show_t
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.literal import literal
 from dashboard.theme_tables import label_changes
-from models.topic_store import PERIODS, left_out_speeches
+from models.themes.store import PERIODS, left_out_speeches
 
 st.header("Themes")
 notice = state.pop_notice()

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from corpus.store import CorpusStore
 from dashboard import analysis, state
 from models.quantities import Quantity
-from models.topic_store import current_themes
+from models.themes.store import current_themes
 from tests.conftest import make_speech
 
 RIVERS = (

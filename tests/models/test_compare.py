@@ -444,7 +444,7 @@ def test_cli_compare_of_large_selections_keeps_corpus_counts(
 
 
 def test_cli_compare_shows_theme_shares_once_themes_are_fitted(store: CorpusStore) -> None:
-    from models.topic_store import current_themes
+    from models.themes.store import current_themes
 
     current_themes(store, n_topics=2)
     result = json.loads(_run(store, "compare", "year:2018", "year:2019", "--format", "json"))
