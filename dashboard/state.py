@@ -58,7 +58,7 @@ from dashboard.summaries import (
     speech_labels,
 )
 from models import quantities
-from models.compare import (
+from models.compare.keyness import (
     DEFAULT_MAX_P,
     SimilarityIndex,
     TermCounts,
@@ -66,14 +66,14 @@ from models.compare import (
     nearest_speeches,
     update_term_counts,
 )
+from models.compare.stats import concordance, stored_speech_stats
+from models.compare.stats import term_trend as trend_of_terms
 from models.errors import ModelError
 from models.organisations import find_organisations
 from models.quantities import extract_within, quantities_table
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
 from models.quantity_store import extraction_cuts
 from models.selection import is_in
-from models.stats import concordance, stored_speech_stats
-from models.stats import term_trend as trend_of_terms
 from models.themes import store as theme_store
 from models.themes.store import ThemeModelState, current_themes, set_label, stored_themes
 
@@ -525,10 +525,10 @@ def updating(name: str) -> bool:
 def corpus_counts() -> TermCounts | None:
     """Return the term counts of every stored speech, or None while they are being counted.
 
-    The counts are kept in the store (`models.compare.corpus_term_counts`), so a server reads them
-    rather than counting again. On a large corpus, loading or counting runs in the background and
-    pages say that the terms are on their way. Once counted, speeches added later are counted
-    here and now, alone, and the counts of the others are kept: an upload never waits.
+    The counts are kept in the store (`models.compare.keyness.corpus_term_counts`), so a server
+    reads them rather than counting again. On a large corpus, loading or counting runs in the
+    background and pages say that the terms are on their way. Once counted, speeches added later
+    are counted here and now, alone, and the counts of the others are kept: an upload never waits.
     """
     return _counts_of(corpus_key())
 

@@ -7,7 +7,7 @@ from dashboard.charts import term_trend_figure
 from dashboard.controls import reported_errors, show_figure, show_table
 from dashboard.downloads import about, workbook_button
 from dashboard.literal import literal
-from models.stats import PERIODS
+from models.compare.stats import PERIODS
 
 st.header("Terms")
 with reported_errors():

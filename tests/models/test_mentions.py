@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from corpus.metadata.countries import country_code
-from models.mentions import (
+from models.compare.mentions import (
     COUNTRIES,
     DEMONYMS,
     canonical_country,

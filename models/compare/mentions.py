@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from corpus.metadata.countries import country_code
+from models.compare.stats import with_periods
 from models.organisations import find_organisations
-from models.stats import with_periods
 
 __all__ = [
     "COUNTRIES",
