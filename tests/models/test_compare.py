@@ -16,9 +16,9 @@ import pytest
 from scipy import sparse
 from scipy.stats import chi2_contingency
 
+from cli import compare as cli_compare
+from cli.compare import register
 from corpus.store import CorpusStore
-from models import cli_compare
-from models.cli_compare import register
 from models.compare.keyness import (
     COUNTS_ARTIFACT,
     KEYNESS_COLUMNS,

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from cli.themes import register
 from corpus.store import CorpusStore
-from models.cli_themes import register
 from models.errors import ModelError, StopTermError, UnknownThemeError
 from models.themes.store import (
     ThemeModelState,

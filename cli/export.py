@@ -85,7 +85,7 @@ def _mix_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
 
 
 def _figures_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    from models.cli_figures import figures_table
+    from cli.figures import figures_table
 
     return figures_table(store, flt)
 

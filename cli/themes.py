@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from cli.output import add_format_options, frame_records, write_frame, write_json
 from corpus.store import CorpusStore
-from models.cli_output import add_format_options, frame_records, write_frame, write_json
 
 __all__ = ["register", "run_label", "run_themes"]
 

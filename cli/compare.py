@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
 
+from cli.output import add_format_options, frame_records, write_frame, write_json
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from models.cli_output import add_format_options, frame_records, write_frame, write_json
 from models.compare.mentions import country_mentions, mentions_over_time, organisation_mentions
 from models.compare.stats import (
     PERIODS,

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from cli.output import add_format_options, write_frame, write_json
 from corpus.access import hash_password
 from corpus.backup import export_corpus, import_corpus
 from corpus.errors import CorpusError, MetadataError
@@ -26,16 +27,15 @@ from corpus.readers.tables import read_table
 from corpus.records import SpeechFields
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from models.cli_output import add_format_options, write_frame, write_json
 from models.errors import ModelError
 
 EXTENSIONS: tuple[str, ...] = (
-    "models.cli_themes",
-    "models.cli_compare",
-    "models.cli_figures",
-    "models.cli_speakers",
-    "models.cli_dashboard",
-    "models.cli_export",
+    "cli.themes",
+    "cli.compare",
+    "cli.figures",
+    "cli.speakers",
+    "cli.dashboard",
+    "cli.export",
 )  # modules that add subcommands
 
 LIST_COLUMNS = [
