@@ -33,6 +33,7 @@ from corpus.importer import prepare_upload
 from corpus.metadata.speakers import SpeakerNames, likely_variants
 from corpus.records import Speech, SpeechFilter
 from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
+from dashboard import charts
 from dashboard.background import (
     BackgroundJob,
     CorpusFigures,
@@ -41,12 +42,7 @@ from dashboard.background import (
     grow_figures,
     lower_thread_priority,
 )
-from dashboard.charts import (
-    counts_by_speaker_figure,
-    counts_by_year_figure,
-    series_figure,
-    speeches_timeline_figure,
-)
+from dashboard.charts import counts_by_speaker_chart, counts_by_year_chart, speeches_timeline_chart
 from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
 from dashboard.summaries import (
@@ -386,16 +382,16 @@ def _overview(url: str, version: int, key: FilterKey) -> dict[str, Any]:
         "by_year": by_year,
         "by_speaker": by_speaker,
         "latest": latest_speeches(frame, n=10),
-        "timeline": speeches_timeline_figure(frame),
-        "year_figure": counts_by_year_figure(by_year),
-        "speaker_figure": counts_by_speaker_figure(by_speaker),
+        "timeline": speeches_timeline_chart(frame),
+        "year_chart": counts_by_year_chart(by_year),
+        "speaker_chart": counts_by_speaker_chart(by_speaker),
     }
 
 
 def overview(flt: SpeechFilter) -> dict[str, Any]:
     """Return the overview's tables and figures of the selected speeches (shared: read-only).
 
-    Keys: by_year, by_speaker, latest (frames) and timeline, year_figure, speaker_figure.
+    Keys: by_year, by_speaker, latest (frames) and timeline, year_chart, speaker_chart (charts).
     """
     key = corpus_key()
     return _overview(key.url, key.version, filter_key(flt))
@@ -981,7 +977,7 @@ def _series_chart(
     url: str, version: int, stale: bool, key: FilterKey, series_id: str, title: str,
     _part: pd.DataFrame,
 ) -> go.Figure:  # fmt: skip
-    return series_figure(_part, title=title)
+    return charts.series_chart(_part, title=title)
 
 
 def series_chart(flt: SpeechFilter, series_id: str, *, title: str) -> go.Figure | None:
