@@ -84,7 +84,7 @@ case "${1:-}" in
     venv
     install_once ".[dev]"
     start_postgres
-    ruff format --check . && ruff check . && mypy corpus models dashboard streamlit_app.py
+    ruff format --check . && ruff check . && mypy corpus models cli dashboard streamlit_app.py
     python -m pytest -q "${@:2}"
     if [ $# -eq 1 ] && [ "${SPEECHTRACK_LOWEST:-1}" != 0 ]; then
       UV="$VENV/bin/uv" bash .ci/lowest-versions

@@ -23,9 +23,14 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.compare import distinctive_terms, keyness, nearest_speeches, term_counts  # noqa: E402
-from models.mentions import country_mentions, organisation_mentions  # noqa: E402
-from models.stats import concordance, speech_stats, term_trend  # noqa: E402
+from models.compare.keyness import (  # noqa: E402
+    distinctive_terms,
+    keyness,
+    nearest_speeches,
+    term_counts,
+)
+from models.compare.mentions import country_mentions, organisation_mentions  # noqa: E402
+from models.compare.stats import concordance, speech_stats, term_trend  # noqa: E402
 
 SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
 UNGDC = SHARED / "corpora" / "ungdc" / "ungdc_1946-2024.jsonl.gz"

@@ -81,7 +81,7 @@ def build_ungdc(path: Path) -> None:
 def ensure_themes(path: Path) -> None:
     """Fit themes in the reusable database once, so the Themes page is timed with themes."""
     from corpus.store import CorpusStore
-    from models.topic_store import current_themes, stored_themes
+    from models.themes.store import current_themes, stored_themes
 
     store = CorpusStore(str(path), seed=False)
     try:

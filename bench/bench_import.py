@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from corpus.readers.tables import Rejected, TableReading, read_table, speech_from_row  # noqa: E402
 from corpus.records import Speech  # noqa: E402
 from corpus.store import CorpusStore, sqlite_url  # noqa: E402
-from corpus.tables import Rejected, TableReading, read_table, speech_from_row  # noqa: E402
 
 SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
 UNGDC = SHARED / "corpora" / "ungdc" / "ungdc_1946-2024.jsonl.gz"

@@ -191,7 +191,7 @@ class Result:
 
 def speechtrack() -> list[str]:
     script = Path(sys.executable).parent / "speechtrack"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "models.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cli.main"]
 
 
 def run_cli(step: str, args: list[str], url: str, log: Path, result: Result) -> bool:

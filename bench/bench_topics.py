@@ -73,7 +73,7 @@ def load(corpus: str, n: int | None) -> pd.DataFrame:
 
 def _cells(frame: pd.DataFrame) -> pd.Series:
     """Each speech's period and speaker group, as the store gives them to a fit."""
-    from models.theme_terms import speech_cells
+    from models.themes.terms import speech_cells
 
     return speech_cells(
         pd.DataFrame(
@@ -124,7 +124,7 @@ def _texts(frame: pd.DataFrame) -> pd.Series:
 
 
 def step_ours_fit(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
-    from models.topics import TopicModel
+    from models.themes.topics import TopicModel
 
     texts = _texts(frame)
     cells = _cells(frame)
@@ -150,8 +150,8 @@ def step_bare_fit(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, o
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from models.topics import TopicModel
-    from models.vectorize import split_passages
+    from models.themes.topics import TopicModel
+    from models.themes.vectorize import split_passages
 
     start = time.perf_counter()
     passages = [p for text in frame["text"] for p in split_passages(text)]
@@ -170,7 +170,7 @@ def step_bare_fit(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, o
 
 
 def step_ours_score(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
-    from models.topics import TopicModel
+    from models.themes.topics import TopicModel
 
     model = TopicModel.from_bytes((work / "ours.npz").read_bytes())
     one = _texts(frame.iloc[:1])
@@ -183,7 +183,7 @@ def step_ours_score(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str,
 def step_bare_score(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
     import joblib
 
-    from models.vectorize import split_passages
+    from models.themes.vectorize import split_passages
 
     vectorizer, nmf = joblib.load(work / "bare.joblib")
     nmf.transform(vectorizer.transform(split_passages(frame["text"].iloc[0])))
@@ -193,7 +193,7 @@ def step_bare_score(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str,
 
 
 def step_ours_over_time(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, object]:
-    from models.topic_store import themes_over_time
+    from models.themes.store import themes_over_time
 
     mix = np.load(work / "ours_mix.npy")
     wide = pd.DataFrame(mix, index=pd.Index(frame["speech_id"], name="speech_id"))
@@ -219,9 +219,14 @@ def step_quality(frame: pd.DataFrame, work: Path, k: int | None) -> dict[str, ob
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from models.topic_quality import fit_nmf, npmi_coherence, stability
-    from models.topics import TopicModel
-    from models.vectorize import count_terms, document_frequency_bounds, prune_terms, to_passages
+    from models.themes.quality import fit_nmf, npmi_coherence, stability
+    from models.themes.topics import TopicModel
+    from models.themes.vectorize import (
+        count_terms,
+        document_frequency_bounds,
+        prune_terms,
+        to_passages,
+    )
 
     passages = to_passages(_texts(frame))
     raw, terms = count_terms(passages.texts, ngram_range=(1, 1))
@@ -267,8 +272,8 @@ def _store_and_ids(work: Path, n: int | None) -> tuple[CorpusStore, list[str]]:
 
 def _path_fit(work: Path, n: int | None, *, out_of_core: bool) -> dict[str, object]:
     from corpus import SpeechFilter
-    from models.topics import TopicModel
-    from models.topics_stream import speech_batches
+    from models.themes.stream import speech_batches
+    from models.themes.topics import TopicModel
 
     store, ids = _store_and_ids(work, n)
     model = TopicModel(out_of_core=out_of_core)
@@ -302,9 +307,9 @@ def step_path_compare(frame: pd.DataFrame, work: Path, k: int | None) -> dict[st
     from scipy.optimize import linear_sum_assignment
 
     from corpus import SpeechFilter
-    from models.topic_quality import npmi_coherence
-    from models.topics import TopicModel
-    from models.vectorize import count_terms, to_passages
+    from models.themes.quality import npmi_coherence
+    from models.themes.topics import TopicModel
+    from models.themes.vectorize import count_terms, to_passages
 
     store, ids = _store_and_ids(work, len(frame) or None)
     sample = sorted(np.random.default_rng(1).choice(ids, min(300, len(ids)), replace=False))

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.countries import country_code  # noqa: E402
+from corpus.metadata.countries import country_code  # noqa: E402
 
 SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
 DEFAULT = SHARED / "corpora/ungdc/ungdc_1946-2024.jsonl.gz"

@@ -10,9 +10,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the same names, for type checkers
-    from corpus.archive import iter_archive
-    from corpus.dates import find_date_in_text, parse_date
-    from corpus.decode import decode_transcript, normalise_text
     from corpus.errors import (
         CorpusError,
         ImportTableError,
@@ -23,15 +20,26 @@ if TYPE_CHECKING:  # the same names, for type checkers
         UnreadableFileError,
     )
     from corpus.importer import import_paths, import_table, import_upload
-    from corpus.ingest import read_file, sniff_format
     from corpus.limits import DEFAULT_LIMITS, Limits
-    from corpus.metadata import (
+    from corpus.metadata.dates import find_date_in_text, parse_date
+    from corpus.metadata.parse import (
         guess_language,
         parse_document,
         parse_filename,
         parse_header,
         parse_title,
         parse_transcript,
+    )
+    from corpus.readers.archive import iter_archive
+    from corpus.readers.decode import decode_transcript, normalise_text
+    from corpus.readers.ingest import read_file, sniff_format
+    from corpus.readers.tables import (
+        TABLE_FIELDS,
+        Rejected,
+        TableReading,
+        default_mapping,
+        read_table,
+        speech_from_row,
     )
     from corpus.records import (
         Document,
@@ -45,25 +53,17 @@ if TYPE_CHECKING:  # the same names, for type checkers
         speech_id_for,
     )
     from corpus.store import CorpusStore
-    from corpus.tables import (
-        TABLE_FIELDS,
-        Rejected,
-        TableReading,
-        default_mapping,
-        read_table,
-        speech_from_row,
-    )
 
 _WHERE = {
     "import_paths": "corpus.importer",
     "import_table": "corpus.importer",
     "import_upload": "corpus.importer",
     "CorpusStore": "corpus.store",
-    "iter_archive": "corpus.archive",
-    "find_date_in_text": "corpus.dates",
-    "parse_date": "corpus.dates",
-    "decode_transcript": "corpus.decode",
-    "normalise_text": "corpus.decode",
+    "iter_archive": "corpus.readers.archive",
+    "find_date_in_text": "corpus.metadata.dates",
+    "parse_date": "corpus.metadata.dates",
+    "decode_transcript": "corpus.readers.decode",
+    "normalise_text": "corpus.readers.decode",
     "CorpusError": "corpus.errors",
     "ImportTableError": "corpus.errors",
     "MetadataError": "corpus.errors",
@@ -71,16 +71,16 @@ _WHERE = {
     "StoreError": "corpus.errors",
     "TranscriptDecodeError": "corpus.errors",
     "UnreadableFileError": "corpus.errors",
-    "read_file": "corpus.ingest",
-    "sniff_format": "corpus.ingest",
+    "read_file": "corpus.readers.ingest",
+    "sniff_format": "corpus.readers.ingest",
     "DEFAULT_LIMITS": "corpus.limits",
     "Limits": "corpus.limits",
-    "guess_language": "corpus.metadata",
-    "parse_document": "corpus.metadata",
-    "parse_filename": "corpus.metadata",
-    "parse_header": "corpus.metadata",
-    "parse_title": "corpus.metadata",
-    "parse_transcript": "corpus.metadata",
+    "guess_language": "corpus.metadata.parse",
+    "parse_document": "corpus.metadata.parse",
+    "parse_filename": "corpus.metadata.parse",
+    "parse_header": "corpus.metadata.parse",
+    "parse_title": "corpus.metadata.parse",
+    "parse_transcript": "corpus.metadata.parse",
     "Document": "corpus.records",
     "SearchHit": "corpus.records",
     "Speech": "corpus.records",
@@ -90,12 +90,12 @@ _WHERE = {
     "count_words": "corpus.records",
     "fingerprint": "corpus.records",
     "speech_id_for": "corpus.records",
-    "Rejected": "corpus.tables",
-    "TABLE_FIELDS": "corpus.tables",
-    "TableReading": "corpus.tables",
-    "default_mapping": "corpus.tables",
-    "read_table": "corpus.tables",
-    "speech_from_row": "corpus.tables",
+    "Rejected": "corpus.readers.tables",
+    "TABLE_FIELDS": "corpus.readers.tables",
+    "TableReading": "corpus.readers.tables",
+    "default_mapping": "corpus.readers.tables",
+    "read_table": "corpus.readers.tables",
+    "speech_from_row": "corpus.readers.tables",
 }
 
 __all__ = [

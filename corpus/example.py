@@ -19,8 +19,8 @@ from importlib.resources import as_file, files
 import pandas as pd
 
 from corpus.importer import FileReport, import_table
+from corpus.readers.tables import read_table
 from corpus.store import CorpusStore
-from corpus.tables import read_table
 
 __all__ = [
     "EXAMPLE_DESCRIPTION",

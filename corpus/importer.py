@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Literal
 
 from corpus.errors import CorpusError, UnreadableFileError
-from corpus.guard import BudgetExceeded, run_guarded
-from corpus.ingest import iter_archive, read_file, sniff_format
 from corpus.limits import DEFAULT_LIMITS, Limits
-from corpus.metadata import parse_document
+from corpus.metadata.parse import parse_document
+from corpus.readers.guard import BudgetExceeded, run_guarded
+from corpus.readers.ingest import iter_archive, read_file, sniff_format
+from corpus.readers.table_formats import Record
+from corpus.readers.tables import Rejected, TableReading, read_table, row_document, speech_from_row
 from corpus.records import Document, Speech, SpeechFields, fingerprint
 from corpus.store import AddResult, CorpusStore
-from corpus.table_formats import Record
-from corpus.tables import Rejected, TableReading, read_table, row_document, speech_from_row
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def prepare_upload(
     """Read and parse one upload without storing it: a speech per file, member or table row.
 
     With `isolate` (the default) the upload is read in a separate process under the time and
-    memory budget of `corpus.guard`, so that no file can hang or exhaust the caller.
+    memory budget of `corpus.readers.guard`, so that no file can hang or exhaust the caller.
 
     Args:
         already: the speeches and characters of text the upload held before this file (when

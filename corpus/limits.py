@@ -48,7 +48,7 @@ class Limits:
             a 500-page document is about 5 MB of XML, and parsing takes ten times that in memory).
         max_docx_table_depth: tables nested inside table cells that are still read (5).
         seconds_per_file: wall-clock deadline for reading one file or archive member (10 s),
-            enforced by the process guard that runs the readers (`corpus.guard`).
+            enforced by the process guard that runs the readers (`corpus.readers.guard`).
         max_memory_bytes: memory one read may add (512 MB), enforced by the same guard.
         max_upload_speeches: speeches one upload may hold, all its files, archives and table
             rows together (2,000); a larger table goes through `speechtrack import-table`,

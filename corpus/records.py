@@ -9,7 +9,7 @@ from typing import Literal
 
 from corpus.codepoints import WORD_PATTERN as WORD_PATTERN
 from corpus.codepoints import count_words as _count_words
-from corpus.countries import country_code
+from corpus.metadata.countries import country_code
 
 DatePrecision = Literal["day", "month", "year"]
 DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "month", "year")
@@ -151,7 +151,8 @@ class Speech:
     language: str = "en"
     n_words: int = 0
     # the ISO 3166 alpha-3 code of `country` ("RUS"; "" when the name is not known), always
-    # derived from it (`corpus.countries`), so that a correction of the country corrects it too
+    # derived from it (`corpus.metadata.countries`), so that a correction of the country
+    # corrects it too
     country_code: str = field(default="", init=False)
 
     def __post_init__(self) -> None:

@@ -256,14 +256,15 @@ SEED_COUNTRY = "Russia"
 
 
 def fill_country_codes(conn: Connection) -> int:
-    """Give every stored speech the code of its country as `corpus.countries` reads it now;
-    return the speeches changed.
+    """Give every stored speech the code of its country as `corpus.metadata.countries` reads it
+    now; return the speeches changed.
 
     One read of ids and names (which the catalogue's index answers on SQLite, without touching
     the texts) and one update by id per speech that changes: a scan of the table per distinct
     name read every text again, 48 s for the UN corpus's 544 names.
     """
-    from corpus.countries import country_code  # pycountry's tables: loaded only when needed
+    # pycountry's tables: loaded only when needed
+    from corpus.metadata.countries import country_code
 
     rows = conn.exec_driver_sql("SELECT speech_id, country, country_code FROM speeches").all()
     codes: dict[str, str] = {}

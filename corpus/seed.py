@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from importlib.resources import files
 
-from corpus.ingest import read_file
-from corpus.metadata import parse_document
+from corpus.metadata.parse import parse_document
+from corpus.readers.ingest import read_file
 from corpus.records import Speech
 from corpus.schema import SEED_COUNTRY
 

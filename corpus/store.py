@@ -48,8 +48,9 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.pool import StaticPool
 
-from corpus.countries import country_code, table_signature
 from corpus.errors import RefusedRowError, SpeechNotFoundError, StoreError
+from corpus.metadata.countries import country_code, table_signature
+from corpus.metadata.speakers import MERGE_KIND, SpeakerNames, speaker_key, tidy_speaker
 from corpus.records import SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
 from corpus.schema import (
     MIGRATIONS,
@@ -60,7 +61,6 @@ from corpus.schema import (
     speeches,
     store_meta,
 )
-from corpus.speakers import MERGE_KIND, SpeakerNames, speaker_key, tidy_speaker
 
 logger = logging.getLogger(__name__)
 
@@ -641,7 +641,7 @@ class CorpusStore:
 
         Returns:
             A frame with columns speech_id, title, speaker (as shown: tidied, variants merged;
-            `corpus.speakers`), speaker_as_written, role, country, country_code (ISO 3166
+            `corpus.metadata.speakers`), speaker_as_written, role, country, country_code (ISO 3166
             alpha-3, "" when the country is not known), place, date (datetime64),
             date_iso, date_precision, n_words, source, category, posted_by, language, added_at
             (when the speech was stored, UTC).

@@ -12,14 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from corpus.records import SpeechFilter
-from dashboard import state
-from dashboard.charts import theme_heatmap_figure, theme_quality_figure, theme_shares_figure
+from dashboard import charts, state
 from dashboard.figure_tables import readable_columns
 from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares, top_themes, with_other
 from models.errors import ModelError
-from models.topic_store import ThemeModelState, speech_outline
+from models.themes.store import ThemeModelState, speech_outline
 
 # "figure" as people read it first; the exact value, range and unit after, for downloads
 FIGURE_COLUMNS = ["text", "figure", "qualifier", "kind", "counted", "scope", "organisation",
@@ -184,7 +183,7 @@ def theme_mix_of(speech_id: str) -> Outcome:
 
 def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
     """Return the themes of one speech's passages and its key terms, for a corpus of one speech
-    (`models.topic_store.speech_outline`; kept per corpus version, so a rerun fits nothing)."""
+    (`models.themes.store.speech_outline`; kept per corpus version, so a rerun fits nothing)."""
 
     def build() -> tuple[Outcome, Outcome]:
         speech = state.speech(speech_id)
@@ -241,7 +240,7 @@ def theme_shares_chart(
     return state.memo(
         "themes_chart",
         (state.filter_key(flt), period, stacked, shown),
-        lambda: theme_shares_figure(
+        lambda: charts.theme_shares_chart(
             with_other(over_time, list(shown), label=f"other themes ({n_other})"),
             stacked=stacked,
         ),
@@ -266,7 +265,9 @@ def quality_chart(found: ThemeModelState) -> go.Figure:
     return state.memo(
         "themes_quality",
         (found.fit_id,),
-        lambda: theme_quality_figure(pd.DataFrame(found.quality), chosen=len(found.theme_ids)),
+        lambda: charts.theme_quality_chart(
+            pd.DataFrame(found.quality), chosen=len(found.theme_ids)
+        ),
     )
 
 
@@ -289,6 +290,6 @@ def theme_heatmap(found: ThemeModelState, flt: SpeechFilter, page: int = 1) -> g
             return None
         theme_ids = sorted(found.theme_ids)
         heat = wide[theme_ids].rename(index=speech_labels(recent, width=40))
-        return theme_heatmap_figure(heat, labels=[found.labels[t] for t in theme_ids])
+        return charts.theme_heatmap_chart(heat, labels=[found.labels[t] for t in theme_ids])
 
     return state.memo("themes_heatmap", (state.filter_key(flt), page), build)

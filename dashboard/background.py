@@ -23,7 +23,7 @@ import pandas as pd
 
 from corpus.store import CorpusStore
 from dashboard.figure_tables import series_points, with_speeches
-from models.compare import TermCounts, corpus_term_counts
+from models.compare.keyness import TermCounts, corpus_term_counts
 from models.quantity_series import (
     CORRECTION_KIND,
     SERIES_EDIT_KIND,

@@ -1,10 +1,11 @@
-"""Plotly figures of the dashboard: tidy frame in, `go.Figure` out, one colour per speaker and theme.
+"""The dashboard's charts: tidy frame in, Plotly `go.Figure` out, one colour per speaker and theme.
 
 Builders do no computation beyond sorting and picking columns; hover text comes from frame columns.
 Within one chart no two series share a colour (`distinct_colors`: the Okabe-Ito palette first,
 then Plotly's Dark24, 31 colours in all), given in the sorted order of their names or numbers,
 so the same speakers or themes get the same colours on every chart that shows the same set.
-`show_figure` draws a figure with the toolbar's PNG export.
+`controls.show_chart` draws a chart with the toolbar's PNG export. (A "figure" in this product is a
+number a speech cites, never a chart.)
 """
 
 from __future__ import annotations
@@ -65,19 +66,19 @@ def distinct_colors(keys: object) -> dict[object, str]:
     return {k: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, k in enumerate(ordered)}
 
 
-def _date_range(fig: go.Figure, dates: pd.Series) -> None:
+def _date_range(chart: go.Figure, dates: pd.Series) -> None:
     """Give a date axis at least two years of room, so one speech is not drawn at hour scale."""
     if dates.empty:
         return
     low, high = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
     if high - low < pd.Timedelta(days=730):
         middle = low + (high - low) / 2
-        fig.update_xaxes(range=[middle - pd.Timedelta(days=400), middle + pd.Timedelta(days=400)])
+        chart.update_xaxes(range=[middle - pd.Timedelta(days=400), middle + pd.Timedelta(days=400)])
 
 
-def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
+def _layout(chart: go.Figure, *, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
     # one update: each call walks Plotly's validators again (a tenth of the time of a chart)
-    fig.update_layout(
+    chart.update_layout(
         title={"text": _hover_safe(title), "x": 0, "xanchor": "left"},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         # under the chart, clear of the title however many rows it takes
@@ -86,7 +87,7 @@ def _layout(fig: go.Figure, *, title: str, x_title: str = "", y_title: str = "")
         xaxis_title_text=x_title,
         yaxis_title_text=y_title,
     )
-    return fig
+    return chart
 
 
 # Plotly draws a chart, measures what sticks out of its margins (tick labels, a legend, a colour
@@ -102,7 +103,7 @@ def _text_px(labels: object) -> int:
 
 
 def _fixed_margins(
-    fig: go.Figure,
+    chart: go.Figure,
     *,
     left: int = 70,
     right: int = 20,
@@ -112,31 +113,31 @@ def _fixed_margins(
 ) -> go.Figure:
     """Give the chart margins that hold its labels, so that Plotly draws it once (and any other
     `layout` in the same update)."""
-    fig.update_layout(
+    chart.update_layout(
         margin={"l": left, "r": right, "t": top, "b": bottom, "autoexpand": False}, **layout
     )
-    return fig
+    return chart
 
 
-def _labels_margin(fig: go.Figure, labels: object, **margins: int) -> go.Figure:
+def _labels_margin(chart: go.Figure, labels: object, **margins: int) -> go.Figure:
     """Fixed margins with room on the left for category labels (left to Plotly when too long)."""
     width = _text_px(labels)
     if width > _MAX_LABEL_PX:
-        return fig
-    return _fixed_margins(fig, left=width + 16, **margins)
+        return chart
+    return _fixed_margins(chart, left=width + 16, **margins)
 
 
-def _two_sided_margin(fig: go.Figure) -> go.Figure:
+def _two_sided_margin(chart: go.Figure) -> go.Figure:
     """Fixed margins for bars of A and B: category labels on the left, their legend in one row
     between the title and the bars (left to Plotly when the names would not fit in one row)."""
-    legend = sum(_text_px([trace.name]) + 40 for trace in fig.data)
+    legend = sum(_text_px([trace.name]) + 40 for trace in chart.data)
     if legend > 2 * _MAX_LABEL_PX:
-        return fig
-    labels = [label for trace in fig.data for label in trace.y]
-    return _labels_margin(fig, labels, top=85)
+        return chart
+    labels = [label for trace in chart.data for label in trace.y]
+    return _labels_margin(chart, labels, top=85)
 
 
-def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
+def speeches_timeline_chart(catalogue: pd.DataFrame) -> go.Figure:
     """Each speech as a point on a real date axis, its length on y, coloured by speaker.
 
     Args:
@@ -145,14 +146,14 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
     frame = catalogue.sort_values(["date", "speech_id"])
     if len(frame) > MAX_POINTS:
         return _timeline_density(frame)
-    fig = go.Figure()
+    chart = go.Figure()
     hover = "%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{y:,} words<extra></extra>"
     speakers = frame["speaker"].drop_duplicates().tolist()
     if len(speakers) <= MAX_LEGEND_SPEAKERS:
         colours = distinct_colors(speakers)
         for speaker in speakers:
             part = frame[frame["speaker"] == speaker]
-            fig.add_trace(
+            chart.add_trace(
                 go.Scatter(
                     x=part["date"],
                     y=part["n_words"],
@@ -166,7 +167,7 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
     else:  # many speakers: one trace per colour, so a speaker keeps its colour without a legend
         colours = frame["speaker"].map({s: color_for(s) for s in speakers})
         for colour, part in frame.groupby(colours, sort=True):
-            fig.add_trace(
+            chart.add_trace(
                 go.Scatter(
                     x=part["date"].to_numpy(),
                     y=part["n_words"].to_numpy(),
@@ -178,10 +179,10 @@ def speeches_timeline_figure(catalogue: pd.DataFrame) -> go.Figure:
                     showlegend=False,
                 )
             )
-    fig.update_xaxes(type="date")
-    fig.update_yaxes(rangemode="tozero")
-    _date_range(fig, frame["date"])
-    return _layout(fig, title="Speeches by date and length", x_title="date", y_title="words")
+    chart.update_xaxes(type="date")
+    chart.update_yaxes(rangemode="tozero")
+    _date_range(chart, frame["date"])
+    return _layout(chart, title="Speeches by date and length", x_title="date", y_title="words")
 
 
 def _timeline_density(frame: pd.DataFrame) -> go.Figure:
@@ -198,7 +199,7 @@ def _timeline_density(frame: pd.DataFrame) -> go.Figure:
     )
     x_mid = ((x_edges[:-1] + x_edges[1:]) / 2).astype(np.int64).astype("datetime64[s]")
     y_mid = (y_edges[:-1] + y_edges[1:]) / 2
-    fig = go.Figure(
+    chart = go.Figure(
         go.Heatmap(
             x=pd.to_datetime(x_mid),
             y=np.round(y_mid),
@@ -210,20 +211,20 @@ def _timeline_density(frame: pd.DataFrame) -> go.Figure:
             name="speeches",
         )
     )
-    fig.update_xaxes(type="date")
+    chart.update_xaxes(type="date")
     title = f"Speeches by date and length ({len(frame):,} speeches; darker = more)"
     return _fixed_margins(
-        _layout(fig, title=title, x_title="date", y_title="words"), left=80, right=110
+        _layout(chart, title=title, x_title="date", y_title="words"), left=80, right=110
     )
 
 
-def counts_by_year_figure(counts: pd.DataFrame) -> go.Figure:
+def counts_by_year_chart(counts: pd.DataFrame) -> go.Figure:
     """Speeches per year as bars placed on the year, stacked by speaker when there are few.
 
     Args:
         counts: columns year_start (datetime64, 1 January of the year), speaker, n_speeches, n_words.
     """
-    fig = go.Figure()
+    chart = go.Figure()
     speakers = counts["speaker"].drop_duplicates().tolist()
     if len(speakers) <= MAX_LEGEND_SPEAKERS:
         colours = distinct_colors(speakers)
@@ -232,7 +233,7 @@ def counts_by_year_figure(counts: pd.DataFrame) -> go.Figure:
         total = counts.groupby("year_start", as_index=False)[["n_speeches", "n_words"]].sum()
         groups = [("all speakers", total, OKABE_ITO[3])]
     for name, part, colour in groups:
-        fig.add_trace(
+        chart.add_trace(
             go.Bar(
                 x=part["year_start"],
                 y=part["n_speeches"],
@@ -245,13 +246,13 @@ def counts_by_year_figure(counts: pd.DataFrame) -> go.Figure:
                 offset=0.075 * YEAR_MS,
             )
         )
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="date")
-    _date_range(fig, counts["year_start"])
-    return _layout(fig, title="Speeches per year", x_title="year", y_title="speeches")
+    chart.update_layout(barmode="stack")
+    chart.update_xaxes(type="date")
+    _date_range(chart, counts["year_start"])
+    return _layout(chart, title="Speeches per year", x_title="year", y_title="speeches")
 
 
-def counts_by_speaker_figure(counts: pd.DataFrame, *, top: int = 20) -> go.Figure:
+def counts_by_speaker_chart(counts: pd.DataFrame, *, top: int = 20) -> go.Figure:
     """Horizontal bars of speeches per speaker (the `top` speakers with most speeches).
 
     Args:
@@ -259,7 +260,7 @@ def counts_by_speaker_figure(counts: pd.DataFrame, *, top: int = 20) -> go.Figur
     """
     frame = counts.sort_values(["n_speeches", "speaker"], ascending=[False, True]).head(top)
     frame = frame.iloc[::-1]
-    fig = go.Figure(
+    chart = go.Figure(
         go.Bar(
             x=frame["n_speeches"],
             y=[_hover_safe(s or "(unknown speaker)") for s in frame["speaker"]],
@@ -271,21 +272,21 @@ def counts_by_speaker_figure(counts: pd.DataFrame, *, top: int = 20) -> go.Figur
         )
     )
     title = "Speeches per speaker" if len(counts) <= top else f"Speeches per speaker (top {top})"
-    fig.update_yaxes(type="category")
-    fig.update_layout(height=max(260, 26 * len(frame) + 140), bargap=0.3)
-    return _labels_margin(_layout(fig, title=title, x_title="speeches"), fig.data[0].y)
+    chart.update_yaxes(type="category")
+    chart.update_layout(height=max(260, 26 * len(frame) + 140), bargap=0.3)
+    return _labels_margin(_layout(chart, title=title, x_title="speeches"), chart.data[0].y)
 
 
-def keyness_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
+def keyness_chart(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
     """Diverging bars: terms of A to the right, terms of B to the left, by log-ratio.
 
     Args:
         frame: keyness columns term, count_a, count_b, per_10k_a, per_10k_b, g2, log_ratio, favours.
     """
-    fig = go.Figure()
+    chart = go.Figure()
     for side, name, colour in (("a", label_a, OKABE_ITO[0]), ("b", label_b, OKABE_ITO[3])):
         part = frame[frame["favours"] == side].sort_values("g2", ascending=True)
-        fig.add_trace(
+        chart.add_trace(
             go.Bar(
                 x=part["log_ratio"],
                 y=[_hover_safe(t) for t in part["term"]],
@@ -297,17 +298,17 @@ def keyness_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Fig
                 " (G2 %{customdata[2]:.1f})<extra></extra>",
             )
         )
-    fig.update_layout(barmode="relative", height=max(400, 18 * len(frame) + 120))
-    fig.update_yaxes(type="category")
+    chart.update_layout(barmode="relative", height=max(400, 18 * len(frame) + 120))
+    chart.update_yaxes(type="category")
     return _two_sided_margin(
-        _layout(fig, title="Terms that set them apart", x_title="log2 ratio (A vs B)")
+        _layout(chart, title="Terms that set them apart", x_title="log2 ratio (A vs B)")
     )
 
 
 OTHER_THEMES = -1  # the theme number of "other themes" in a chart of the top themes
 
 
-def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figure:
+def theme_shares_chart(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figure:
     """Theme shares over time as stacked areas (or lines), with the speeches behind each point.
 
     Args:
@@ -336,35 +337,37 @@ def theme_shares_figure(frame: pd.DataFrame, *, stacked: bool = True) -> go.Figu
                 "%{customdata[0]} speeches<extra></extra>",
             )
         )
-    fig = go.Figure(data=traces, layout={"xaxis": {"type": "date"}, "yaxis": {"tickformat": ".0%"}})
-    _layout(fig, title="Theme shares over time", x_title="period", y_title="share")
-    legend = _text_px(trace.name for trace in fig.data) + 50  # the line sample and a gap
+    chart = go.Figure(
+        data=traces, layout={"xaxis": {"type": "date"}, "yaxis": {"tickformat": ".0%"}}
+    )
+    _layout(chart, title="Theme shares over time", x_title="period", y_title="share")
+    legend = _text_px(trace.name for trace in chart.data) + 50  # the line sample and a gap
     if legend > _MAX_LABEL_PX:
         # long labels: the legend in rows under the chart, clear of the title
-        fig.update_layout(
+        chart.update_layout(
             legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"},
-            height=420 + 22 * len(fig.data),
+            height=420 + 22 * len(chart.data),
         )
-        return fig
+        return chart
     # the legend in a column on the right: its width is known, whatever the chart's width
     return _fixed_margins(
-        fig,
+        chart,
         right=legend + 20,
         legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
-        height=max(420, 22 * len(fig.data) + 120),
+        height=max(420, 22 * len(chart.data) + 120),
     )
 
 
-def theme_quality_figure(frame: pd.DataFrame, *, chosen: int) -> go.Figure:
+def theme_quality_chart(frame: pd.DataFrame, *, chosen: int) -> go.Figure:
     """Coherence and stability of each number of themes tried, the chosen number marked.
 
     Args:
         frame: columns k, coherence, stability.
     """
     frame = frame.sort_values("k")
-    fig = go.Figure()
+    chart = go.Figure()
     for column, colour in (("coherence", OKABE_ITO[3]), ("stability", OKABE_ITO[0])):
-        fig.add_trace(
+        chart.add_trace(
             go.Scatter(
                 x=frame["k"].to_numpy(),
                 y=frame[column].to_numpy(),
@@ -375,8 +378,8 @@ def theme_quality_figure(frame: pd.DataFrame, *, chosen: int) -> go.Figure:
                 hovertemplate=f"%{{x}} themes: {column} %{{y:.3f}}<extra></extra>",
             )
         )
-    fig.add_vline(x=chosen, line_dash="dot", line_color=OTHER_COLOUR)
-    fig.update_layout(
+    chart.add_vline(x=chosen, line_dash="dot", line_color=OTHER_COLOUR)
+    chart.update_layout(
         yaxis={"title": {"text": "coherence (NPMI)"}},
         yaxis2={
             "title": {"text": "stability"},
@@ -386,19 +389,19 @@ def theme_quality_figure(frame: pd.DataFrame, *, chosen: int) -> go.Figure:
         },
         height=320,
     )
-    _layout(fig, title=f"Coherence and stability per number of themes ({chosen} chosen)",
+    _layout(chart, title=f"Coherence and stability per number of themes ({chosen} chosen)",
             x_title="number of themes")  # fmt: skip
-    return _fixed_margins(fig, left=70, right=70, top=80)
+    return _fixed_margins(chart, left=70, right=70, top=80)
 
 
-def theme_mix_figure(frame: pd.DataFrame) -> go.Figure:
+def theme_mix_chart(frame: pd.DataFrame) -> go.Figure:
     """Horizontal bars of one speech's (or group's) theme shares.
 
     Args:
         frame: columns theme (int), label, share.
     """
     ordered = frame.sort_values("share")
-    fig = go.Figure(
+    chart = go.Figure(
         go.Bar(
             x=ordered["share"],
             y=[_hover_safe(str(v)) for v in ordered["label"]],
@@ -408,21 +411,21 @@ def theme_mix_figure(frame: pd.DataFrame) -> go.Figure:
             name="share",
         )
     )
-    fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(type="category")
+    chart.update_xaxes(tickformat=".0%")
+    chart.update_yaxes(type="category")
     return _labels_margin(
-        _layout(fig, title="Theme mix", x_title="share of the speech"), fig.data[0].y
+        _layout(chart, title="Theme mix", x_title="share of the speech"), chart.data[0].y
     )
 
 
-def theme_heatmap_figure(wide: pd.DataFrame, *, labels: list[str]) -> go.Figure:
+def theme_heatmap_chart(wide: pd.DataFrame, *, labels: list[str]) -> go.Figure:
     """A speech x theme heatmap of shares.
 
     Args:
         wide: one row per speech (index: a readable speech name), one column per theme.
         labels: the theme labels, in column order.
     """
-    fig = go.Figure(
+    chart = go.Figure(
         go.Heatmap(
             z=wide.to_numpy(),
             x=[_hover_safe(v) for v in labels],
@@ -436,28 +439,28 @@ def theme_heatmap_figure(wide: pd.DataFrame, *, labels: list[str]) -> go.Figure:
             colorbar={"tickformat": ".0%"},
         )
     )
-    fig.update_layout(height=max(300, 22 * len(wide) + 160))
-    fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_xaxes(type="category", tickangle=-40)
-    _layout(fig, title="Theme shares per speech")
+    chart.update_layout(height=max(300, 22 * len(wide) + 160))
+    chart.update_yaxes(type="category", autorange="reversed")
+    chart.update_xaxes(type="category", tickangle=-40)
+    _layout(chart, title="Theme shares per speech")
     # theme labels slanted at 40 degrees below, the colour bar on the right
     return _labels_margin(
-        fig, fig.data[0].y, right=100, bottom=int(_text_px(fig.data[0].x) * 0.65) + 30
+        chart, chart.data[0].y, right=100, bottom=int(_text_px(chart.data[0].x) * 0.65) + 30
     )
 
 
-def side_by_side_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
+def side_by_side_chart(frame: pd.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
     """Theme shares of A and B side by side.
 
     Args:
         frame: columns label, share_a, share_b.
     """
-    fig = go.Figure()
+    chart = go.Figure()
     for column, name, colour in (
         ("share_a", label_a, OKABE_ITO[0]),
         ("share_b", label_b, OKABE_ITO[3]),
     ):
-        fig.add_trace(
+        chart.add_trace(
             go.Bar(
                 y=[_hover_safe(str(v)) for v in frame["label"]],
                 x=frame[column],
@@ -467,23 +470,23 @@ def side_by_side_figure(frame: pd.DataFrame, *, label_a: str, label_b: str) -> g
                 hovertemplate="%{y}: %{x:.0%}<extra>" + _hover_safe(name) + "</extra>",
             )
         )
-    fig.update_layout(barmode="group", height=max(350, 40 * len(frame) + 120))
-    fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(type="category", autorange="reversed")
-    return _two_sided_margin(_layout(fig, title="Theme shares side by side", x_title="share"))
+    chart.update_layout(barmode="group", height=max(350, 40 * len(frame) + 120))
+    chart.update_xaxes(tickformat=".0%")
+    chart.update_yaxes(type="category", autorange="reversed")
+    return _two_sided_margin(_layout(chart, title="Theme shares side by side", x_title="share"))
 
 
-def term_trend_figure(frame: pd.DataFrame) -> go.Figure:
+def term_trend_chart(frame: pd.DataFrame) -> go.Figure:
     """Uses of terms per 10,000 words over time, one line per term.
 
     Args:
         frame: columns term, period (datetime64, first day), n_speeches, n_words, n_matches,
             per_10k.
     """
-    fig = go.Figure()
+    chart = go.Figure()
     colours = distinct_colors(frame["term"].astype(str))
     for term, part in frame.sort_values("period").groupby("term", sort=False):
-        fig.add_trace(
+        chart.add_trace(
             go.Scatter(
                 x=part["period"],
                 y=part["per_10k"],
@@ -495,11 +498,11 @@ def term_trend_figure(frame: pd.DataFrame) -> go.Figure:
                 "words (%{customdata[0]} uses in %{customdata[1]} speeches)<extra></extra>",
             )
         )
-    fig.update_xaxes(type="date")
-    return _layout(fig, title="Term use over time", x_title="period", y_title="per 10,000 words")
+    chart.update_xaxes(type="date")
+    return _layout(chart, title="Term use over time", x_title="period", y_title="per 10,000 words")
 
 
-def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
+def series_chart(frame: pd.DataFrame, *, title: str) -> go.Figure:
     """One tracked figure over time: the qualifier in the marker, sentence and speech in the hover.
 
     Args:
@@ -519,7 +522,7 @@ def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
         "only": "circle-open",
         "about": "diamond",
     }
-    fig = go.Figure(
+    chart = go.Figure(
         go.Scatter(
             x=frame["date"],
             y=frame["value"],
@@ -542,11 +545,11 @@ def series_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
             "%{customdata[1]}<br>“%{customdata[0]}”<extra></extra>",
         )
     )
-    fig.update_xaxes(type="date")
-    fig.update_yaxes(rangemode="tozero")
-    _date_range(fig, frame["date"])
+    chart.update_xaxes(type="date")
+    chart.update_yaxes(rangemode="tozero")
+    _date_range(chart, frame["date"])
     # one trace and no legend; values are written short on the axis ("4k", "1.2M")
-    return _fixed_margins(_layout(fig, title=title, x_title="date", y_title="value"), left=80)
+    return _fixed_margins(_layout(chart, title=title, x_title="date", y_title="value"), left=80)
 
 
 def _hover_safe(text: str) -> str:

@@ -12,10 +12,10 @@ from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.analysis import COUNTING, Outcome
 from dashboard.figure_tables import as_shown
-from models.compare import theme_comparison
+from models.compare.keyness import theme_comparison
+from models.compare.stats import stats_by_group
 from models.errors import ModelError
 from models.selection import is_in
-from models.stats import stats_by_group
 
 FIGURE_COLUMNS = ["group", "date", "speech_id", "qualifier", "figure", "kind", "counted",
                   "organisation", "series_name", "sentence", "value", "unit", "date_iso",

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from corpus.countries import country_code
 from corpus.errors import CorpusError
+from corpus.metadata.countries import country_code
 from corpus.records import SpeechFilter
 from dashboard import state
 from dashboard.downloads import csv_button
@@ -210,9 +210,9 @@ def show_table(
     csv_button(frame, file_name=file_name, key=f"{key}_csv")
 
 
-def show_figure(fig: go.Figure, *, key: str) -> None:
-    """Draw a Plotly figure across the page with the toolbar's PNG export."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+def show_chart(chart: go.Figure, *, key: str) -> None:
+    """Draw a chart across the page with the toolbar's PNG export."""
+    st.plotly_chart(chart, key=key, config=PLOTLY_CONFIG, width="stretch")
 
 
 def refresh_when_ready(ready: Callable[[], bool], *, every: float = 5.0) -> None:

@@ -15,7 +15,7 @@ from dashboard import analysis, state
 from dashboard.comparison import compare, side
 from dashboard.controls import chosen_speech
 from models.errors import ModelError
-from models.topic_store import PERIODS
+from models.themes.store import PERIODS
 
 
 def session_views() -> state.Views:

@@ -30,9 +30,10 @@ import streamlit as st
 from corpus.access import check_password
 from corpus.errors import CorpusError
 from corpus.importer import prepare_upload
+from corpus.metadata.speakers import SpeakerNames, likely_variants
 from corpus.records import Speech, SpeechFilter
-from corpus.speakers import SpeakerNames, likely_variants
 from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
+from dashboard import charts
 from dashboard.background import (
     BackgroundJob,
     CorpusFigures,
@@ -41,12 +42,7 @@ from dashboard.background import (
     grow_figures,
     lower_thread_priority,
 )
-from dashboard.charts import (
-    counts_by_speaker_figure,
-    counts_by_year_figure,
-    series_figure,
-    speeches_timeline_figure,
-)
+from dashboard.charts import counts_by_speaker_chart, counts_by_year_chart, speeches_timeline_chart
 from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
 from dashboard.summaries import (
@@ -57,8 +53,8 @@ from dashboard.summaries import (
     speech_label,
     speech_labels,
 )
-from models import quantities, topic_store
-from models.compare import (
+from models import quantities
+from models.compare.keyness import (
     DEFAULT_MAX_P,
     SimilarityIndex,
     TermCounts,
@@ -66,15 +62,16 @@ from models.compare import (
     nearest_speeches,
     update_term_counts,
 )
+from models.compare.stats import concordance, stored_speech_stats
+from models.compare.stats import term_trend as trend_of_terms
 from models.errors import ModelError
 from models.organisations import find_organisations
 from models.quantities import extract_within, quantities_table
 from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
 from models.quantity_store import extraction_cuts
 from models.selection import is_in
-from models.stats import concordance, stored_speech_stats
-from models.stats import term_trend as trend_of_terms
-from models.topic_store import ThemeModelState, current_themes, set_label, stored_themes
+from models.themes import store as theme_store
+from models.themes.store import ThemeModelState, current_themes, set_label, stored_themes
 
 _log = logging.getLogger(__name__)
 
@@ -385,16 +382,16 @@ def _overview(url: str, version: int, key: FilterKey) -> dict[str, Any]:
         "by_year": by_year,
         "by_speaker": by_speaker,
         "latest": latest_speeches(frame, n=10),
-        "timeline": speeches_timeline_figure(frame),
-        "year_figure": counts_by_year_figure(by_year),
-        "speaker_figure": counts_by_speaker_figure(by_speaker),
+        "timeline": speeches_timeline_chart(frame),
+        "year_chart": counts_by_year_chart(by_year),
+        "speaker_chart": counts_by_speaker_chart(by_speaker),
     }
 
 
 def overview(flt: SpeechFilter) -> dict[str, Any]:
     """Return the overview's tables and figures of the selected speeches (shared: read-only).
 
-    Keys: by_year, by_speaker, latest (frames) and timeline, year_figure, speaker_figure.
+    Keys: by_year, by_speaker, latest (frames) and timeline, year_chart, speaker_chart (charts).
     """
     key = corpus_key()
     return _overview(key.url, key.version, filter_key(flt))
@@ -524,10 +521,10 @@ def updating(name: str) -> bool:
 def corpus_counts() -> TermCounts | None:
     """Return the term counts of every stored speech, or None while they are being counted.
 
-    The counts are kept in the store (`models.compare.corpus_term_counts`), so a server reads them
-    rather than counting again. On a large corpus, loading or counting runs in the background and
-    pages say that the terms are on their way. Once counted, speeches added later are counted
-    here and now, alone, and the counts of the others are kept: an upload never waits.
+    The counts are kept in the store (`models.compare.keyness.corpus_term_counts`), so a server
+    reads them rather than counting again. On a large corpus, loading or counting runs in the
+    background and pages say that the terms are on their way. Once counted, speeches added later
+    are counted here and now, alone, and the counts of the others are kept: an upload never waits.
     """
     return _counts_of(corpus_key())
 
@@ -980,7 +977,7 @@ def _series_chart(
     url: str, version: int, stale: bool, key: FilterKey, series_id: str, title: str,
     _part: pd.DataFrame,
 ) -> go.Figure:  # fmt: skip
-    return series_figure(_part, title=title)
+    return charts.series_chart(_part, title=title)
 
 
 def series_chart(flt: SpeechFilter, series_id: str, *, title: str) -> go.Figure | None:
@@ -1122,27 +1119,27 @@ def fit_themes(*, n_topics: int | None = None, refit: bool = False) -> ThemeMode
 
 def theme_stop_terms() -> list[str]:
     """Return the user's stop terms (read each run: a short query)."""
-    return topic_store.stop_terms(get_store())
+    return theme_store.stop_terms(get_store())
 
 
 def add_theme_stop_terms(terms: list[str]) -> list[str]:
     """Store stop terms for the next fit; return those newly added."""
-    return topic_store.add_stop_terms(get_store(), terms)
+    return theme_store.add_stop_terms(get_store(), terms)
 
 
 def remove_theme_stop_terms(terms: list[str]) -> list[str]:
     """Let stop terms back in from the next fit on; return those removed."""
-    return topic_store.remove_stop_terms(get_store(), terms)
+    return theme_store.remove_stop_terms(get_store(), terms)
 
 
 def earlier_theme_fits() -> list[dict[str, object]]:
     """Return the earlier theme models kept for restoring, newest first."""
-    return topic_store.earlier_fits(get_store())
+    return theme_store.earlier_fits(get_store())
 
 
 def restore_themes(fit_id: str) -> ThemeModelState:
     """Make an earlier theme model current again (only ever called from a button)."""
-    return topic_store.restore_fit(get_store(), fit_id)
+    return theme_store.restore_fit(get_store(), fit_id)
 
 
 def set_theme_label(theme: int, label: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from corpus.countries import country_name
+from corpus.metadata.countries import country_name
 
 OVERVIEW_COLUMNS = ["date_iso", "speaker", "title", "place", "country", "country_code", "n_words",
                     "speech_id"]  # fmt: skip

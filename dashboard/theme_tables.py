@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard.charts import OTHER_THEMES
-from models.topic_store import ThemeModelState, in_themes_language, themes_over_time
+from models.themes.store import ThemeModelState, in_themes_language, themes_over_time
 
 
 def label_changes(

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from corpus.importer import FileReport, Prepared
-from corpus.metadata import language_code
+from corpus.metadata.parse import language_code
 from corpus.records import DATE_PRECISIONS
 
 EDITABLE = ["title", "speaker", "role", "country", "place", "date", "precision", "language"]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from models.quantity_series import series_frame, series_summary
     from models.quantity_store import corpus_quantities
     from models.selection import resolve
-    from models.topic_store import (
+    from models.themes.store import (
         ThemeModelState,
         current_themes,
         score_new,
@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # the same names, for type checkers
         theme_mix,
         themes_over_time,
     )
-    from models.topics import TopicModel
-    from models.vectorize import as_texts
+    from models.themes.topics import TopicModel
+    from models.themes.vectorize import as_texts
 
 _WHERE = {
     "resolve": "models.selection",
@@ -47,15 +47,15 @@ _WHERE = {
     "safe_cell": "models.export",
     "to_csv_bytes": "models.export",
     "to_excel_bytes": "models.export",
-    "ThemeModelState": "models.topic_store",
-    "current_themes": "models.topic_store",
-    "score_new": "models.topic_store",
-    "set_label": "models.topic_store",
-    "stored_themes": "models.topic_store",
-    "theme_mix": "models.topic_store",
-    "themes_over_time": "models.topic_store",
-    "TopicModel": "models.topics",
-    "as_texts": "models.vectorize",
+    "ThemeModelState": "models.themes.store",
+    "current_themes": "models.themes.store",
+    "score_new": "models.themes.store",
+    "set_label": "models.themes.store",
+    "stored_themes": "models.themes.store",
+    "theme_mix": "models.themes.store",
+    "themes_over_time": "models.themes.store",
+    "TopicModel": "models.themes.topics",
+    "as_texts": "models.themes.vectorize",
 }
 
 __all__ = [

@@ -39,8 +39,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_the_seed_and_every_package(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "corpus/data/2018-06-15-lavrov-remarks-to-russian-ngos.txt" in names
-    for package in ("corpus", "models", "dashboard", "dashboard/pages"):
-        assert f"{package}/__init__.py" in names
+    packages = {
+        str(p.relative_to(ROOT))
+        for top in ("corpus", "models", "cli", "dashboard")
+        for p in (ROOT / top).rglob("*.py")
+    }
+    assert {"cli/main.py", "corpus/readers/__init__.py", "dashboard/pages/__init__.py"} <= packages
+    assert packages <= names, "every module of every package and sub-package ships"
     data_files = {
         str(p.relative_to(ROOT)) for p in (ROOT / "corpus" / "data").rglob("*") if p.is_file()
     }
@@ -50,7 +55,7 @@ def test_wheel_carries_the_seed_and_every_package(wheel: Path) -> None:
 def test_wheel_declares_the_console_script(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         entry_points = next(n for n in zf.namelist() if n.endswith("entry_points.txt"))
-        assert "speechtrack = models.cli:main" in zf.read(entry_points).decode()
+        assert "speechtrack = cli.main:main" in zf.read(entry_points).decode()
 
 
 def test_seed_in_package_matches_the_shipped_transcript() -> None:
@@ -76,8 +81,8 @@ def test_the_checkout_and_the_command_share_one_server_configuration() -> None:
 
 
 def test_dashboard_command_passes_the_server_settings_and_leaves_the_operators_alone() -> None:
-    from models.cli import build_parser
-    from models.cli_dashboard import streamlit_command
+    from cli.dashboard import streamlit_command
+    from cli.main import build_parser
 
     args = build_parser().parse_args(["dashboard", "--port", "8600", "--", "--theme.base", "dark"])
     command = streamlit_command(args, {})

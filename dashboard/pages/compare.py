@@ -12,12 +12,12 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.analysis import Outcome
-from dashboard.charts import keyness_figure, side_by_side_figure
+from dashboard.charts import keyness_chart, side_by_side_chart
 from dashboard.comparison import compare, comparison_key, narrowed, side
 from dashboard.controls import (
     refresh_when_ready,
     reported_errors,
-    show_figure,
+    show_chart,
     show_table,
     speech_picker,
 )
@@ -41,7 +41,7 @@ def chart_and_table(
     if outcome.message:
         st.info(literal(outcome.message), icon=":material/info:")
         return
-    show_figure(
+    show_chart(
         state.memo(
             f"{name}_chart", memo_key, lambda: draw(outcome.frame, label_a="A", label_b="B")
         ),
@@ -153,8 +153,8 @@ def comparison() -> None:
     show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
 
     for title, outcome, name, draw, file_name in (
-        ("Theme shares", result.themes, "compare_themes", side_by_side_figure, "theme-shares.csv"),
-        ("Terms that set them apart", result.keyness, "compare_keyness", keyness_figure,
+        ("Theme shares", result.themes, "compare_themes", side_by_side_chart, "theme-shares.csv"),
+        ("Terms that set them apart", result.keyness, "compare_keyness", keyness_chart,
          "keyness.csv"),
     ):  # fmt: skip
         chart_and_table(

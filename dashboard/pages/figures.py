@@ -7,7 +7,7 @@ from dashboard.controls import (
     editor_gate,
     refresh_when_ready,
     reported_errors,
-    show_figure,
+    show_chart,
     show_table,
 )
 from dashboard.downloads import about, csv_button, workbook_button
@@ -80,7 +80,7 @@ if len(summary):
         with columns[i % 2]:
             chart = state.series_chart(flt, series_id, title=names[series_id])
             if chart is not None:
-                show_figure(chart, key=f"figures_chart_{i}")
+                show_chart(chart, key=f"figures_chart_{i}")
     show_table(
         summary.head(MAX_ROWS),
         key="figures_series_table",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import analysis, state
 from dashboard.app import PAGES
-from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
+from dashboard.controls import editor_gate, reported_errors, show_chart, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.example_panel import example_notice, n_example_speeches, offer_example
 from dashboard.literal import literal
@@ -114,12 +114,12 @@ if len(catalogue) == 1:
         icon=":material/info:",
     )
 else:
-    show_figure(summary["timeline"], key="overview_timeline")
+    show_chart(summary["timeline"], key="overview_timeline")
     left, right = st.columns(2)
     with left:
-        show_figure(summary["year_figure"], key="overview_by_year")
+        show_chart(summary["year_chart"], key="overview_by_year")
     with right:
-        show_figure(summary["speaker_figure"], key="overview_by_speaker")
+        show_chart(summary["speaker_chart"], key="overview_by_speaker")
 
 listing = catalogue[OVERVIEW_COLUMNS]
 if len(listing) == 1:

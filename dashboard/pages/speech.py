@@ -9,12 +9,12 @@ import streamlit as st
 
 from corpus.records import Speech, SpeechFilter
 from dashboard import analysis, state
-from dashboard.charts import theme_mix_figure
+from dashboard.charts import theme_mix_chart
 from dashboard.controls import (
     editor_gate,
     refresh_when_ready,
     reported_errors,
-    show_figure,
+    show_chart,
     show_table,
     speech_picker,
 )
@@ -127,8 +127,8 @@ def comparisons(
         if themes.message:
             st.info(literal(themes.message), icon=":material/info:")
         else:
-            mix_chart = state.chart_of("speech_mix", themes.frame, theme_mix_figure)
-            show_figure(mix_chart, key="speech_themes_chart")
+            mix_chart = state.chart_of("speech_mix", themes.frame, theme_mix_chart)
+            show_chart(mix_chart, key="speech_themes_chart")
             show_table(themes.frame, key="speech_themes", file_name=f"themes-{speech_id}.csv")
     st.markdown("**Nearest speeches**")
     if nearest.message:

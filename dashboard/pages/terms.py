@@ -3,11 +3,11 @@
 import streamlit as st
 
 from dashboard import state
-from dashboard.charts import term_trend_figure
-from dashboard.controls import reported_errors, show_figure, show_table
+from dashboard.charts import term_trend_chart
+from dashboard.controls import reported_errors, show_chart, show_table
 from dashboard.downloads import about, workbook_button
 from dashboard.literal import literal
-from models.stats import PERIODS
+from models.compare.stats import PERIODS
 
 st.header("Terms")
 with reported_errors():
@@ -44,7 +44,7 @@ else:
             f"{literal(', '.join(left_out))}. Ask for fewer terms or narrow the filters.",
             icon=":material/timer:",
         )
-    show_figure(term_trend_figure(trend), key="terms_trend_chart")
+    show_chart(term_trend_chart(trend), key="terms_trend_chart")
     if trend["period"].nunique() < 2:
         st.caption(
             "All the selected speeches fall in one period; the lines grow as speeches "

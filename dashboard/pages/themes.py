@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import analysis, state
-from dashboard.controls import editor_gate, reported_errors, show_figure, show_table
+from dashboard.controls import editor_gate, reported_errors, show_chart, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.literal import literal
 from dashboard.theme_tables import label_changes
-from models.topic_store import PERIODS, left_out_speeches
+from models.themes.store import PERIODS, left_out_speeches
 
 st.header("Themes")
 notice = state.pop_notice()
@@ -115,7 +115,7 @@ if over_time.empty:
     st.info("No speech of the selection has a theme mix; widen the filters in the sidebar.")
 else:
     chart = analysis.theme_shares_chart(found, flt, period, stacked=stacked, shown=shown)
-    show_figure(chart, key="themes_over_time")
+    show_chart(chart, key="themes_over_time")
     if over_time["period"].nunique() < 2:
         st.caption(
             "All the selected speeches fall in one period: lines over time appear once "
@@ -138,7 +138,7 @@ if n_pages > 1:
     )
 heatmap = analysis.theme_heatmap(found, flt, page)
 if heatmap is not None:
-    show_figure(heatmap, key="themes_heatmap")
+    show_chart(heatmap, key="themes_heatmap")
     if n_pages > 1:
         first = (page - 1) * analysis.MAP_PAGE_SPEECHES + 1
         last = min(page * analysis.MAP_PAGE_SPEECHES, len(catalogue))
@@ -208,7 +208,7 @@ with st.expander("How many themes", icon=":material/tune:"):
                 "the table is from the last automatic choice."
             )  # fmt: skip
         )
-        show_figure(analysis.quality_chart(found), key="themes_quality_chart")
+        show_chart(analysis.quality_chart(found), key="themes_quality_chart")
         show_table(quality, key="themes_quality", file_name="themes-quality.csv")
     else:
         st.caption("The number of themes was given, not chosen from the data.")

@@ -36,7 +36,7 @@ def test_short_passwords_are_refused() -> None:
 
 def test_command_line_prints_a_usable_hash() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "models.cli", "hash-password"],
+        [sys.executable, "-m", "cli.main", "hash-password"],
         input="a long editor password\n",
         capture_output=True,
         text=True,

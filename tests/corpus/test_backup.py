@@ -157,7 +157,12 @@ def test_an_annotation_that_is_not_an_object_is_refused(
 def test_a_theme_model_is_restored_only_when_it_loads_and_labels_keep_their_themes(
     tmp_path: Path,
 ) -> None:
-    from models.topic_store import MODEL_ARTIFACT, accept_backup_artifact, current_themes, set_label
+    from models.themes.store import (
+        MODEL_ARTIFACT,
+        accept_backup_artifact,
+        current_themes,
+        set_label,
+    )
     from tests.models.conftest import build_corpus
 
     source = CorpusStore(f"sqlite:///{tmp_path / 'a.sqlite'}", seed=False)

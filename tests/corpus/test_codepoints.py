@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 
 from corpus.codepoints import codepoints, codepoints_text, count_words, word_table
-from corpus.decode import normalise_text
+from corpus.readers.decode import normalise_text
 from corpus.records import WORD_PATTERN
 
 WORD = re.compile(WORD_PATTERN)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.countries import country_code, country_name
+from corpus.metadata.countries import country_code, country_name
 from corpus.records import SpeechFilter
 from corpus.schema import SEED_SPEECH_ID
 from corpus.seed import seed_speech

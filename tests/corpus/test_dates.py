@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from corpus import MetadataError, SpeechDate
-from corpus.dates import (
+from corpus.metadata.dates import (
     date_mentions,
     find_date_in_text,
     format_date,

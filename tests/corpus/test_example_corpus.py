@@ -13,7 +13,7 @@ import pytest
 
 from corpus.example import EXAMPLE_SOURCE, example_speech_ids, load_example, remove_example
 from corpus.store import CorpusStore
-from tests.corpus.test_cli import run
+from tests.cli.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGED = ROOT / "corpus" / "data" / "examples" / "un-general-debate-p5.jsonl.gz"

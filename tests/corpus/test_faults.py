@@ -70,7 +70,7 @@ def test_killed_import_leaves_every_speech_whole(tmp_path: Path, kill_after: int
     command = [
         sys.executable,
         "-m",
-        "models.cli",
+        "cli.main",
         "--db",
         str(db),
         "import-table",

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from corpus.guard import BudgetExceeded, run_guarded
+from corpus.readers.guard import BudgetExceeded, run_guarded
 
 
 def test_results_come_back_in_order() -> None:

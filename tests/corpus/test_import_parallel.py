@@ -10,9 +10,9 @@ import pytest
 
 from corpus import importer
 from corpus.importer import Prepared, import_table, store_prepared
+from corpus.readers.tables import read_table
 from corpus.records import SpeechFields
 from corpus.store import CorpusStore
-from corpus.tables import read_table
 
 
 def _table(path: Path) -> Path:

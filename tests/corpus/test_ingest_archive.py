@@ -14,10 +14,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from corpus.archive import iter_archive, open_zip
 from corpus.errors import CorpusError, UnreadableFileError
-from corpus.ingest import read_file
 from corpus.limits import Limits
+from corpus.readers.archive import iter_archive, open_zip
+from corpus.readers.ingest import read_file
 
 SPEECH = "Fellow citizens,\n\nWe meet today in a time of trial. Thank you."
 

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from corpus.decode import decode_transcript, normalise_text
 from corpus.errors import TranscriptDecodeError
 from corpus.limits import Limits
+from corpus.readers.decode import decode_transcript, normalise_text
 from tests.conftest import need_corpora
 
 RUSSIAN = (

@@ -12,7 +12,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
 from corpus.errors import CorpusError, TranscriptDecodeError, UnreadableFileError
-from corpus.ingest import read_file, sniff_format
+from corpus.readers.ingest import read_file, sniff_format
 from corpus.records import SpeechDate
 
 SPEECH_LINES = ["Fellow citizens,", "We meet today in a time of trial.", "Thank you."]

@@ -8,10 +8,10 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from corpus.archive import iter_archive
-from corpus.decode import decode_transcript, normalise_text
 from corpus.errors import CorpusError, TranscriptDecodeError
-from corpus.ingest import read_file
+from corpus.readers.archive import iter_archive
+from corpus.readers.decode import decode_transcript, normalise_text
+from corpus.readers.ingest import read_file
 
 # Prefixes that send arbitrary bytes down every reader: BOMs, markup, PDF and ZIP magic.
 PREFIXES = [

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from corpus import Document, MetadataError, Speech, SpeechDate, SpeechFields, speech_id_for
-from corpus.metadata import (
+from corpus.metadata.parse import (
     guess_language,
     parse_document,
     parse_filename,

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from corpus.importer import Prepared, prepare_upload
-from corpus.ingest import read_file
+from corpus.readers.ingest import read_file
 from tests.corpus.test_ingest_formats import make_pdf
 
 BODY = "Уважаемые коллеги, мы обсуждаем работу неправительственных организаций в мире. " * 8

@@ -9,8 +9,8 @@ import pytest
 
 from corpus.backup import export_corpus, import_corpus
 from corpus.errors import StoreError
+from corpus.metadata.speakers import likely_variants, tidy_speaker
 from corpus.records import SpeechFilter
-from corpus.speakers import likely_variants, tidy_speaker
 from corpus.store import CorpusStore
 from models.selection import parse_selection
 from tests.conftest import make_speech

@@ -19,8 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from corpus.errors import CorpusError, ImportTableError, MetadataError, UnreadableFileError
-from corpus.records import Document, SpeechDate, SpeechFields, speech_id_for
-from corpus.tables import (
+from corpus.readers.tables import (
     TABLE_FIELDS,
     Rejected,
     TableReading,
@@ -28,6 +27,7 @@ from corpus.tables import (
     read_table,
     speech_from_row,
 )
+from corpus.records import Document, SpeechDate, SpeechFields, speech_id_for
 from tests.conftest import need_corpora
 
 LAVROV = (

@@ -11,14 +11,14 @@ from dashboard.charts import (
     OTHER_THEMES,
     SERIES_COLOURS,
     color_for,
-    counts_by_year_figure,
+    counts_by_year_chart,
     distinct_colors,
-    keyness_figure,
-    series_figure,
-    speeches_timeline_figure,
-    term_trend_figure,
-    theme_heatmap_figure,
-    theme_shares_figure,
+    keyness_chart,
+    series_chart,
+    speeches_timeline_chart,
+    term_trend_chart,
+    theme_heatmap_chart,
+    theme_shares_chart,
 )
 from dashboard.summaries import counts_by_year
 
@@ -59,18 +59,18 @@ def test_no_two_series_of_a_chart_share_a_colour() -> None:
             "per_10k": [1.0, 2.0, 3.0, 4.0],
         }
     )
-    assert len({t.line.color for t in term_trend_figure(trend).data}) == 4
-    timeline = speeches_timeline_figure(
+    assert len({t.line.color for t in term_trend_chart(trend).data}) == 4
+    timeline = speeches_timeline_chart(
         _catalogue().assign(speaker=["A. One", "B. Two", "C. Three"])
     )
     assert len({t.marker.color for t in timeline.data}) == 3
 
 
 def test_timeline_is_a_real_date_axis_with_one_trace_per_speaker() -> None:
-    figure = speeches_timeline_figure(_catalogue())
-    fig = figure.to_dict()
-    assert fig["layout"]["xaxis"]["type"] == "date"
-    by_name = {t.name: t for t in figure.data}
+    chart = speeches_timeline_chart(_catalogue())
+    spec = chart.to_dict()
+    assert spec["layout"]["xaxis"]["type"] == "date"
+    by_name = {t.name: t for t in chart.data}
     assert set(by_name) == {"Sergey Lavrov", "Antonio Guterres"}
     lavrov = by_name["Sergey Lavrov"]
     assert lavrov.marker.color != by_name["Antonio Guterres"].marker.color
@@ -87,10 +87,10 @@ def test_timeline_is_a_real_date_axis_with_one_trace_per_speaker() -> None:
 def test_counts_by_year_places_bars_on_their_year() -> None:
     counts = counts_by_year(_catalogue())
     assert list(counts.columns) == ["year", "year_start", "speaker", "n_speeches", "n_words"]
-    figure = counts_by_year_figure(counts)
-    assert figure.to_dict()["layout"]["barmode"] == "stack"
-    assert figure.layout.xaxis.type == "date"
-    lavrov = next(t for t in figure.data if t.name == "Sergey Lavrov")
+    chart = counts_by_year_chart(counts)
+    assert chart.to_dict()["layout"]["barmode"] == "stack"
+    assert chart.layout.xaxis.type == "date"
+    lavrov = next(t for t in chart.data if t.name == "Sergey Lavrov")
     assert [pd.Timestamp(x).year for x in lavrov.x] == [1995, 2018]
     assert list(lavrov.y) == [1, 1]
 
@@ -105,12 +105,12 @@ def test_theme_shares_carry_the_number_of_speeches() -> None:
             "n_speeches": [3, 5, 3, 5],
         }
     )
-    fig = theme_shares_figure(frame)
-    assert [t.name for t in fig.data] == ["ngo · status", "security"]
-    assert fig.data[0].line.color != fig.data[1].line.color
-    assert fig.data[0].stackgroup == "themes"
-    assert [row[0] for row in fig.data[0].customdata] == [3, 5]
-    assert "speeches" in fig.data[0].hovertemplate
+    chart = theme_shares_chart(frame)
+    assert [t.name for t in chart.data] == ["ngo · status", "security"]
+    assert chart.data[0].line.color != chart.data[1].line.color
+    assert chart.data[0].stackgroup == "themes"
+    assert [row[0] for row in chart.data[0].customdata] == [3, 5]
+    assert "speeches" in chart.data[0].hovertemplate
 
 
 def test_many_themes_read_as_the_shown_ones_plus_other_themes() -> None:
@@ -126,22 +126,22 @@ def test_many_themes_read_as_the_shown_ones_plus_other_themes() -> None:
         ]
     )  # fmt: skip
     shown = with_other(frame, [0, 3, 7], label="other themes (22)")
-    fig = theme_shares_figure(shown)
-    names = [t.name for t in fig.data]
+    chart = theme_shares_chart(shown)
+    names = [t.name for t in chart.data]
     assert names == ["theme 0 · words", "theme 3 · words", "theme 7 · words", "other themes (22)"]
-    assert fig.data[-1].line.color == "#999999"
-    assert len({t.line.color for t in fig.data}) == 4
+    assert chart.data[-1].line.color == "#999999"
+    assert len({t.line.color for t in chart.data}) == 4
     other = shown[shown["theme"] == OTHER_THEMES]
     assert np.allclose(other["share"], 22 / 25) and list(other["n_speeches"]) == [4, 4]
     # the legend never sits over the title: a column on the right or rows under the chart
-    legend = fig.layout.legend
+    legend = chart.layout.legend
     assert legend.orientation == "v" and legend.x >= 1 or legend.y < 0
 
 
 def test_the_theme_map_is_coloured_over_its_own_range() -> None:
     wide = pd.DataFrame({0: [0.3, 0.1], 1: [0.05, 0.2]}, index=["speech a", "speech b"])
-    fig = theme_heatmap_figure(wide, labels=["x", "y"])
-    assert fig.data[0].zmin == 0 and fig.data[0].zmax == 0.3
+    chart = theme_heatmap_chart(wide, labels=["x", "y"])
+    assert chart.data[0].zmin == 0 and chart.data[0].zmax == 0.3
 
 
 def test_keyness_puts_a_and_b_on_either_side() -> None:
@@ -158,7 +158,7 @@ def test_keyness_puts_a_and_b_on_either_side() -> None:
             "favours": ["a", "b"],
         }
     )
-    a, b = keyness_figure(frame, label_a="2018", label_b="2019").data
+    a, b = keyness_chart(frame, label_a="2018", label_b="2019").data
     assert (a.name, list(a.y), list(a.x)) == ("2018", ["ngo"], [4.3])
     assert (b.name, list(b.y), list(b.x)) == ("2019", ["sanctions"], [-4.6])
 
@@ -175,7 +175,7 @@ def test_series_shows_the_qualifier_and_flags_changes() -> None:
             "changed": [False, True],
         }
     )
-    trace = series_figure(frame, title="Russian NGOs (ECOSOC)").data[0]
+    trace = series_chart(frame, title="Russian NGOs (ECOSOC)").data[0]
     assert list(trace.text) == ["only", "over"]
     assert list(trace.marker.symbol) == ["circle-open", "triangle-up"]
     assert list(trace.marker.line.width) == [0, 2]
@@ -194,10 +194,10 @@ def test_a_large_corpus_is_drawn_as_a_density_on_the_date_axis() -> None:
             "n_words": [1_000 + i for i in range(1_500)],
         }
     )
-    fig = speeches_timeline_figure(many)
-    assert fig.layout.xaxis.type == "date"
-    (trace,) = fig.data
+    chart = speeches_timeline_chart(many)
+    assert chart.layout.xaxis.type == "date"
+    (trace,) = chart.data
     assert trace.type == "heatmap"
     assert np.nansum(np.asarray(trace.z, dtype=float)) == 1_500  # every speech in one cell
     assert len(trace.x) == 79  # one column per year of the 79 years
-    assert "1,500 speeches" in fig.layout.title.text
+    assert "1,500 speeches" in chart.layout.title.text

@@ -112,8 +112,8 @@ def test_anything_but_new_speeches_means_extracting_again(store: CorpusStore) ->
 
 def test_state_of_the_union_addresses_grown_one_decade_at_a_time(tmp_path: Path) -> None:
     """Real addresses: figures that join long series, new groups, speeches of every decade."""
+    from corpus.readers.tables import read_table, speech_from_row
     from corpus.records import Document
-    from corpus.tables import read_table, speech_from_row
 
     path = need_corpora("us-sotu", "sotu_1790-2021.jsonl.gz")
     rows = read_table(path.name, path).rows()

@@ -13,9 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
-from dashboard import analysis, state
+from dashboard import analysis, charts, state
 from models.quantities import Quantity
-from models.topic_store import current_themes
+from models.themes.store import current_themes
 from tests.conftest import make_speech
 
 RIVERS = (
@@ -84,13 +84,13 @@ def test_the_themes_this_session_views_are_drawn_before_they_are_opened(
     _run(app, "themes")
     assert state.themes() is not None
     drawn: list[tuple[str, int]] = []
-    shares_figure = analysis.theme_shares_figure
+    shares_chart = charts.theme_shares_chart
 
     def spy(over_time: pd.DataFrame, *, stacked: bool) -> object:
         drawn.append((threading.current_thread().name, int(over_time["period"].nunique())))
-        return shares_figure(over_time, stacked=stacked)
+        return shares_chart(over_time, stacked=stacked)
 
-    monkeypatch.setattr(analysis, "theme_shares_figure", spy)
+    monkeypatch.setattr(charts, "theme_shares_chart", spy)
 
     store.add(make_speech(RIVERS * 20 + GRAIN * 10, delivered_on=date(2021, 7, 1)))
     _run(app, "overview")

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from corpus.errors import StoreError
 from corpus.store import CorpusStore
-from models.topic_store import current_themes
+from models.themes.store import current_themes
 from tests.conftest import PG_URL, fresh_pg_database, make_speech
 from tests.dashboard.conftest import APP
 from tests.models.conftest import build_corpus

@@ -222,7 +222,7 @@ def test_picker_labels_are_those_of_each_row() -> None:
 def test_theme_shares_over_time_leave_out_speeches_in_other_languages(tmp_path: Path) -> None:
     from corpus.store import CorpusStore
     from dashboard.theme_tables import selection_shares
-    from models.topic_store import current_themes, stored_themes
+    from models.themes.store import current_themes, stored_themes
     from tests.conftest import make_speech
     from tests.models.conftest import build_corpus
 

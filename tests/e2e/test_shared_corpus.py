@@ -59,7 +59,7 @@ def test_two_servers_three_sessions_and_the_command_line_at_once(
             expect(page.get_by_role("button", name="Store 1 speech(es)")).to_be_visible(
                 timeout=60_000
             )
-        command = [sys.executable, "-m", "models.cli", "--db", database, "add",
+        command = [sys.executable, "-m", "cli.main", "--db", database, "add",
                    str(folder / "speech-3.txt"), str(folder / "speech-4.txt"), str(folder / "speech-0.txt")]  # fmt: skip
         cli = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for page in pages:  # every session stores at once, while the command line adds too

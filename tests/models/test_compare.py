@@ -16,10 +16,10 @@ import pytest
 from scipy import sparse
 from scipy.stats import chi2_contingency
 
+from cli import compare as cli_compare
+from cli.compare import register
 from corpus.store import CorpusStore
-from models import cli_compare
-from models.cli_compare import register
-from models.compare import (
+from models.compare.keyness import (
     COUNTS_ARTIFACT,
     KEYNESS_COLUMNS,
     TermCounts,
@@ -377,7 +377,7 @@ def test_updated_counts_equal_a_full_recount(bigrams: bool) -> None:
 def test_a_large_corpus_is_counted_in_batches_equal_to_one_count(
     store: CorpusStore, monkeypatch: pytest.MonkeyPatch, bigrams: bool
 ) -> None:
-    import models.compare as compare
+    import models.compare.keyness as compare
 
     whole = term_counts(
         store.texts(), bigrams=bigrams, n_words=store.catalogue().set_index("speech_id")["n_words"]
@@ -444,7 +444,7 @@ def test_cli_compare_of_large_selections_keeps_corpus_counts(
 
 
 def test_cli_compare_shows_theme_shares_once_themes_are_fitted(store: CorpusStore) -> None:
-    from models.topic_store import current_themes
+    from models.themes.store import current_themes
 
     current_themes(store, n_topics=2)
     result = json.loads(_run(store, "compare", "year:2018", "year:2019", "--format", "json"))
@@ -457,7 +457,7 @@ def test_cli_compare_shows_theme_shares_once_themes_are_fitted(store: CorpusStor
 
 
 def test_most_of_a_corpus_is_summed_as_the_whole_less_the_rest() -> None:
-    from models.compare import _row_sums
+    from models.compare.keyness import _row_sums
 
     counts = term_counts(_texts())
     matrix = counts.matrix
@@ -471,9 +471,9 @@ def test_most_of_a_corpus_is_summed_as_the_whole_less_the_rest() -> None:
 def test_nearest_speeches_with_a_prebuilt_index_are_the_same(
     dense_query: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from models.compare import SimilarityIndex
+    from models.compare.keyness import SimilarityIndex
 
-    monkeypatch.setattr("models.compare._DENSE_QUERY", dense_query)
+    monkeypatch.setattr("models.compare.keyness._DENSE_QUERY", dense_query)
     texts = pd.concat([_texts(), pd.Series({"empty": "1 2 3", "again": "water water water"})])
     counts = term_counts(texts)
     index = SimilarityIndex.of(counts)
@@ -495,7 +495,7 @@ def test_nearest_speeches_with_a_prebuilt_index_are_the_same(
     ids=["known terms", "new terms", "nothing new"],
 )
 def test_an_index_grown_from_the_previous_one_equals_a_fresh_one(added: dict[str, str]) -> None:
-    from models.compare import SimilarityIndex
+    from models.compare.keyness import SimilarityIndex
 
     before = term_counts(_texts())
     previous = SimilarityIndex.of(before)
@@ -512,7 +512,7 @@ def test_an_index_grown_from_the_previous_one_equals_a_fresh_one(added: dict[str
 
 
 def test_an_index_of_other_rows_is_not_grown_from() -> None:
-    from models.compare import SimilarityIndex
+    from models.compare.keyness import SimilarityIndex
 
     before = term_counts(_texts())
     previous = SimilarityIndex.of(before)

@@ -20,7 +20,7 @@ import pytest
 from corpus.records import Speech, speech_id_for
 from corpus.store import CorpusStore
 from models.export import to_csv_bytes
-from tests.corpus.test_cli import run
+from tests.cli.test_cli import run
 
 UNUSUAL = [
     dict(
@@ -98,8 +98,8 @@ def test_exported_speeches_import_back_as_the_same_speeches(
 def test_the_speeches_table_has_exactly_the_columns_import_table_reads(
     db: Path, tmp_path: Path
 ) -> None:
-    from corpus.tables import TABLE_FIELDS
-    from models.cli_export import SPEECH_COLUMNS
+    from cli.export import SPEECH_COLUMNS
+    from corpus.readers.tables import TABLE_FIELDS
 
     assert set(SPEECH_COLUMNS) <= set(TABLE_FIELDS)
     exported = tmp_path / "speeches.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from corpus.countries import country_code
-from models.mentions import (
+from corpus.metadata.countries import country_code
+from models.compare.mentions import (
     COUNTRIES,
     DEMONYMS,
     canonical_country,

@@ -64,8 +64,8 @@ def test_a_speech_cut_at_its_deadline_is_named_on_the_figures_page_and_the_comma
     from streamlit.testing.v1 import AppTest
 
     import models.quantities as quantities
+    from cli.main import main
     from corpus.store import CorpusStore
-    from models.cli import main
     from models.quantity_store import corpus_quantities, extraction_cuts
     from tests.conftest import make_speech
     from tests.dashboard.conftest import APP

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cli.figures import FIGURES_CLI_COLUMNS, register
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from models.cli_figures import FIGURES_CLI_COLUMNS, register
 from models.errors import ModelError
 from models.quantities import quantities_frame
 from models.quantity_series import (

@@ -15,8 +15,7 @@ import pytest
 
 from corpus.records import count_words
 from corpus.store import CorpusStore
-from models.errors import NotEnoughTextError, SelectionError
-from models.stats import (
+from models.compare.stats import (
     STATS_ARTIFACT,
     concordance,
     count_syllables,
@@ -30,6 +29,7 @@ from models.stats import (
     term_trend,
     with_periods,
 )
+from models.errors import NotEnoughTextError, SelectionError
 from tests.conftest import make_speech, need_corpora
 
 
@@ -304,7 +304,7 @@ def test_term_trend_per_10k_on_a_constructed_case() -> None:
 
 
 def test_term_queries_are_bounded_and_stop_at_their_deadline() -> None:
-    from models.stats import MAX_TERM_CHARS, MAX_TREND_TERMS, concordance
+    from models.compare.stats import MAX_TERM_CHARS, MAX_TREND_TERMS, concordance
 
     texts, catalogue = _catalogue()
     many = [f"word{i}" for i in range(MAX_TREND_TERMS + 1)]

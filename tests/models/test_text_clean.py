@@ -5,10 +5,10 @@ import re
 import pandas as pd
 import pytest
 
-from models.compare import term_counts
-from models.stats import phrase_pattern
+from models.compare.keyness import term_counts
+from models.compare.stats import phrase_pattern
 from models.text_clean import fold_spelling, strip_furniture, variants_pattern
-from models.vectorize import split_passages
+from models.themes.vectorize import split_passages
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,14 @@ import random
 import numpy as np
 import pandas as pd
 
-from models.theme_terms import (
+from models.themes.terms import (
     REASON_EDGE,
     REASON_SPREAD,
     label_terms,
     speech_cells,
     stopped,
 )
-from models.topics import TopicModel
+from models.themes.topics import TopicModel
 from tests.models.conftest import SUBJECTS
 
 OPENING = (

@@ -12,7 +12,7 @@ import pytest
 
 from corpus.store import CorpusStore
 from models.errors import UnknownThemeError
-from models.topic_store import (
+from models.themes.store import (
     LABEL_KIND,
     current_themes,
     earlier_fits,

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from cli.themes import register
 from corpus.store import CorpusStore
-from models.cli_themes import register
 from models.errors import ModelError, StopTermError, UnknownThemeError
-from models.topic_store import (
+from models.themes.store import (
     ThemeModelState,
     current_themes,
     fit_language,
@@ -180,7 +180,7 @@ def test_a_refit_reports_a_theme_that_changed_and_drops_its_label(
 def test_an_earlier_fit_can_be_restored_with_its_labels(
     store: CorpusStore, speeches: SyntheticCorpus
 ) -> None:
-    from models.topic_store import earlier_fits, restore_fit
+    from models.themes.store import earlier_fits, restore_fit
 
     state, football, refitted = _football_replaced_by_astronomy(store, speeches)
     history = earlier_fits(store)
@@ -199,7 +199,7 @@ def test_an_earlier_fit_can_be_restored_with_its_labels(
 
 
 def test_stop_terms_are_stored_and_kept_out_at_the_next_fit(store: CorpusStore) -> None:
-    from models.topic_store import add_stop_terms, remove_stop_terms, stop_terms
+    from models.themes.store import add_stop_terms, remove_stop_terms, stop_terms
 
     state = current_themes(store, n_topics=3)
     assert "harbor" in set(state.top_terms(n=20)["term"])
@@ -223,8 +223,8 @@ def test_stop_terms_are_stored_and_kept_out_at_the_next_fit(store: CorpusStore) 
 def test_a_refit_tokenises_only_new_speeches_and_matches_a_fresh_fit(
     store: CorpusStore,
 ) -> None:
-    from models.topics import TopicModel
-    from models.vectorize import PassageCounts
+    from models.themes.topics import TopicModel
+    from models.themes.vectorize import PassageCounts
 
     current_themes(store, n_topics=3)
     store.add_many([synthetic_speech("taxes", "football", seed=s) for s in (501, 502)])
@@ -490,7 +490,7 @@ def test_a_corpus_mostly_in_russian_fits_with_russian_stop_words(
 def test_one_speech_outline_gives_its_themes_and_key_terms() -> None:
     from corpus.seed import seed_bytes
     from models.errors import NotEnoughTextError
-    from models.topic_store import speech_outline
+    from models.themes.store import speech_outline
 
     themes, key_terms = speech_outline("seed", seed_bytes().decode("utf-8"))
     assert len(themes) >= 2 and list(themes.columns) == ["label", "share", "terms"]

@@ -11,14 +11,14 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from models.errors import NotEnoughTextError
-from models.topic_quality import (
+from models.themes.quality import (
     candidate_counts,
     choose_n_topics,
     coarser_counts,
     granularity_floor,
     npmi_coherence,
 )
-from models.topics import TopicModel
+from models.themes.topics import TopicModel
 from tests.models.conftest import SUBJECTS, SyntheticCorpus, synthetic_speech
 
 
@@ -82,7 +82,7 @@ def test_candidate_counts_grow_with_the_corpus() -> None:
 def test_choose_n_topics_is_deterministic(
     topic_model: TopicModel, speeches: SyntheticCorpus
 ) -> None:
-    from models.vectorize import count_terms, to_passages
+    from models.themes.vectorize import count_terms, to_passages
 
     passages = to_passages(speeches.texts)
     counts, _ = count_terms(passages.texts, n_jobs=1)

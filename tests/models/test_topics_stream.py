@@ -15,13 +15,13 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import HashingVectorizer
 
-import models.topics as topics
+import models.themes.topics as topics
 from corpus.records import Speech, speech_id_for
 from corpus.store import CorpusStore
-from models.topic_store import current_themes, score_new, stored_themes
-from models.topics import TopicModel
-from models.topics_stream import N_BUCKETS, bucket_of, hashed_counts, speech_batches
-from models.vectorize import SPEECH_STOP_WORDS, TOKEN_PATTERN, normalise_text, split_passages
+from models.themes.store import current_themes, score_new, stored_themes
+from models.themes.stream import N_BUCKETS, bucket_of, hashed_counts, speech_batches
+from models.themes.topics import TopicModel
+from models.themes.vectorize import SPEECH_STOP_WORDS, TOKEN_PATTERN, normalise_text, split_passages
 from tests.conftest import SHARED, need_corpora
 
 # UN speeches of the late 2000s: lines 8,000 to 8,080 of the corpus file, about 200,000 words.

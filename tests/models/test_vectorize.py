@@ -11,7 +11,7 @@ from scipy import sparse
 
 from corpus.records import Speech, speech_id_for
 from models.errors import EmptyVocabularyError
-from models.vectorize import (
+from models.themes.vectorize import (
     SPEECH_STOP_WORDS,
     as_texts,
     count_passages,
@@ -132,7 +132,7 @@ def test_prune_terms_needs_two_passages_for_a_phrase_and_refuses_an_empty_vocabu
 def test_counting_in_worker_processes_equals_counting_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import models.vectorize as vectorize
+    import models.themes.vectorize as vectorize
 
     monkeypatch.setattr(vectorize, "PARALLEL_MIN_CHARS", 1000)  # about 12 chunks
     texts = [
@@ -168,7 +168,7 @@ def test_merge_counts_keeps_the_rows_of_a_part_without_terms() -> None:
 def test_counting_speeches_equals_counting_their_passages(
     n_jobs: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import models.vectorize as vectorize
+    import models.themes.vectorize as vectorize
     from tests.models.conftest import build_corpus
 
     monkeypatch.setattr(vectorize, "PARALLEL_MIN_CHARS", 5000)  # a few chunks of the 18 speeches

@@ -9,10 +9,16 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-from corpus.dates import DateMention, date_mentions, format_date, parse_date, parse_dateline
 from corpus.errors import MetadataError
+from corpus.metadata.dates import (
+    DateMention,
+    date_mentions,
+    format_date,
+    parse_date,
+    parse_dateline,
+)
+from corpus.metadata.titles import is_title_line, opens_speech, parse_speaker, title_fields
 from corpus.records import Document, Speech, SpeechDate, SpeechFields, speech_id_for
-from corpus.titles import is_title_line, opens_speech, parse_speaker, title_fields
 
 __all__ = [
     "guess_language",

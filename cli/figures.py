@@ -15,10 +15,10 @@ from typing import TextIO
 
 import pandas as pd
 
+from cli.output import add_format_options, write_frame
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models import quantities
-from models.cli_output import add_format_options, write_frame
 from models.errors import ModelError
 from models.figure_format import readable_date, readable_value
 from models.quantities import QUALIFIERS

@@ -3,7 +3,7 @@
 Encoding: a byte-order mark wins; bytes that are valid UTF-8 are read as UTF-8 whatever the
 page declares (a `<meta charset>` copied from a template often lies); otherwise the declared
 charset is used when it reads the bytes without chaos; otherwise the rule of
-`corpus.decode` applies. Main text comes from trafilatura; when it finds nothing, a careful
+`corpus.readers.decode` applies. Main text comes from trafilatura; when it finds nothing, a careful
 walk over the paragraphs, headings and list items of the page, with navigation, scripts,
 styles, forms and cookie banners removed, takes over. lxml parses with network access off
 and never loads a DTD.
@@ -21,9 +21,9 @@ import trafilatura
 from charset_normalizer.md import mess_ratio
 from lxml import etree, html
 
-from corpus.decode import MAX_CHAOS, decode_bytes, finish_text
 from corpus.errors import UnreadableFileError
 from corpus.limits import DEFAULT_LIMITS, Limits
+from corpus.readers.decode import MAX_CHAOS, decode_bytes, finish_text
 from corpus.records import Document, SpeechDate, SpeechFields
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)

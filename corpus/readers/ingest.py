@@ -23,13 +23,13 @@ import re
 from dataclasses import replace
 from typing import Literal
 
-from corpus.archive import ZIP_MAGICS, iter_archive, zip_kind
-from corpus.decode import decode_transcript, normalise_text
 from corpus.errors import TranscriptDecodeError, UnreadableFileError
 from corpus.limits import DEFAULT_LIMITS, Limits
-from corpus.office import read_docx, read_pdf
+from corpus.readers.archive import ZIP_MAGICS, iter_archive, zip_kind
+from corpus.readers.decode import decode_transcript, normalise_text
+from corpus.readers.office import read_docx, read_pdf
+from corpus.readers.webpage import read_html
 from corpus.records import Document
-from corpus.webpage import read_html
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from models.cli import main
+from cli.main import main
 
 SEED_TITLE = (
     "Foreign Minister Sergey Lavrov's remarks at a meeting with representatives of Russian "
@@ -39,7 +39,7 @@ LIST_FIELDS = [
 
 def _cli() -> list[str]:
     script = shutil.which("speechtrack", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "models.cli"]
+    return [script] if script else [sys.executable, "-m", "cli.main"]
 
 
 def run_process(db: Path, *args: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:

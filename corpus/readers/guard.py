@@ -24,8 +24,8 @@ _CONTEXT = multiprocessing.get_context(
 )
 if _CONTEXT.get_start_method() == "forkserver":
     # the readers are imported (and their tables built) once in the fork server, not again for
-    # every file, and run at a lower priority than the pages (corpus.reader_priority)
-    _CONTEXT.set_forkserver_preload(["corpus.reader_priority", "corpus.reader_server"])
+    # every file, and run at a lower priority than the pages (corpus.readers.priority)
+    _CONTEXT.set_forkserver_preload(["corpus.readers.priority", "corpus.readers.preload"])
 
 
 def _virtual_memory_bytes() -> int:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import build_parser
 from corpus.importer import iter_import_paths
 from corpus.store import CorpusStore
-from models.cli import build_parser
-from tests.corpus.test_cli import _cli, run_process
+from tests.cli.test_cli import _cli, run_process
 
 SPEECH = (
     "Remarks at the opening of the forum\n\nMoscow, 3 March 2020\n\n"

@@ -14,9 +14,9 @@ from typing import TextIO
 
 import pandas as pd
 
-from corpus.speakers import likely_variants
+from cli.output import add_format_options, frame_records, write_frame, write_json
+from corpus.metadata.speakers import likely_variants
 from corpus.store import CorpusStore
-from models.cli_output import add_format_options, frame_records, write_frame, write_json
 
 __all__ = ["register", "run_speakers", "speaker_table"]
 

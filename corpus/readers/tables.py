@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
 
-from corpus.dates import parse_date
-from corpus.decode import normalise_text
 from corpus.errors import ImportTableError, MetadataError
-from corpus.metadata import guess_language, language_code
+from corpus.metadata.dates import parse_date
+from corpus.metadata.parse import guess_language, language_code
+from corpus.readers.decode import normalise_text
+from corpus.readers.table_formats import RawTable, Record, cell_text, is_empty, open_table
 from corpus.records import Document, Speech, SpeechDate, SpeechFields, speech_id_for
-from corpus.table_formats import RawTable, Record, cell_text, is_empty, open_table
 
 TABLE_FIELDS: tuple[str, ...] = (
     "text",

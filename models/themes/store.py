@@ -7,7 +7,7 @@ for or automatic once the corpus holds 25% more words than at the last fit (abou
 passages), keeps the number of themes and matches new themes to old ones by their term
 vectors (Hungarian matching on cosine similarity), so numbers and user labels carry over.
 Corpora above `topics.OUT_OF_CORE_WORDS` words are fitted out of core: speeches are read from
-the store in pages of `topics_stream.BATCH_SPEECHES` and no passage counts are stored; the
+the store in pages of `stream.BATCH_SPEECHES` and no passage counts are stored; the
 model, the mix and the matching of a refit are the same on both paths.
 
 Example:
@@ -34,11 +34,11 @@ from corpus.records import SpeechFilter
 from corpus.store import CorpusStore, Writes
 from models.errors import ModelError, StopTermError, UnknownThemeError
 from models.progress import step
-from models.theme_terms import normalise_stop_term, speech_cells
-from models.topic_quality import cosine_matrix
-from models.topics import TopicModel
-from models.topics_stream import speech_batches
-from models.vectorize import PassageCounts
+from models.themes.quality import cosine_matrix
+from models.themes.stream import speech_batches
+from models.themes.terms import normalise_stop_term, speech_cells
+from models.themes.topics import TopicModel
+from models.themes.vectorize import PassageCounts
 
 Target = CorpusStore | Writes  # where the helpers below read and write: the store or a transaction
 LABEL_KIND = "theme_label"
@@ -80,7 +80,7 @@ class ThemeModelState:
         fitted_now: whether this call fitted the model.
         changes: what the refit that made this model changed, one row per theme (`CHANGE_COLUMNS`;
             status kept, changed, split, merged, new or gone); empty after a first fit.
-        boilerplate: the terms kept out of the themes and why (`theme_terms`).
+        boilerplate: the terms kept out of the themes and why (`terms`).
         quality: coherence and stability per number of themes tried (empty when the number
             was given).
         stop_terms: the user's stop terms the model was fitted with.

@@ -17,9 +17,9 @@ from typing import TextIO
 import pandas as pd
 
 from corpus.errors import CorpusError
+from corpus.readers.tables import TABLE_FIELDS
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from corpus.tables import TABLE_FIELDS
 from models.export import CSV_USES, to_csv_bytes
 from models.selection import resolve
 
@@ -64,7 +64,7 @@ def speeches_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
 
 
 def _themes_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    from models.topic_store import current_themes
+    from models.themes.store import current_themes
 
     state = current_themes(store)
     labels = state.themes().set_index("theme")["label"]
@@ -74,7 +74,7 @@ def _themes_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
 
 
 def _mix_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    from models.topic_store import current_themes
+    from models.themes.store import current_themes
 
     state = current_themes(store)
     labels = state.themes().set_index("theme")["label"]
@@ -85,7 +85,7 @@ def _mix_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
 
 
 def _figures_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    from models.cli_figures import figures_table
+    from cli.figures import figures_table
 
     return figures_table(store, flt)
 

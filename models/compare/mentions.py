@@ -13,8 +13,8 @@ but "Latin America", "South America", "Central America", "North America" and "th
 not. Demonyms ("Russian", "Chinese") are counted only on request: "Russian" also names a language
 and "American" hides in "Latin American".
 
-Every country carries its ISO 3166 alpha-3 code (`corpus.countries`): "RUS" for Russia, "SUN" for
-the Soviet Union, the same code as the speeches it is the country of.
+Every country carries its ISO 3166 alpha-3 code (`corpus.metadata.countries`): "RUS" for Russia,
+"SUN" for the Soviet Union, the same code as the speeches it is the country of.
 
 Example:
     mentions = country_mentions(store.texts(flt))
@@ -30,9 +30,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from corpus.countries import country_code
+from corpus.metadata.countries import country_code
+from models.compare.stats import with_periods
 from models.organisations import find_organisations
-from models.stats import with_periods
 
 __all__ = [
     "COUNTRIES",

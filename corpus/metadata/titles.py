@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from corpus.dates import date_mentions, parse_date
+from corpus.metadata.dates import date_mentions, parse_date
 from corpus.records import SpeechDate, SpeechFields
 
 # Roles as government sites write them; the longest wins where several match.

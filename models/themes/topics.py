@@ -3,7 +3,7 @@
 Two paths fit the same kind of themes. Up to `OUT_OF_CORE_WORDS` words the passages are counted
 in memory over an exact vocabulary; above it (or with `out_of_core=True`) speeches are read in
 batches, their counts hashed and spilled to disk, and the themes refined with mini-batch NMF
-(`topics_stream`), so memory no longer grows with the corpus. Both paths keep the same fitted
+(`stream`), so memory no longer grows with the corpus. Both paths keep the same fitted
 attributes and score new speeches and serialise the same way; the hashed path adds `buckets_`,
 the hash bucket of each column, whose name is the bucket's most frequent term.
 
@@ -39,9 +39,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from models.errors import EmptyVocabularyError, ModelError, NotEnoughTextError
 from models.progress import step
-from models.theme_terms import REASON_USER, TermSpread, label_terms, stopped
-from models.topic_quality import FIT_TOL, choose_n_topics, fit_nmf, solve_weights
-from models.topics_stream import (
+from models.themes.quality import FIT_TOL, choose_n_topics, fit_nmf, solve_weights
+from models.themes.stream import (
     HashedSpill,
     StreamSettings,
     hashed_counts,
@@ -49,7 +48,8 @@ from models.topics_stream import (
     speech_mix,
     tfidf_rows,
 )
-from models.vectorize import (
+from models.themes.terms import REASON_USER, TermSpread, label_terms, stopped
+from models.themes.vectorize import (
     MAX_PASSAGE_WORDS,
     MIN_PASSAGE_WORDS,
     PARALLEL_MIN_CHARS,
@@ -77,7 +77,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
     """NMF themes over TF-IDF passages; a speech's mix is the length-weighted mix of its passages.
 
     Args:
-        n_topics: the number of themes; None chooses it from the data (see `topic_quality`).
+        n_topics: the number of themes; None chooses it from the data (see `quality`).
         max_df: drop terms in more passages than this (share or count); None adapts to size.
         min_df: drop terms in fewer passages than this (share or count); None adapts to size.
         ngram_range: (1, 1) words only, (1, 2) with two-word terms; None adds two-word terms
@@ -94,7 +94,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             (`vectorize.stop_words_for`); a stored model of an older version is English.
 
     Fitted, besides the topics: `boilerplate_`, the terms kept out of the themes and why
-    (`theme_terms`: spread over the whole corpus, said in openings and closings, or a stop term).
+    (`terms`: spread over the whole corpus, said in openings and closings, or a stop term).
     """
 
     def __init__(
@@ -133,7 +133,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         """Fit themes on the passages of the speeches `X` (texts indexed by speech_id).
 
         Args:
-            cells: each speech's period and speaker group (`theme_terms.speech_cells`), for
+            cells: each speech's period and speaker group (`terms.speech_cells`), for
                 learning boilerplate; None treats the speeches as one group.
 
         Raises:
@@ -326,7 +326,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         passages: PassageCounts,
         cells: pd.Series | None,
     ) -> tuple[sparse.csr_matrix, np.ndarray]:
-        """Keep boilerplate and the user's stop terms out of the terms (`theme_terms`)."""
+        """Keep boilerplate and the user's stop terms out of the terms (`terms`)."""
         spread = TermSpread(len(terms))
         spread.add(counts, passages.speech_ids, passages.n_words, cells)
         reasons = spread.reasons()
@@ -400,7 +400,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def default_labels(self) -> list[str]:
         """Return a label per topic from its distinctive top terms ("ngos · consultative status ·
-        ecosoc"; `theme_terms.label_terms`)."""
+        ecosoc"; `terms.label_terms`)."""
         check_is_fitted(self, "components_")
         return [
             " · ".join(terms) for terms in label_terms(self.components_, self.terms_.astype(str))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from cli.output import add_format_options, frame_records, write_frame, write_json
 from corpus.store import CorpusStore
-from models.cli_output import add_format_options, frame_records, write_frame, write_json
 
 __all__ = ["register", "run_label", "run_themes"]
 
@@ -87,7 +87,7 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
     """Print the themes (and, in JSON, every speech's mix, the quality per k and the changes)."""
     # scikit-learn: a slow import every command paid
     from corpus.records import SpeechFilter
-    from models.topic_store import (
+    from models.themes.store import (
         add_stop_terms,
         current_themes,
         earlier_fits,
@@ -184,7 +184,7 @@ def run_themes(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int
 
 def run_label(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Store a user's label for a theme."""
-    from models.topic_store import set_label
+    from models.themes.store import set_label
 
     set_label(store, args.theme, args.label)
     if args.label.strip():

@@ -13,22 +13,22 @@ from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
 
+from cli.output import add_format_options, frame_records, write_frame, write_json
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from models.cli_output import add_format_options, frame_records, write_frame, write_json
-from models.errors import ModelError
-from models.mentions import country_mentions, mentions_over_time, organisation_mentions
-from models.selection import SELECTION_KEYS, resolve
-from models.stats import (
+from models.compare.mentions import country_mentions, mentions_over_time, organisation_mentions
+from models.compare.stats import (
     PERIODS,
     concordance,
     stats_by_group,
     stored_speech_stats,
     term_trend,
 )
+from models.errors import ModelError
+from models.selection import SELECTION_KEYS, resolve
 
 if TYPE_CHECKING:
-    from models.compare import TermCounts
+    from models.compare.keyness import TermCounts
 
 __all__ = ["register", "run_compare", "run_kwic", "run_mentions", "run_stats", "run_trend"]
 
@@ -119,8 +119,8 @@ def _filter(store: CorpusStore, selection: str | None) -> SpeechFilter:
 
 def _themes(store: CorpusStore, *, a: list[str], b: list[str]) -> pd.DataFrame | None:
     """Theme shares of A and B side by side, with labels; None when no theme model is fitted."""
-    from models.compare import theme_comparison
-    from models.topic_store import stored_themes  # the theme model is a slow import
+    from models.compare.keyness import theme_comparison
+    from models.themes.store import stored_themes  # the theme model is a slow import
 
     state = stored_themes(store)
     if state is None:
@@ -137,7 +137,7 @@ def _counts(store: CorpusStore, catalogue: pd.DataFrame, *, bigrams: bool) -> Te
     count their own texts, which is faster than counting the corpus.
     """
     # scikit-learn: imported by the commands that count, not by every command
-    from models.compare import corpus_term_counts, term_counts
+    from models.compare.keyness import corpus_term_counts, term_counts
 
     if catalogue["n_words"].sum() >= LARGE_SELECTION_WORDS:
         return corpus_term_counts(store, bigrams=bigrams)
@@ -158,7 +158,7 @@ def run_compare(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> in
     ids = {label: list(g[1]["speech_id"]) for label, g in groups.items()}
     catalogue = pd.concat([groups["a"][1], groups["b"][1]]).drop_duplicates("speech_id")
     counts = _counts(store, catalogue, bigrams=args.bigrams)
-    from models.compare import keyness
+    from models.compare.keyness import keyness
 
     key = keyness(counts, a=ids["a"], b=ids["b"], n=args.top)
     per_speech = stored_speech_stats(store, list(catalogue["speech_id"]))

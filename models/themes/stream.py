@@ -50,9 +50,9 @@ from threadpoolctl import threadpool_limits
 
 from models.errors import EmptyVocabularyError
 from models.progress import step
-from models.theme_terms import REASON_USER, TermSpread, stopped
-from models.topic_quality import FIT_TOL, choose_n_topics, fit_nmf, quiet_nmf, solve_weights
-from models.vectorize import document_frequency_bounds, make_counter, to_passages
+from models.themes.quality import FIT_TOL, choose_n_topics, fit_nmf, quiet_nmf, solve_weights
+from models.themes.terms import REASON_USER, TermSpread, stopped
+from models.themes.vectorize import document_frequency_bounds, make_counter, to_passages
 
 N_BUCKETS = 2**18
 # Passages sampled while streaming: the number of themes is chosen on (part of) them and the
@@ -92,7 +92,7 @@ class StreamFit:
         idf: the IDF of each kept column.
         components: (n_topics, n_columns) topic-term weights.
         selection: the table of the automatic choice of the number of themes, or None.
-        boilerplate: the terms kept out of the themes and why (`theme_terms`).
+        boilerplate: the terms kept out of the themes and why (`terms`).
         n_passages: passages seen.
         mix: theme shares of every speech seen, indexed by speech_id.
     """

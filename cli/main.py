@@ -16,26 +16,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from cli.output import add_format_options, write_frame, write_json
 from corpus.access import hash_password
 from corpus.backup import export_corpus, import_corpus
 from corpus.errors import CorpusError, MetadataError
 from corpus.importer import FileReport, import_table, import_upload, iter_import_paths
 from corpus.limits import DEFAULT_LIMITS
-from corpus.metadata import parse_date
+from corpus.metadata.dates import parse_date
+from corpus.readers.tables import read_table
 from corpus.records import SpeechFields
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from corpus.tables import read_table
-from models.cli_output import add_format_options, write_frame, write_json
 from models.errors import ModelError
 
 EXTENSIONS: tuple[str, ...] = (
-    "models.cli_themes",
-    "models.cli_compare",
-    "models.cli_figures",
-    "models.cli_speakers",
-    "models.cli_dashboard",
-    "models.cli_export",
+    "cli.themes",
+    "cli.compare",
+    "cli.figures",
+    "cli.speakers",
+    "cli.dashboard",
+    "cli.export",
 )  # modules that add subcommands
 
 LIST_COLUMNS = [
@@ -278,7 +278,7 @@ def run_export_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO)
 
 def run_import_corpus(args: argparse.Namespace, store: CorpusStore, out: TextIO) -> int:
     """Restore a backup file."""
-    from models.topic_store import accept_backup_artifact
+    from models.themes.store import accept_backup_artifact
 
     counts = import_corpus(store, Path(args.file), artifact_check=accept_backup_artifact)
     out.write(

@@ -6,7 +6,7 @@
 Lines stream at any size (gzip-compressed too); Parquet streams by batches; XLSX is checked from
 its ZIP directory before anything is unpacked and then read row by row; JSON arrays and CSV files
 in legacy encodings are read whole, within `TABLE_LIMITS`. Column mapping and speech fields live in
-`corpus.tables`.
+`corpus.readers.tables`.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from typing import BinaryIO, TextIO
 
 from openpyxl.utils.exceptions import InvalidFileException
 
-from corpus.archive import open_zip
-from corpus.decode import decode_bytes
 from corpus.errors import ImportTableError, UnreadableFileError
 from corpus.limits import Limits
+from corpus.readers.archive import open_zip
+from corpus.readers.decode import decode_bytes
 
 MAX_ROW_BYTES = 64 * 1024 * 1024
 """The longest row (or CSV field) read; a longer one is a damaged file, not a speech."""

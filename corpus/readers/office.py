@@ -20,10 +20,10 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
-from corpus.archive import open_zip
-from corpus.decode import finish_text
 from corpus.errors import UnreadableFileError
 from corpus.limits import DEFAULT_LIMITS, Limits
+from corpus.readers.archive import open_zip
+from corpus.readers.decode import finish_text
 from corpus.records import Document, SpeechDate, SpeechFields
 
 logger = logging.getLogger(__name__)
