@@ -51,6 +51,34 @@ def _suffix(word: str) -> str:
     return "-"
 
 
+_LINK = re.compile(
+    r"\b(?:is|are|was|were|be|been|amount(?:s|ed)?|reach(?:es|ed)?|total(?:s|l?ed)?|stands?|stood|"
+    r"r[io]se|risen|f[ae]ll|fallen|grew|grown|increased|decreased|declined|exceeded|came|went)\b"
+)
+_OF_WORDS = frozenset(
+    "of the our their its his her my this that these those per cent percent".split()
+)
+_PREPOSITIONS = frozenset("of by to at in for from with over".split())
+
+
+def _fold(word: str) -> str:
+    """A word without its plural ending, so that "country" and "countries" weigh alike."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _ends_chain(text: str, end: int, limit: int) -> bool:
+    """Say whether the word ending at `end` is the last of a run of content words: what follows
+    is punctuation, a number, a function word or the end of the sentence."""
+    following = _TOKEN.match(text, end + 1) if text[end : end + 1] == " " else None
+    if following is None or following.start() >= limit:
+        return True
+    return following.group().lower() in _STOP
+
+
 def _bucket(distance: int) -> str:
     if distance <= 3:
         return str(distance)
@@ -70,6 +98,7 @@ def head_candidates(
     after = list(_TOKEN.finditer(text, expr.end, min(s_end, expr.end + 160)))[:WINDOW]
     rule_head = rule_words[-1] if rule_words else ""
     found = []
+    rank = {"b": 0, "a": 0}
     for side, matches in (("b", before[::-1]), ("a", after)):
         previous_end = expr.start if side == "b" else expr.end
         broken = False
@@ -108,7 +137,27 @@ def head_candidates(
                 features.append("rule_phrase")
             if right and right[0].lower().strip(".,;:") in ("of", "in", "with", "to", "for"):
                 features.append("pp_after")
+            content = lowered not in _STOP and lowered not in _TIME
+            if content:
+                # which content word it is on its side: the first after "70 per cent of the"
+                rank[side] += 1
+                features.append(f"content={side}{min(rank[side], 3)}")
+                features.append(f"word={_fold(lowered)}")
+                if _ends_chain(text, match.end(), s_end):
+                    features.append("chain_end")  # "Russian NGOs": NGOs ends the chain
 
+            between = (
+                text[match.end() : expr.start] if side == "b" else text[expr.end : match.start()]
+            ).lower()
+            between_words = _TOKEN.findall(between)
+            if side == "b" and _LINK.search(between):
+                features.append("linked_subject")  # "the deficit went down to"
+            if side == "a" and between_words and set(between_words) <= _OF_WORDS:
+                features.append("of_after")  # "70 per cent of our population"
+            if side == "a" and not between_words and not broken:
+                features.append("next_word")
+            if side == "b" and between_words and between_words[-1] in _PREPOSITIONS:
+                features.append(f"number_after_{between_words[-1]}")  # "a fund of $3 billion"
             found.append(HeadCandidate(match.start(), match.end(), word, features))
     return found
 
