@@ -91,8 +91,8 @@ def _figures_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
 
 
 def _series_table(store: CorpusStore, flt: SpeechFilter) -> pd.DataFrame:
-    from models.quantity_series import series_frame
-    from models.quantity_store import corpus_quantities
+    from models.figures.series import series_frame
+    from models.figures.store import corpus_quantities
 
     return series_frame(corpus_quantities(store, flt))
 

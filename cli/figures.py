@@ -18,12 +18,12 @@ import pandas as pd
 from cli.output import add_format_options, write_frame
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from models import quantities
 from models.errors import ModelError
-from models.figure_format import readable_date, readable_value
-from models.quantities import QUALIFIERS
-from models.quantity_series import series_frame, series_summary
-from models.quantity_store import (
+from models.figures import extract as quantities
+from models.figures.extract import QUALIFIERS
+from models.figures.format import readable_date, readable_value
+from models.figures.series import series_frame, series_summary
+from models.figures.store import (
     confirm_series,
     corpus_quantities,
     correct_quantity,

@@ -35,7 +35,7 @@ class Outcome:
 
 
 def speech_figures(speech_id: str) -> pd.DataFrame:
-    """Return the cited figures of a speech (columns of `models.quantities.QUANTITY_COLUMNS`)."""
+    """Return the cited figures of a speech (columns of `models.figures.extract.QUANTITY_COLUMNS`)."""
     return readable_columns(state.speech_quantities(speech_id))
 
 

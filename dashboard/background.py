@@ -24,14 +24,14 @@ import pandas as pd
 from corpus.store import CorpusStore
 from dashboard.figure_tables import series_points, with_speeches
 from models.compare.keyness import TermCounts, corpus_term_counts
-from models.quantity_series import (
+from models.figures.series import (
     CORRECTION_KIND,
     SERIES_EDIT_KIND,
     apply_corrections,
     grow_series,
     series_inputs,
 )
-from models.quantity_store import corpus_quantities_and_inputs, extract_quantities, speech_owners
+from models.figures.store import corpus_quantities_and_inputs, extract_quantities, speech_owners
 from models.selection import is_in
 
 

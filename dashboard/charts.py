@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly import colors as pc
 
-from models.figure_format import readable_date, readable_value
+from models.figures.format import readable_date, readable_value
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour vision.
 OKABE_ITO = (

@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.controls import reported_errors
-from models.quantities import QUALIFIERS
-from models.quantity_store import (
+from models.figures.extract import QUALIFIERS
+from models.figures.store import (
     confirm_series,
     correct_quantity,
     dismiss_quantity,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.figure_format import readable_date, readable_value
-from models.quantity_series import series_frame, series_summary
+from models.figures.format import readable_date, readable_value
+from models.figures.series import series_frame, series_summary
 from models.selection import is_in
 
 # "figure" and "date" as people read them ("dozens (24 or more)", "2018"); the exact value, range,

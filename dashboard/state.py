@@ -53,7 +53,6 @@ from dashboard.summaries import (
     speech_label,
     speech_labels,
 )
-from models import quantities
 from models.compare.keyness import (
     DEFAULT_MAX_P,
     SimilarityIndex,
@@ -65,10 +64,11 @@ from models.compare.keyness import (
 from models.compare.stats import concordance, stored_speech_stats
 from models.compare.stats import term_trend as trend_of_terms
 from models.errors import ModelError
+from models.figures import extract as quantities
+from models.figures.extract import extract_within, quantities_table
+from models.figures.series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
+from models.figures.store import extraction_cuts
 from models.organisations import find_organisations
-from models.quantities import extract_within, quantities_table
-from models.quantity_series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
-from models.quantity_store import extraction_cuts
 from models.selection import is_in
 from models.themes import store as theme_store
 from models.themes.store import ThemeModelState, current_themes, set_label, stored_themes

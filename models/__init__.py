@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # the same names, for type checkers
         UnknownThemeError,
     )
     from models.export import safe_cell, to_csv_bytes, to_excel_bytes
-    from models.quantity_series import series_frame, series_summary
-    from models.quantity_store import corpus_quantities
+    from models.figures.series import series_frame, series_summary
+    from models.figures.store import corpus_quantities
     from models.selection import resolve
     from models.themes.store import (
         ThemeModelState,
@@ -36,9 +36,9 @@ if TYPE_CHECKING:  # the same names, for type checkers
 
 _WHERE = {
     "resolve": "models.selection",
-    "series_frame": "models.quantity_series",
-    "series_summary": "models.quantity_series",
-    "corpus_quantities": "models.quantity_store",
+    "series_frame": "models.figures.series",
+    "series_summary": "models.figures.series",
+    "corpus_quantities": "models.figures.store",
     "EmptyVocabularyError": "models.errors",
     "ModelError": "models.errors",
     "NotEnoughTextError": "models.errors",

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from models.quantity_text import sentence_spans  # noqa: E402
+from models.figures.text import sentence_spans  # noqa: E402
 
 SHARED = Path(os.environ.get("SPEECHTRACK_SHARED", ROOT.parent / "shared"))
 UNGDC = SHARED / "corpora" / "ungdc" / "ungdc_1946-2024.jsonl.gz"

@@ -3,16 +3,16 @@
 Run: python bench/figures/train.py [--check]
 
 figure_classifier.json decides whether a number is a cited figure; counted_classifier.json
-chooses the head noun of what it counts (`models.quantity_counted`), trained and chosen the same
+chooses the head noun of what it counts (`models.figures.counted`), trained and chosen the same
 way on the same sentences.
 
-- Examples: every candidate number (`models.quantities.candidates`) in the sentences of the train
+- Examples: every candidate number (`models.figures.extract.candidates`) in the sentences of the train
   part of bench/figures/labelled.jsonl and of bench/figures/extra_labelled*.jsonl (later draws
   from train speeches only), read with their context as the extractor reads a speech,
   plus the hand-written sentences of tests/data/quantities_labelled.jsonl; a candidate is a
   figure when it overlaps a labelled figure.
 - Model: scikit-learn's logistic regression over the named binary features of
-  `models.quantity_features` (fixed solver, no randomness: the same data give the same weights).
+  `models.figures.features` (fixed solver, no randomness: the same data give the same weights).
 - Choice: the regularisation C and the decision threshold are chosen on the dev part: the best
   recall among the choices whose precision is at least 0.93 (a false figure ends up quoted).
   The test part is never read here.
@@ -34,15 +34,15 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from models.quantities import candidates  # noqa: E402
-from models.quantity_benchmark import (  # noqa: E402
+from models.figures.benchmark import (  # noqa: E402
     counted_head,
     read_labelled_records,
     same_counted,
 )
-from models.quantity_counted import head_candidates  # noqa: E402
-from models.quantity_series import normalise_counted  # noqa: E402
-from models.quantity_text import counted_phrase  # noqa: E402
+from models.figures.counted import head_candidates  # noqa: E402
+from models.figures.extract import candidates  # noqa: E402
+from models.figures.series import normalise_counted  # noqa: E402
+from models.figures.text import counted_phrase  # noqa: E402
 
 LABELLED = ROOT / "bench" / "figures" / "labelled.jsonl"
 # more train sentences, drawn later from train speeches only

@@ -12,7 +12,7 @@ import pytest
 from corpus.records import Speech
 from corpus.store import CorpusStore
 from dashboard.background import CorpusFigures, extract_figures, grow_figures
-from models.quantity_store import (
+from models.figures.store import (
     corpus_quantities,
     correct_quantity,
     dismiss_quantity,

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
 from dashboard import analysis, charts, state
-from models.quantities import Quantity
+from models.figures.extract import Quantity
 from models.themes.store import current_themes
 from tests.conftest import make_speech
 

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 
 from dashboard.figure_tables import figure_table
-from models.figure_format import readable_date, readable_value
-from models.quantities import quantities_frame
-from models.quantity_series import assign_series, series_frame, series_summary
+from models.figures.extract import quantities_frame
+from models.figures.format import readable_date, readable_value
+from models.figures.series import assign_series, series_frame, series_summary
 from tests.conftest import make_speech
 
 

@@ -8,9 +8,9 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from models.quantities import extract_quantities
-from models.quantity_counted import head_model
-from models.quantity_features import figure_model
+from models.figures.counted import head_model
+from models.figures.extract import extract_quantities
+from models.figures.features import figure_model
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 
 from corpus.records import Speech
-from models.quantities import quantities_frame
-from models.quantity_series import assign_series, series_frame
+from models.figures.extract import quantities_frame
+from models.figures.series import assign_series, series_frame
 from tests.conftest import make_speech
 
 # Real sentences of Russian foreign-ministry speeches (2009, 2016) and the seed (2018).

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from models.numbers import find_number_expressions
-from models.quantities import QUANTITY_COLUMNS, extract_quantities, quantities_frame
-from models.quantity_scoring import (
+from models.figures.extract import QUANTITY_COLUMNS, extract_quantities, quantities_frame
+from models.figures.numbers import find_number_expressions
+from models.figures.scoring import (
     SCORE_COLUMNS,
     mistakes,
     predict_sentence,
     read_labelled,
     score_quantities,
 )
-from models.quantity_text import sentence_spans
+from models.figures.text import sentence_spans
 from tests.conftest import make_speech
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "quantities_labelled.jsonl"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from models.quantities import extract_quantities, extract_within
+from models.figures.extract import extract_quantities, extract_within
 
 # Each unit is repeated to the wanted length: number words that never end, separators that never
 # close a number, a sentence of thousands of figures, identifiers, furniture on every line.
@@ -63,10 +63,10 @@ def test_a_speech_cut_at_its_deadline_is_named_on_the_figures_page_and_the_comma
     instead of hiding it."""
     from streamlit.testing.v1 import AppTest
 
-    import models.quantities as quantities
+    import models.figures.extract as quantities
     from cli.main import main
     from corpus.store import CorpusStore
-    from models.quantity_store import corpus_quantities, extraction_cuts
+    from models.figures.store import corpus_quantities, extraction_cuts
     from tests.conftest import make_speech
     from tests.dashboard.conftest import APP
 

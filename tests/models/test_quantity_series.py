@@ -16,8 +16,8 @@ from cli.figures import FIGURES_CLI_COLUMNS, register
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models.errors import ModelError
-from models.quantities import quantities_frame
-from models.quantity_series import (
+from models.figures.extract import quantities_frame
+from models.figures.series import (
     CORRECTION_KIND,
     SERIES_COLUMNS,
     apply_corrections,
@@ -28,7 +28,7 @@ from models.quantity_series import (
     series_frame,
     series_summary,
 )
-from models.quantity_store import (
+from models.figures.store import (
     FIGURE_COLUMNS,
     confirm_series,
     corpus_quantities,
@@ -108,7 +108,7 @@ def test_series_join_the_same_measure_across_years(store: CorpusStore) -> None:
 def test_a_large_corpus_is_read_in_batches_with_the_same_figures(
     store: CorpusStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import models.quantity_store as quantity_store
+    import models.figures.store as quantity_store
 
     whole = corpus_quantities(store)
     again = CorpusStore(f"sqlite:///{tmp_path / 'batched.sqlite'}", seed=False)

@@ -14,8 +14,8 @@ import pytest
 
 from corpus.records import Speech
 from models.errors import ModelError
-from models.quantities import _rows, quantities_frame
-from models.quantity_workers import _chunks, _Worker, in_parallel
+from models.figures.extract import _rows, quantities_frame
+from models.figures.workers import _chunks, _Worker, in_parallel
 from tests.conftest import make_speech, need_corpora
 
 

@@ -89,7 +89,7 @@ def test_refits_and_labels_from_several_processes_leave_consistent_themes(url: s
 
 
 def _corrections(url: str, field: str, rounds: int) -> None:
-    from models.quantity_store import correct_quantity
+    from models.figures.store import correct_quantity
 
     store = CorpusStore(url, seed=False)
     for i in range(rounds):
@@ -100,7 +100,7 @@ def _corrections(url: str, field: str, rounds: int) -> None:
 def test_two_people_correcting_one_figure_at_once_lose_neither_change(url: str) -> None:
     """Each correction reads, changes and writes back the figure's record in one transaction
     under the figures lock: the last counted thing and the last scope both survive."""
-    from models.quantity_series import CORRECTION_KIND
+    from models.figures.series import CORRECTION_KIND
 
     store = CorpusStore(url, seed=False)
     context = multiprocessing.get_context("spawn")

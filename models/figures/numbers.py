@@ -1,7 +1,7 @@
 """Number expressions in speech text: digits, number words, fractions, multipliers, money and percentages.
 
 This module reads values only; deciding whether a number is a cited figure (and not a date, a year,
-an identifier or an ordinal) is the job of `models.quantities`.
+an identifier or an ordinal) is the job of `models.figures.extract`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from models.numbers import NumberExpression
+from models.figures.numbers import NumberExpression
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no nos e.g i.e etc vs art arts para paras p pp gen prof sr jr inc ltd co approx "

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from models.figure_format import readable_date, readable_value
+from models.figures.extract import QUANTITY_COLUMNS
+from models.figures.format import readable_date, readable_value
 from models.organisations import (
     canonical_organisation,
     figures_organisation,
     find_organisations,
     short_name,
 )
-from models.quantities import QUANTITY_COLUMNS
 from models.selection import is_in
 
 CORRECTION_KIND = "quantity_correction"

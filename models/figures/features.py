@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from models.numbers import NumberExpression
+from models.figures.numbers import NumberExpression
 
 TIME_UNITS = frozenset(
     """year years month months week weeks day days decade decades century centuries hour hours

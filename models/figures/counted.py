@@ -1,6 +1,6 @@
 """What a figure counts: the head noun chosen among the words around the number.
 
-The rules of `models.quantity_text.counted_phrase` read the noun phrase after a number (or the
+The rules of `models.figures.text.counted_phrase` read the noun phrase after a number (or the
 subject it is linked to before it); on real speeches they find the right head for a little over
 half of the figures. Here every word near the number is a candidate head, weighed by a logistic
 model (`models/data/counted_classifier.json`, trained by `bench/figures/train.py` on the labelled
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from models.numbers import NumberExpression
-from models.quantity_features import LogisticModel, shipped_model
+from models.figures.features import LogisticModel, shipped_model
+from models.figures.numbers import NumberExpression
 
 WINDOW = 12  # words on each side of the number
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")

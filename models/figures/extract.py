@@ -1,6 +1,6 @@
 """Cited figures in speeches ("quantities" in code): what number, qualified how, counting what, for whom.
 
-The extractor is rule-based: `models.numbers` reads number expressions; this module drops the numbers
+The extractor is rule-based: `models.figures.numbers` reads number expressions; this module drops the numbers
 that are not figures (dates, years, times, identifiers, ordinals, phone numbers, page furniture,
 idioms such as "one cannot"), then reads the qualifier before the number, the counted noun phrase
 after it, its scope, the organisation it concerns and the year it refers to.
@@ -31,23 +31,23 @@ import pandas as pd
 
 from corpus.records import Speech
 from models.errors import ModelError
-from models.numbers import NumberExpression, find_number_expressions
-from models.organisations import (
-    OrgMention,
-    figures_organisation,
-    find_organisations,
-    organisation,
-)
-from models.quantity_counted import choose_counted
-from models.quantity_features import candidate_features, figure_model
-from models.quantity_text import (
+from models.figures.counted import choose_counted
+from models.figures.features import candidate_features, figure_model
+from models.figures.numbers import NumberExpression, find_number_expressions
+from models.figures.text import (
     counted_phrase,
     exclusion_reason,
     qualifier_of,
     sentence_spans,
     unavailable_spans,
 )
-from models.quantity_workers import available_cores, in_parallel
+from models.figures.workers import available_cores, in_parallel
+from models.organisations import (
+    OrgMention,
+    figures_organisation,
+    find_organisations,
+    organisation,
+)
 
 QUALIFIERS = ("only", "over", "about", "under", "up_to", "exact")
 

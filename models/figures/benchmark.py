@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.figures.extract import Quantity, extract_quantities
+from models.figures.series import normalise_counted, scope_key
 from models.organisations import canonical_organisation, figures_organisation
-from models.quantities import Quantity, extract_quantities
-from models.quantity_series import normalise_counted, scope_key
 
 TARGETS = {
     "value precision": 0.92,

@@ -28,11 +28,11 @@ from models.errors import ModelError
 T = TypeVar("T")
 R = TypeVar("R")
 
-_PACKAGE = Path(__file__).resolve().parent
+_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the models package
 _WORKER_CODE = f"""
 import sys
-sys.path.insert(0, {str(_PACKAGE.parent)!r})
-from {_PACKAGE.name}.quantity_workers import serve
+sys.path.insert(0, {str(_ROOT)!r})
+from models.figures.workers import serve
 serve()
 """
 _HEADER = 8  # bytes of the length written before each message

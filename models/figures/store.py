@@ -21,15 +21,13 @@ import pandas as pd
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore, Writes
 from models.errors import ModelError
-from models.organisations import canonical_organisation
-from models.progress import step
-from models.quantities import (
+from models.figures.extract import (
     QUALIFIERS,
     QUANTITY_COLUMNS,
     quantities_frame,
     quantities_frame_and_cuts,
 )
-from models.quantity_series import (
+from models.figures.series import (
     CORRECTION_KIND,
     SERIES_EDIT_KIND,
     apply_corrections,
@@ -37,6 +35,8 @@ from models.quantity_series import (
     series_frame,
     series_inputs,
 )
+from models.organisations import canonical_organisation
+from models.progress import step
 from models.selection import batches_by_words, is_in
 
 EXTRACTOR_VERSION = "2"
@@ -208,7 +208,7 @@ def extract_quantities(store: CorpusStore, catalogue: pd.DataFrame) -> pd.DataFr
 
 
 def corpus_series(store: CorpusStore, flt: SpeechFilter = SpeechFilter()) -> pd.DataFrame:
-    """Return every series of the selection over time (columns of `quantity_series.SERIES_COLUMNS`)."""
+    """Return every series of the selection over time (columns of `models.figures.series.SERIES_COLUMNS`)."""
     return series_frame(corpus_quantities(store, flt))
 
 

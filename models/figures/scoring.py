@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.quantities import Quantity, extract_quantities
+from models.figures.extract import Quantity, extract_quantities
 
 SCORE_COLUMNS = ["field", "precision", "recall", "n_correct", "n_predicted", "n_expected"]
 
