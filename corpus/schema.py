@@ -65,6 +65,14 @@ annotation_table = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+corpus_changes = Table(
+    "corpus_changes",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("speech_ids", Text, nullable=False),
+)
+
 artifacts = Table(
     "artifacts",
     metadata,
@@ -322,6 +330,21 @@ def _country_codes(conn: Connection, dialect: str) -> None:
         )
 
 
+def _change_table(conn: Connection, dialect: str) -> None:
+    # what each corpus version changed, so that any process or server can grow what it derived
+    # from an earlier version: "added" with the speech ids, else "other"
+    _run(
+        conn,
+        [
+            """CREATE TABLE corpus_changes (
+                version INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('added', 'other')),
+                speech_ids TEXT NOT NULL
+            )"""
+        ],
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "speeches, annotations, artifacts", _initial),
     Migration(2, "full-text search (FTS5 on SQLite, tsvector on PostgreSQL)", _full_text),
@@ -329,6 +352,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "an index answering the catalogue on SQLite", _catalogue_index),
     Migration(5, "a search index of a bounded prefix on PostgreSQL", _bounded_search),
     Migration(6, "ISO 3166 country codes beside country names", _country_codes),
+    Migration(7, "what each corpus version changed", _change_table),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -12,7 +12,6 @@ import itertools
 import json
 import logging
 import re
-import threading
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -57,6 +56,7 @@ from corpus.schema import (
     SCHEMA_VERSION,
     annotation_table,
     artifacts,
+    corpus_changes,
     fill_country_codes,
     speeches,
     store_meta,
@@ -92,8 +92,8 @@ _BUMP_VERSION = text(
     "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'corpus_version'"
 )
 _LOCK_RETRIES = 8
-# how many of the latest versions made here keep the speeches they added
-_KEPT_ADDITIONS = 64
+# how many of the latest corpus versions the change table keeps
+_KEPT_CHANGES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +173,6 @@ class CorpusStore:
         # changes made through this store object (any thread): a reader that kept the version
         # for a moment knows it is out of date when this moves
         self.local_changes = 0
-        # the speeches each corpus version made here added, when adding them was all it changed
-        self._additions: dict[int, frozenset[str]] = {}
-        self._additions_lock = threading.Lock()
         # a viewer server may connect with a role that only reads (README: "A team on one
         # PostgreSQL database"), or to an SQLite file opened with mode=ro
         self.read_only = self._connects_read_only()
@@ -227,9 +224,9 @@ class CorpusStore:
     ) -> T:
         """Run `work` in one write transaction, retrying while another writer holds the lock.
 
-        The corpus version grows when `changed(result)` says the work changed something. When
-        `added` is given, the work only added speeches: `added(result)` names them, and they are
-        kept as what the new version added (`additions`).
+        The corpus version grows when `changed(result)` says the work changed something, and the
+        change table says what it changed in the same transaction: when `added` is given, the
+        work only added speeches, and `added(result)` names them (`additions`).
         """
         for attempt in range(_LOCK_RETRIES):
             try:
@@ -237,14 +234,10 @@ class CorpusStore:
                     result = work(conn)
                     bumped = changed(result)
                     if bumped:
-                        conn.execute(_BUMP_VERSION)
-                        # read in the transaction that holds the lock: exactly one more than the
-                        # version this work started from
-                        version = int(self._meta(conn, "corpus_version") or 0)
+                        ids = sorted(added(result)) if added is not None else None
+                        self._bump_version(conn, ids)
                 if bumped:
                     self.local_changes += 1
-                    if added is not None:
-                        self._record_additions(version, frozenset(added(result)))
                 return result
             except OperationalError as err:
                 if _is_locked(err) and attempt < _LOCK_RETRIES - 1:
@@ -255,26 +248,41 @@ class CorpusStore:
                 raise self._translate(err) from err
         raise StoreError("The database stayed locked by another writer; try again in a minute.")
 
-    def _record_additions(self, version: int, speech_ids: frozenset[str]) -> None:
-        with self._additions_lock:
-            self._additions[version] = speech_ids
-            for old in sorted(self._additions)[:-_KEPT_ADDITIONS]:
-                del self._additions[old]
+    def _bump_version(self, conn: Connection, added: list[str] | None) -> int:
+        """Make the next corpus version in the open write transaction and record what it changed:
+        the speeches it added (`added`), else "other". Returns the new version."""
+        conn.execute(_BUMP_VERSION)
+        # read in the transaction that holds the lock: exactly one more than before
+        version = int(self._meta(conn, "corpus_version") or 0)
+        conn.execute(
+            corpus_changes.insert().values(
+                version=version,
+                kind="other" if added is None else "added",
+                speech_ids=json.dumps(added or []),
+            )
+        )
+        conn.execute(
+            corpus_changes.delete().where(corpus_changes.c.version <= version - _KEPT_CHANGES)
+        )
+        return version
 
     def additions(self, since: int, until: int) -> frozenset[str] | None:
         """Return the speeches added between two corpus versions, when that is all that changed.
 
-        Known only for changes made through this store object: None when any version after
-        `since` up to `until` was made elsewhere (another server, the command line) or changed
-        anything but adding speeches, or when `until` is not after `since`.
+        Read from the change table, so a change made by any process or server counts: None when
+        any version after `since` up to `until` changed anything but adding speeches, is older
+        than the table keeps, or when `until` is not after `since`.
         """
-        if until <= since:
+        if until <= since or until - since > _KEPT_CHANGES:
             return None
-        with self._additions_lock:
-            parts = [self._additions.get(v) for v in range(since + 1, until + 1)]
-        if any(part is None for part in parts):
+        query = select(corpus_changes.c.kind, corpus_changes.c.speech_ids).where(
+            corpus_changes.c.version > since, corpus_changes.c.version <= until
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        if len(rows) != until - since or any(kind != "added" for kind, _ in rows):
             return None
-        return frozenset().union(*parts)  # type: ignore[arg-type]
+        return frozenset(i for _, ids in rows for i in json.loads(ids))
 
     def _translate(self, err: SQLAlchemyError) -> StoreError:
         message = str(getattr(err, "orig", err)).lower()
@@ -392,7 +400,7 @@ class CorpusStore:
                 signature = table_signature()
                 if self._meta(conn, "country_codes") != signature:
                     if fill_country_codes(conn):
-                        conn.execute(_BUMP_VERSION)
+                        self._bump_version(conn, None)
                     self._set_meta(conn, "country_codes", signature)
                 return version == 0
         except SQLAlchemyError as err:

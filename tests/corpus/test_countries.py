@@ -12,7 +12,7 @@ import pytest
 
 from corpus.metadata.countries import country_code, country_name
 from corpus.records import SpeechFilter
-from corpus.schema import SEED_SPEECH_ID
+from corpus.schema import SCHEMA_VERSION, SEED_SPEECH_ID
 from corpus.seed import seed_speech
 from corpus.store import CorpusStore
 from models.selection import parse_selection
@@ -163,6 +163,7 @@ def test_an_older_database_gains_country_codes(store_url: str) -> None:
             conn.exec_driver_sql("DROP INDEX speeches_catalogue")
         conn.exec_driver_sql("DROP INDEX speeches_country_code")
         conn.exec_driver_sql("ALTER TABLE speeches DROP COLUMN country_code")
+        conn.exec_driver_sql("DROP TABLE corpus_changes")
         conn.exec_driver_sql(
             f"UPDATE speeches SET country = '' WHERE speech_id = '{SEED_SPEECH_ID}'"
         )
@@ -174,7 +175,7 @@ def test_an_older_database_gains_country_codes(store_url: str) -> None:
             )
         conn.exec_driver_sql("UPDATE store_meta SET value = '5' WHERE key = 'schema_version'")
     reopened = CorpusStore(store_url)
-    assert reopened.schema_version() == 6
+    assert reopened.schema_version() == SCHEMA_VERSION
     frame = reopened.catalogue().set_index("speech_id")
     assert frame.loc[SEED_SPEECH_ID, ["country", "country_code"]].tolist() == ["Russia", "RUS"]
     assert sorted(frame["country_code"]) == ["", "GBR", "RUS", "RUS", "RUS", "SUN"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -294,6 +296,7 @@ def test_an_older_database_gains_the_catalogue_index(sqlite_path: Path) -> None:
         conn.execute("DROP INDEX speeches_catalogue")
         conn.execute("DROP INDEX speeches_country_code")
         conn.execute("ALTER TABLE speeches DROP COLUMN country_code")
+        conn.execute("DROP TABLE corpus_changes")
         conn.execute("UPDATE store_meta SET value = '3' WHERE key = 'schema_version'")
     reopened = CorpusStore(str(sqlite_path))
     assert "COVERING INDEX speeches_catalogue" in _catalogue_plan(reopened, sqlite_path)
@@ -419,12 +422,31 @@ def test_additions_are_unknown_after_any_other_change(empty_store: CorpusStore) 
     corrected = empty_store.version()
     empty_store.remove(speeches[1].speech_id)
     assert empty_store.additions(corrected, empty_store.version()) is None
-    # a speech stored through another store object (another server, the command line)
+
+
+def test_additions_made_by_another_process_are_known_to_every_server(
+    empty_store: CorpusStore, tmp_path: Path
+) -> None:
+    """The change table is in the database: a speech added from the command line (another
+    process) is known as an addition to a server that opened the store before."""
+    _three(empty_store)
+    before = empty_store.version()
+    speech = tmp_path / "new.txt"
+    speech.write_text("A speech added from the command line, about rivers and bridges.\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "--db", empty_store.url, "add", str(speech),
+         "--title", "Added elsewhere", "--speaker", "Someone", "--date", "2020-02-02"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    after = empty_store.version()
+    added = empty_store.additions(before, after)
+    assert added is not None and len(added) == 1
+    assert empty_store.get(next(iter(added))).title == "Added elsewhere"
+    # a correction made by another store object makes what came after it unknown again
     other = CorpusStore(empty_store.url, seed=False)
-    removed = empty_store.version()
-    other.add(make_speech("Stored by another server."))
-    assert other.additions(removed, other.version()) is not None
-    assert empty_store.additions(removed, empty_store.version()) is None
+    other.update_metadata(next(iter(added)), title="Corrected elsewhere")
+    assert empty_store.additions(before, empty_store.version()) is None
     other.dispose()
 
 
