@@ -266,6 +266,12 @@ def _language_identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def preload_language_model() -> None:
+    """Load the language identifier's model now, in a process whose children will detect
+    languages (the upload readers' fork server), so that none of them loads it again."""
+    _language_identifier()
+
+
 def parse_document(
     doc: Document, *, overrides: SpeechFields = SpeechFields(), today: date | None = None
 ) -> Speech:

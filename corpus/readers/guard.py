@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
@@ -26,6 +27,20 @@ if _CONTEXT.get_start_method() == "forkserver":
     # the readers are imported (and their tables built) once in the fork server, not again for
     # every file, and run at a lower priority than the pages (corpus.readers.priority)
     _CONTEXT.set_forkserver_preload(["corpus.readers.priority", "corpus.readers.preload"])
+# a process with a single thread (a command-line run reading its files one by one) forks the
+# reader from itself: starting a fork server for one file took most of a second of `add`. Forking
+# is unsafe only beside other threads (a server's), which may hold locks the child would inherit.
+_FORK = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else None
+)
+
+
+def _context() -> Any:
+    if _FORK is not None and threading.active_count() == 1:
+        return _FORK
+    return _CONTEXT
 
 
 def _virtual_memory_bytes() -> int:
@@ -83,10 +98,9 @@ def run_guarded(
         BudgetExceeded: the child took too long, ran out of memory or died; the items it had
             yielded before are attached.
     """
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(  # type: ignore[attr-defined]
-        target=_child, args=(sender, work, args, memory), daemon=True
-    )
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, work, args, memory), daemon=True)
     process.start()
     sender.close()
     items: list[Any] = []
