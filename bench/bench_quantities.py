@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.records import Speech  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
-from dashboard.figure_tables import series_points, with_speeches  # noqa: E402
 from models.figures.benchmark import read_labelled_records, score_records  # noqa: E402
+from models.figures.corpus import series_points, with_speeches  # noqa: E402
 from models.figures.extract import Quantity, quantities_frame  # noqa: E402
 from models.figures.numbers import find_number_expressions  # noqa: E402
 from models.figures.store import corpus_quantities  # noqa: E402

@@ -13,11 +13,11 @@ import plotly.graph_objects as go
 
 from corpus.records import SpeechFilter
 from dashboard import charts, state
-from dashboard.figure_tables import readable_columns
 from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares, top_themes, with_other
 from models.errors import ModelError
+from models.figures.format import readable_columns
 from models.themes.store import ThemeModelState, speech_outline
 
 # "figure" as people read it first; the exact value, range and unit after, for downloads

@@ -13,30 +13,17 @@ import queue
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from corpus.store import CorpusStore
-from dashboard.figure_tables import series_points, with_speeches
 from models.compare.keyness import TermCounts, corpus_term_counts
-from models.figures.series import (
-    CORRECTION_KIND,
-    SERIES_EDIT_KIND,
-    apply_corrections,
-    grow_series,
-    series_inputs,
-)
-from models.figures.store import corpus_quantities_and_inputs, extract_quantities, speech_owners
-from models.selection import is_in
+from models.figures.corpus import CorpusFigures, build_corpus_figures
 
 
 def count_corpus(url: str) -> TermCounts:
-    """Return the term counts of every speech stored at `url` (kept in the store, shared)."""
+    """Return the term counts of every speech stored at `url` (a job: it opens the store itself)."""
     store = CorpusStore(url, seed=False)
     try:
         return corpus_term_counts(store)
@@ -44,135 +31,13 @@ def count_corpus(url: str) -> TermCounts:
         store.dispose()
 
 
-# what the figures of a speech depend on, besides its text and the users' annotations
-_BASIS_COLUMNS = ["speech_id", "date_iso", "country", "speaker", "title"]
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusFigures:
-    """The cited figures of the whole corpus and their series.
-
-    Attributes:
-        figures: every figure, corrected and in series, with the title and speaker of its speech.
-        points: the points of every series over time (see `figure_tables.series_points`).
-        summary: one row per series, by descending number of speeches.
-        inputs: what each figure's series is found from (`series_inputs`), row for row.
-        basis: the speeches these figures are of (speech_id, date_iso, country, speaker, title).
-        annotations: the users' corrections and series edits they were made with (None when
-            they changed during the extraction: the figures cannot be grown from).
-    """
-
-    figures: pd.DataFrame
-    points: pd.DataFrame
-    summary: pd.DataFrame
-    inputs: pd.DataFrame
-    basis: pd.DataFrame
-    annotations: tuple[dict[str, Any], dict[str, Any]] | None
-
-
-def _annotations(store: CorpusStore) -> tuple[dict[str, Any], dict[str, Any]]:
-    return store.annotations(CORRECTION_KIND), store.annotations(SERIES_EDIT_KIND)
-
-
 def extract_figures(url: str) -> CorpusFigures:
-    """Return every cited figure of the corpus at `url` with its series laid out over time."""
+    """Return the cited figures of the corpus at `url` (a job: it opens the store itself)."""
     store = CorpusStore(url, seed=False)
     try:
-        annotations: tuple[dict[str, Any], dict[str, Any]] | None = _annotations(store)
-        catalogue = store.catalogue()
-        quantities, inputs = corpus_quantities_and_inputs(store)
-        figures = with_speeches(quantities, catalogue)
-        if annotations != _annotations(store):  # edited meanwhile
-            annotations = None
+        return build_corpus_figures(store)
     finally:
         store.dispose()
-    if len(inputs) != len(figures):  # (every figure's speech is in the catalogue read with it)
-        inputs = series_inputs(figures, *speech_owners(catalogue))
-    points, summary = series_points(figures)
-    basis = catalogue[_BASIS_COLUMNS].reset_index(drop=True)
-    return CorpusFigures(figures, points, summary, inputs, basis, annotations)
-
-
-# more words than this in new speeches, and their figures are extracted with the whole corpus's
-# in a background job rather than added in the server (about a second per million words)
-GROW_MAX_WORDS = 300_000
-
-
-def grow_figures(
-    previous: CorpusFigures,
-    store: CorpusStore,
-    catalogue: pd.DataFrame,
-    *,
-    pause: Callable[[], None] = lambda: None,
-) -> CorpusFigures | None:
-    """Return `previous` with the figures of the speeches added since, as `extract_figures` would.
-
-    Only the new speeches are read, and only the series their figures join or change are laid
-    out again. Returns None when something else changed (a speech removed, re-dated or
-    re-assigned, a correction or series edit), or when the new speeches are too long: the whole
-    corpus is then extracted in a background job.
-
-    Args:
-        previous: the figures of the corpus as it was.
-        store: the corpus.
-        catalogue: its whole catalogue now.
-        pause: called between the steps (a few hundredths of a second each on the UN corpus),
-            to let other work of the same process go first.
-    """
-    annotations = _annotations(store)
-    if previous.annotations is None or annotations != previous.annotations:
-        return None
-    now = catalogue[_BASIS_COLUMNS].reset_index(drop=True)
-    known = is_in(now["speech_id"], previous.basis["speech_id"])
-    if known.sum() != len(previous.basis) or not now[known].set_index("speech_id").sort_index(
-    ).equals(previous.basis.set_index("speech_id").sort_index()):  # fmt: skip
-        return None
-    new = catalogue[~known]
-    if new.empty or int(new["n_words"].sum()) > GROW_MAX_WORDS:
-        return None
-    corrections, edits = annotations
-    pause()
-    added = apply_corrections(extract_quantities(store, new), corrections)
-    added = with_speeches(added, catalogue)
-    countries, owners = speech_owners(catalogue)
-    pause()
-    columns = [c for c in previous.figures.columns if c not in ("series", "series_name",
-                                                               "confirmed")]  # fmt: skip
-    figures, inputs, changed = grow_series(
-        previous.figures,
-        previous.inputs,
-        added[[*columns, "series_override"]],
-        corrections,
-        edits,
-        countries=countries,
-        owners=owners,
-        pause=pause,
-    )
-    pause()
-    points, summary = _grown_points(previous, figures, changed, pause)
-    return CorpusFigures(figures, points, summary, inputs, now, annotations)
-
-
-def _grown_points(
-    previous: CorpusFigures, figures: pd.DataFrame, changed: set[str], pause: Callable[[], None]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The series points and summary with the changed series laid out again."""
-    ids = list(changed)
-    points, summary = series_points(figures[is_in(figures["series"], ids)])
-    pause()
-    kept_points = previous.points[~is_in(previous.points["series"], ids)]
-    kept_summary = previous.summary[~is_in(previous.summary["series"], ids)]
-    # both are sorted by series, date, speech and start, and no series is in both: the new
-    # points go in by series, without sorting every point again
-    at = np.searchsorted(kept_points["series"].to_numpy(dtype=object),
-                         points["series"].to_numpy(dtype=object))  # fmt: skip
-    order = np.insert(np.arange(len(kept_points)), at, len(kept_points) + np.arange(len(points)))
-    points = pd.concat([kept_points, points], ignore_index=True).iloc[order]
-    points = points.reset_index(drop=True)
-    pause()
-    summary = pd.concat([kept_summary, summary], ignore_index=True)
-    summary = summary.sort_values(["n_speeches", "series"], ascending=[False, True])
-    return points, summary.reset_index(drop=True)
 
 
 # background jobs yield the processor to the server and to readers' browsers: a job that brings the

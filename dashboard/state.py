@@ -36,10 +36,8 @@ from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
 from dashboard import charts
 from dashboard.background import (
     BackgroundJob,
-    CorpusFigures,
     count_corpus,
     extract_figures,
-    grow_figures,
     lower_thread_priority,
 )
 from dashboard.charts import counts_by_speaker_chart, counts_by_year_chart, speeches_timeline_chart
@@ -65,6 +63,7 @@ from models.compare.stats import concordance, stored_speech_stats
 from models.compare.stats import term_trend as trend_of_terms
 from models.errors import ModelError
 from models.figures import extract as quantities
+from models.figures.corpus import CorpusFigures, grow_corpus_figures
 from models.figures.extract import extract_within, quantities_table
 from models.figures.series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
 from models.figures.store import extraction_cuts
@@ -856,7 +855,7 @@ def _grown_figures(key: CorpusKey, digest: str, *, prepared: bool = False) -> No
     """Add the figures of speeches uploaded since the last extraction, if that is all that changed.
 
     A few new speeches take a fraction of a second here, where extracting the whole corpus again
-    in a background job took several seconds of a core (see `background.grow_figures`).
+    in a background job took several seconds of a core (see `models.figures.corpus.grow_corpus_figures`).
     """
     if ("figures", key.url, digest) in _jobs():
         return
@@ -867,7 +866,7 @@ def _grown_figures(key: CorpusKey, digest: str, *, prepared: bool = False) -> No
             previous = _last_result("figures", key.url, but=digest)
             if previous is None or ("figures", key.url, digest) in _jobs():
                 return
-            grown = grow_figures(
+            grown = grow_corpus_figures(
                 previous,
                 _store_for(key.url),
                 _catalogue(key.url, key.version, _NO_FILTER),

@@ -80,3 +80,27 @@ def readable_date(day: date | datetime | pd.Timestamp | None, precision: str = "
     if precision == "month":
         return f"{day.year:04d}-{day.month:02d}"
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def readable_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add what tables show people: `figure`, the value as read ("$11,300,000,000", "dozens (24
+    or more)"), and, when the frame has dates, `when` (the date to its precision: "2018") and
+    `date_iso`. The exact `value` and the datetime `date` stay as they are."""
+    vague = frame["is_vague"] if "is_vague" in frame else pd.Series(False, index=frame.index)
+    high = frame["value_high"] if "value_high" in frame else pd.Series(float("nan"), frame.index)
+    out = frame.assign(
+        figure=[
+            readable_value(v, u, vague=bool(g), value_max=None if pd.isna(m) else float(m))
+            for v, u, g, m in zip(frame["value"], frame["unit"], vague, high, strict=True)
+        ]
+    )
+    if "date" in frame:
+        precision = (
+            frame["date_precision"] if "date_precision" in frame else pd.Series("day", frame.index)
+        )
+        out = out.assign(
+            date_precision=precision,
+            date_iso=frame["date"].dt.strftime("%Y-%m-%d"),
+            when=[readable_date(d, p) for d, p in zip(frame["date"], precision, strict=True)],
+        )
+    return out

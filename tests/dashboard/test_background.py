@@ -238,7 +238,8 @@ def test_the_figures_of_an_upload_are_added_to_the_corpus_figures_once_it_shows(
     thread that adds them leaves the processor to page runs (a lower priority)."""
     import pandas as pd
 
-    from dashboard.background import JOB_NICENESS, extract_figures, grow_figures
+    from dashboard.background import JOB_NICENESS, extract_figures
+    from models.figures.corpus import grow_corpus_figures
 
     app.switch_page("dashboard/pages/figures.py").run()  # the seed's figures
     assert not app.exception, [e.value for e in app.exception]
@@ -255,9 +256,9 @@ def test_the_figures_of_an_upload_are_added_to_the_corpus_figures_once_it_shows(
 
     def grow(*args: object, **kwargs: object) -> object:
         priorities.append(os.getpriority(os.PRIO_PROCESS, 0))
-        return grow_figures(*args, **kwargs)
+        return grow_corpus_figures(*args, **kwargs)
 
-    monkeypatch.setattr(state, "grow_figures", grow)
+    monkeypatch.setattr(state, "grow_corpus_figures", grow)
     app.switch_page("dashboard/pages/overview.py").run()
     assert not app.exception, [e.value for e in app.exception]
     _join_preparation()

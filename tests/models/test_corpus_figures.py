@@ -11,7 +11,7 @@ import pytest
 
 from corpus.records import Speech
 from corpus.store import CorpusStore
-from dashboard.background import CorpusFigures, extract_figures, grow_figures
+from models.figures.corpus import CorpusFigures, build_corpus_figures, grow_corpus_figures
 from models.figures.store import (
     corpus_quantities,
     correct_quantity,
@@ -55,9 +55,10 @@ def _assert_same(grown: CorpusFigures | None, fresh: CorpusFigures) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[CorpusStore]:
-    """The seed and three speeches, with a correction, a dismissal, a merge and a new name."""
-    store = CorpusStore(str(tmp_path / "corpus.sqlite"))
+def store(store_url: str) -> Iterator[CorpusStore]:
+    """The seed and three speeches, with a correction, a dismissal, a merge and a new name, on
+    an SQLite file and (when one is given) a PostgreSQL server."""
+    store = CorpusStore(store_url)
     store.add_many([_speech(*row) for row in OLD])
     figures = corpus_quantities(store)
     doctors = figures[figures["counted"].str.contains("doctors")]
@@ -75,39 +76,39 @@ def store(tmp_path: Path) -> Iterator[CorpusStore]:
 def test_grown_figures_are_those_of_a_fresh_extraction(
     store: CorpusStore, added: list[str]
 ) -> None:
-    previous = extract_figures(store.url)
+    previous = build_corpus_figures(store)
     store.add_many([_speech(*NEW[name]) for name in added])
-    fresh = extract_figures(store.url)
-    _assert_same(grow_figures(previous, store, store.catalogue()), fresh)
+    fresh = build_corpus_figures(store)
+    _assert_same(grow_corpus_figures(previous, store, store.catalogue()), fresh)
     if "middle" in added:  # the case the growth must get right: older figures changed series
         before = set(previous.figures["series"])
         assert {s for s in fresh.figures["series"] if "doctor" in s} - before
 
 
 def test_grown_figures_can_grow_again(store: CorpusStore) -> None:
-    grown = extract_figures(store.url)
+    grown = build_corpus_figures(store)
     for name in NEW:
         store.add(_speech(*NEW[name]))
-        grown = grow_figures(grown, store, store.catalogue())  # type: ignore[arg-type]
-        _assert_same(grown, extract_figures(store.url))
+        grown = grow_corpus_figures(grown, store, store.catalogue())  # type: ignore[arg-type]
+        _assert_same(grown, build_corpus_figures(store))
 
 
 def test_anything_but_new_speeches_means_extracting_again(store: CorpusStore) -> None:
-    previous = extract_figures(store.url)
-    assert grow_figures(previous, store, store.catalogue()) is None  # nothing new
+    previous = build_corpus_figures(store)
+    assert grow_corpus_figures(previous, store, store.catalogue()) is None  # nothing new
     added = _speech(*NEW["newest"])
     store.add(added)
     figures = corpus_quantities(store)
     rename_series(store, figures["series"].iloc[-1], "Countries in the initiative")
-    assert grow_figures(previous, store, store.catalogue()) is None  # a series edit
-    previous = extract_figures(store.url)
+    assert grow_corpus_figures(previous, store, store.catalogue()) is None  # a series edit
+    previous = build_corpus_figures(store)
     store.add(_speech(*NEW["middle"]))
     store.update_metadata(added.speech_id, delivered_on=date(2022, 2, 2))
-    assert grow_figures(previous, store, store.catalogue()) is None  # a speech re-dated
-    previous = extract_figures(store.url)
+    assert grow_corpus_figures(previous, store, store.catalogue()) is None  # a speech re-dated
+    previous = build_corpus_figures(store)
     store.remove(added.speech_id)
     store.add(_speech(*NEW["same-day"]))
-    assert grow_figures(previous, store, store.catalogue()) is None  # a speech removed
+    assert grow_corpus_figures(previous, store, store.catalogue()) is None  # a speech removed
 
 
 def test_state_of_the_union_addresses_grown_one_decade_at_a_time(tmp_path: Path) -> None:
@@ -122,10 +123,10 @@ def test_state_of_the_union_addresses_grown_one_decade_at_a_time(tmp_path: Path)
     held_back = recent[3::6]  # four addresses spread over the three decades
     store = CorpusStore(str(tmp_path / "sotu.sqlite"), seed=False)
     store.add_many([s for s in recent if s not in held_back])
-    previous = extract_figures(store.url)
+    previous = build_corpus_figures(store)
     store.add_many(held_back)
-    fresh = extract_figures(store.url)
-    grown = grow_figures(previous, store, store.catalogue())
+    fresh = build_corpus_figures(store)
+    grown = grow_corpus_figures(previous, store, store.catalogue())
     _assert_same(grown, fresh)
     assert len(fresh.figures) > len(previous.figures) + 20
     store.dispose()
@@ -133,11 +134,11 @@ def test_state_of_the_union_addresses_grown_one_decade_at_a_time(tmp_path: Path)
 
 def test_growing_yields_between_short_steps(store: CorpusStore) -> None:
     """The server adds an upload's figures in steps, letting page runs go first between them."""
-    previous = extract_figures(store.url)
+    previous = build_corpus_figures(store)
     store.add_many([_speech(*NEW[name]) for name in NEW])
     pauses: list[int] = []
-    grown = grow_figures(previous, store, store.catalogue(), pause=lambda: pauses.append(1))
-    _assert_same(grown, extract_figures(store.url))
+    grown = grow_corpus_figures(previous, store, store.catalogue(), pause=lambda: pauses.append(1))
+    _assert_same(grown, build_corpus_figures(store))
     # reading, grouping, clustering, ordering, naming, laying out points and the summary: each
     # a few hundredths of a second at most on the UN corpus
     assert len(pauses) >= 9
