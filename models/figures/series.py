@@ -391,11 +391,24 @@ def series_keys(
             strict=True,
         )
     ]  # fmt: skip
+    # the starting level of a change ("grew from 51 Members to 193"): charted at the date of the
+    # speech it would read as that year's value, so it joins no series
+    counted = [
+        "" if _past_value(sentence, number) else c
+        for c, sentence, number in zip(
+            counted, frame["sentence"].tolist(), frame["text"].tolist(), strict=True
+        )
+    ]
     # a predicate that only repeats the counted thing ("NATO has 29 members") keys nothing
     predicates = [
-        "" if c == "member" and _own_predicate(p, written, c) else p
-        for p, written, c in zip(predicates, frame["counted"].tolist(), counted, strict=True)
-    ]
+        ""
+        if c == "member" and _own_predicate(p, written, c, sentence[sentence.find(number) :])
+        else p
+        for p, written, c, sentence, number in zip(
+            predicates, frame["counted"].tolist(), counted, frame["sentence"].tolist(),
+            frame["text"].tolist(), strict=True,
+        )
+    ]  # fmt: skip
     groups = list(zip(organisations, frame["unit"].tolist(), scopes, predicates, strict=True))
     return groups, counted
 
@@ -416,6 +429,10 @@ _CURRENCY_HEADS = frozenset(
     rupee peso lira dinar dirham rand shilling guilder florin cent penny pence""".split()
 )
 _TITLE_WORD = re.compile(r"[A-Z][a-z'’-]+")
+_NOT_WHOLE = re.compile(
+    r"\b(?:admission|admitted|admit|joined|joining|join|outside|non-?members?|new|other|applied)\b",
+    re.IGNORECASE,
+)
 _ITS = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 _MEMBERS_OF = re.compile(r"\s+(?:[A-Za-z-]+\s+){1,3}?of\s+(?:the\s+)?")
 _SHARE_OF = re.compile(r"\s*(?:per\s*cent|percent|%)?\s*of\b", re.IGNORECASE)
@@ -429,11 +446,31 @@ _WHOLE_MEMBERSHIP = re.compile(
 )
 
 
-def _own_predicate(predicate: str, written: str, counted: str) -> bool:
+_FROM = re.compile(r"\bfrom\s+(?:only\s+|just\s+|some\s+|about\s+|around\s+|nearly\s+)?$", re.I)
+_TO = re.compile(r"^[^.;:]{0,80}?\bto\b", re.IGNORECASE)
+
+
+def _past_value(sentence: str, number: str) -> bool:
+    """Say whether a figure is the starting level of a change: "grew from 51 States to 193"."""
+    at = sentence.find(number)
+    if at < 0:
+        return False
+    return bool(_FROM.search(sentence[max(0, at - 30) : at])) and bool(
+        _TO.match(sentence[at + len(number) :])
+    )
+
+
+_NAME_RUN = re.compile(r"(?:[A-Z][A-Za-z'’-]*\s+){0,3}[A-Z][A-Za-z'’-]*")
+
+
+def _own_predicate(predicate: str, written: str, counted: str, after: str = "") -> bool:
     """Say whether a predicate only repeats the counted thing: "120 NAM Member States" has the
-    status "member states", which says nothing more of them."""
+    status "member states", which says nothing more of them (`after`: the sentence after the
+    number, whose first words belong to what it counts)."""
     said = predicate.split(" by ")[0]  # "members by turkey": whoever acts is said apart
+    named = _NAME_RUN.match(after.split(" ", 1)[1] if " " in after else "")  # "Member States"
     own = {*counted.split(), *_WORD.findall(written.lower())}
+    own |= set(_WORD.findall(named.group().lower())) if named else set()
     return bool(said) and set(_WORD.findall(said)) <= {*own, *(w + "s" for w in own)}
 
 
@@ -459,15 +496,21 @@ def _measure_name(
     words = counted.split()
     if not words or words[-1] in _CURRENCY_HEADS or canonical_organisation(written.strip()):
         return ""
+    if unit == "x" and words[-1] in _GENERIC_HEADS:
+        return ""  # "three times that many nations": a ratio of people or countries, base unsaid
     at = max(0, sentence.find(number))
     before, after = sentence[:at], sentence[at + len(number) :]
-    if predicate and not _own_predicate(predicate, written, counted):
+    if predicate and not _own_predicate(predicate, written, counted, after):
         return counted
     if unit in ("percent", "percentage_points") and _SHARE_OF.match(after):
         # "debt at 70 per cent of GDP" says what is measured
         return counted if "as share" in counted else ""
     if organisation and words[-1] in _MEMBERS and not {"permanent", "staff"} & {*words}:
-        if not _WHOLE_MEMBERSHIP.search(before[-60:]):
+        if unit != "count" or not _WHOLE_MEMBERSHIP.search(before[-60:]):
+            return ""
+        # "the admission of sixteen countries", "nineteen countries outside the UN": newcomers
+        # or non-members, not the membership
+        if _NOT_WHOLE.search(before[-60:] + number + after[:40]):
             return ""
         if not _ITS.search(before):  # "Its 57 States": the organisation of the sentences before
             mentions = {

@@ -226,3 +226,17 @@ def test_an_organisation_s_membership_is_a_series_its_committees_are_not() -> No
     assert by_value[400e6] == by_value[600e6] == ""
     ranks = frame[frame["unit"] == "rank"]
     assert len(ranks) and (ranks["series"] == "").all()
+
+
+def test_the_starting_level_of_a_change_is_not_a_point_of_the_speech_s_year() -> None:
+    frame = _series_of([
+        ("The increase of the membership of the United Nations from 51 States to 145 reflects "
+         "the transformation the world Organization has undergone.", "Mexico", 1976),
+        ("At present the United Nations has 152 Member States.", "Chad", 1979),
+        ("Originally founded by 50 Members, the United Nations has seen three times that many "
+         "nations join it in the intervening years.", "Palau", 2014),
+    ])  # fmt: skip
+    by_value = dict(zip(frame["value"], frame["series"], strict=True))
+    assert by_value[152.0] == "United Nations|count|-|-|member"  # the membership in 1979
+    assert by_value[51.0] == ""  # the level of 1945, said in 1976: not a point of 1976
+    assert by_value[3.0] == ""  # a multiplier of members is no count of them
