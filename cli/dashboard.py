@@ -18,8 +18,9 @@ from typing import TextIO
 
 from corpus.settings import DB_VARIABLE
 from corpus.store import CorpusStore, database_url
+from dashboard.memory import allocator_settings
 
-__all__ = ["register", "server_flags", "streamlit_command"]
+__all__ = ["register", "server_environment", "server_flags", "streamlit_command"]
 
 
 def _flag_value(value: object) -> str:
@@ -55,12 +56,19 @@ def streamlit_command(args: argparse.Namespace, environ: Mapping[str, str]) -> l
     return command + (extra[1:] if extra[:1] == ["--"] else extra)
 
 
-def run_dashboard(args: argparse.Namespace, store: CorpusStore | None, out: TextIO) -> int:
-    """Start the dashboard server; it runs until stopped with Ctrl+C."""
-    environ = dict(os.environ)
+def server_environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment the dashboard server starts with: `environ`, the database given with --db,
+    and the memory settings of `dashboard.memory.allocator_settings` the operator has not set."""
+    server = {**environ, **allocator_settings(environ)}
     if getattr(args, "db", None):
         # a file path is made absolute here, where the user typed it
-        environ[DB_VARIABLE] = database_url(args.db)
+        server[DB_VARIABLE] = database_url(args.db)
+    return server
+
+
+def run_dashboard(args: argparse.Namespace, store: CorpusStore | None, out: TextIO) -> int:
+    """Start the dashboard server; it runs until stopped with Ctrl+C."""
+    environ = server_environment(args, os.environ)
     command = streamlit_command(args, environ)
     out.flush()
     os.execve(sys.executable, command, environ)

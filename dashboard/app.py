@@ -13,14 +13,11 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 def run() -> None:
     """Draw the page the reader asked for, then prepare what the other pages read."""
-    from dashboard.memory import freeze_loaded_objects, keep_freed_memory
-
-    keep_freed_memory()
-
     import streamlit as st
 
     from dashboard import state
     from dashboard.controls import editing_notice, reported_errors, shared_filters
+    from dashboard.memory import freeze_loaded_objects
     from dashboard.next_views import session_views
     from dashboard.settings import APP_TITLE
 

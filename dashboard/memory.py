@@ -8,60 +8,52 @@ arrays of 66 MB took 1.0 s to make, against 0.04 s from a heap that keeps its me
 runs of the first visit to Speech after an upload to the UN corpus, it took 1.9 and 2.4 s with
 neither setting below, 1.4-1.8 s with either one alone, and 1.1 and 1.2 s with both.
 
-`keep_freed_memory` serves allocations from heaps that are never trimmed, so a new array reuses
-the pages of the last, and lets the kernel back the rest with ordinary pages.
+Both are documented environment settings, read once when a process starts, so they are given to
+the server's environment before it starts (`allocator_settings`, used by `speechtrack
+dashboard`); the README says how to export them for `streamlit run`.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import gc
 import sys
+from collections.abc import Mapping
 
-# glibc's mallopt parameters (malloc.h)
-_M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
-_M_ARENA_MAX = -8
-_NEVER = 2**31 - 1  # the largest value mallopt takes: no allocation is mapped, no heap trimmed
+# glibc's malloc tunables (the glibc manual, "Memory Allocation Tunables"), each with the older
+# environment variables that set the same thing: an operator's own value wins
+_TUNABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # one heap for every thread: a thread's own heap is at most 64 MB and maps anything larger
+    ("glibc.malloc.arena_max", "1", ("MALLOC_ARENA_MAX",)),
+    # no allocation mapped on its own ("setting this to zero disables all use of mmap"): the
+    # documented largest mmap threshold, 32 MB on 64-bit systems, is below these arrays' size
+    ("glibc.malloc.mmap_max", "0", ("MALLOC_MMAP_MAX_", "MALLOC_MMAP_THRESHOLD_")),
+    # the heap never trimmed: memory freed stays for the next array (the largest size, as -1)
+    ("glibc.malloc.trim_threshold", str(2 * sys.maxsize + 1), ("MALLOC_TRIM_THRESHOLD_",)),
+)
 
 
-@functools.cache  # once per server: dashboard.app.run calls it on every run
-def keep_freed_memory() -> bool:
-    """Serve large arrays from heaps that are never trimmed, backed by ordinary pages.
+def allocator_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment settings that make a new server keep the memory it frees, backed by
+    ordinary pages, less those the operator already set in `environ`.
 
-    Call it once, early, in the server process only (worker processes are short-lived). Memory
-    freed by the server stays with it for the next array instead of going back to the kernel.
-
-    Returns whether glibc took the settings (False off Linux or with another C library).
+    NUMPY_MADVISE_HUGEPAGE=0 keeps NumPy from asking for 2 MB pages; GLIBC_TUNABLES serves every
+    allocation from one heap that is never trimmed. An operator's NUMPY_MADVISE_HUGEPAGE or
+    GLIBC_TUNABLES (even empty) is left as it is, and a tunable whose older MALLOC_* variable is
+    set is left to that variable. Other C libraries than glibc ignore GLIBC_TUNABLES.
     """
-    from numpy._core import multiarray
-
-    # the switch behind NumPy's NUMPY_MADVISE_HUGEPAGE, which is read only when NumPy is imported
-    switch = getattr(multiarray, "_set_madvise_hugepage", None)
-    if switch is not None:
-        switch(False)
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
-        return False
-    mallopt = getattr(libc, "mallopt", None)
-    if mallopt is None:  # musl and other C libraries have no mallopt
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return all(
-        mallopt(parameter, value) == 1
-        for parameter, value in (
-            # threads share the heaps already made; a thread's own heap maps anything over 64 MB
-            (_M_ARENA_MAX, 1),
-            (_M_MMAP_THRESHOLD, _NEVER),
-            (_M_TRIM_THRESHOLD, _NEVER),
-        )
-    )
+    settings: dict[str, str] = {}
+    if "NUMPY_MADVISE_HUGEPAGE" not in environ:
+        settings["NUMPY_MADVISE_HUGEPAGE"] = "0"
+    if "GLIBC_TUNABLES" not in environ:
+        tunables = [
+            f"{name}={value}"
+            for name, value, older in _TUNABLES
+            if not any(variable in environ for variable in older)
+        ]
+        if tunables:
+            settings["GLIBC_TUNABLES"] = ":".join(tunables)
+    return settings
 
 
 @functools.cache  # once per server: dashboard.app.run calls it on every run, after its imports
