@@ -44,7 +44,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from dashboard.memory import allocator_settings  # noqa: E402
 
 PAGE_TIMEOUT = 60.0  # a page not finished by then counts as an error
 
@@ -53,7 +56,8 @@ def start_server(db: str, log: Path) -> tuple[subprocess.Popen[bytes], int]:
     """Start the dashboard on a free loopback port; return it once its first run has finished.
 
     The flags are those of the browser tests (tests/e2e/conftest.py) except the file watcher,
-    which is left to `.streamlit/config.toml` so that the server behaves as a deployed one.
+    which is left to `.streamlit/config.toml` so that the server behaves as a deployed one; the
+    memory settings are those the README says to export (what `speechtrack dashboard` sets).
     """
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -66,7 +70,12 @@ def start_server(db: str, log: Path) -> tuple[subprocess.Popen[bytes], int]:
         "--server.scriptHealthCheckEnabled", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SPEECHTRACK_DB": db}
+    env = {
+        **os.environ,
+        **allocator_settings(os.environ),
+        "PYTHONUNBUFFERED": "1",
+        "SPEECHTRACK_DB": db,
+    }
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
     started = time.monotonic()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.memory import allocator_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -113,8 +115,8 @@ def start_server(
     env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `streamlit run` (the dashboard, or `app`) on a free port against `db_path`,
-    listening on `address` (loopback by default; "0.0.0.0" for every interface) with the extra
-    environment `env`.
+    listening on `address` (loopback by default; "0.0.0.0" for every interface) with the memory
+    settings `speechtrack dashboard` gives its server and the extra environment `env`.
 
     Returns the process and its URL (on loopback) once the script has run once (warm).
     """
@@ -130,7 +132,8 @@ def start_server(
         "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     environment = {
-        **os.environ, "PYTHONUNBUFFERED": "1", "SPEECHTRACK_DB": str(db_path), **(env or {})
+        **os.environ, **allocator_settings(os.environ),
+        "PYTHONUNBUFFERED": "1", "SPEECHTRACK_DB": str(db_path), **(env or {}),
     }  # fmt: skip
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=environment, stdout=fh, stderr=subprocess.STDOUT)
