@@ -20,6 +20,7 @@ import pytest
 
 from cli.dashboard import server_environment
 from cli.main import build_parser
+from dashboard.memory import allocator_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ARRAY_PAGES = 64 * 2**20 // 4096  # of 4 kB
@@ -149,6 +150,12 @@ def test_the_server_environment_keeps_the_database_and_the_rest_of_the_operators
     assert server["SPEECHTRACK_DB"].endswith("/team.sqlite")  # --db wins, made absolute
     assert server["NUMPY_MADVISE_HUGEPAGE"] == "0"
     assert server["GLIBC_TUNABLES"].startswith("glibc.malloc.arena_max=1:")
+
+
+def test_the_readmes_settings_for_streamlit_run_are_those_of_the_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for variable, value in allocator_settings({}).items():
+        assert f"{variable}={value} " in readme, variable
 
 
 def test_the_objects_loaded_before_the_first_run_are_left_out_of_collections() -> None:

@@ -32,7 +32,11 @@ def test_speechtrack_dashboard_serves_the_packaged_pages_on_a_new_database(
     elsewhere.mkdir()
     port = free_port()
     log = tmp_path / "server.log"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("STREAMLIT_", "GLIBC_TUNABLES", "NUMPY_MADVISE_HUGEPAGE"))
+    }
     environment.pop("SPEECHTRACK_DB", None)
     environment["HOME"] = str(tmp_path / "home")  # no personal Streamlit settings either
     with open(log, "w") as fh:
@@ -43,6 +47,13 @@ def test_speechtrack_dashboard_serves_the_packaged_pages_on_a_new_database(
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_served(proc, url, log)
+        # the server (this process, after exec) started with the memory settings of
+        # dashboard.memory; Linux shows a process's starting environment in /proc
+        started_with = Path(f"/proc/{proc.pid}/environ")
+        if started_with.exists():
+            variables = started_with.read_bytes().split(b"\0")
+            assert b"NUMPY_MADVISE_HUGEPAGE=0" in variables
+            assert any(v.startswith(b"GLIBC_TUNABLES=glibc.malloc.") for v in variables)
         ui.open_page(page, url)
         main = page.get_by_test_id("stMain")
         expect(main.get_by_text("Remarks", exact=False).first).to_be_visible()
