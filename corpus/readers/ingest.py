@@ -27,8 +27,6 @@ from corpus.errors import TranscriptDecodeError, UnreadableFileError
 from corpus.limits import DEFAULT_LIMITS, Limits
 from corpus.readers.archive import ZIP_MAGICS, iter_archive, zip_kind
 from corpus.readers.decode import decode_transcript, normalise_text
-from corpus.readers.office import read_docx, read_pdf
-from corpus.readers.webpage import read_html
 from corpus.records import Document
 
 __all__ = [
@@ -221,17 +219,19 @@ def read_file(name: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> lis
             "the file is a table of speeches; import it as a table, so that each row becomes "
             "a speech.",
         )
+    # the readers of web pages, PDF and Word load large libraries: imported when a file needs
+    # them (the readers' fork server has them loaded already: corpus.readers.preload)
     web_page = mhtml_page(name, data)
-    if web_page is not None:
+    if web_page is not None or fmt == "html":
+        from corpus.readers.webpage import read_html
+
         # a page saved by a browser as one file: its HTML part, decoded, read as a web page
-        document = read_html(name, web_page, limits=limits)
+        document = read_html(name, data if web_page is None else web_page, limits=limits)
         fmt = "html"
-    elif fmt == "html":
-        document = read_html(name, data, limits=limits)
-    elif fmt == "pdf":
-        document = read_pdf(name, data, limits=limits)
-    elif fmt == "docx":
-        document = read_docx(name, data, limits=limits)
+    elif fmt in ("pdf", "docx"):
+        from corpus.readers.office import read_docx, read_pdf
+
+        document = (read_pdf if fmt == "pdf" else read_docx)(name, data, limits=limits)
     else:
         text, warnings = decode_transcript(name, data, limits=limits)
         document = Document(source_name=name, text=text, warnings=warnings)

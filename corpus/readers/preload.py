@@ -8,7 +8,9 @@ when each reader loaded its own). Every reader forked from the server starts wit
 
 from __future__ import annotations
 
-import corpus.importer  # noqa: F401 - the readers of every upload format
+import corpus.importer  # noqa: F401 - the importer and the readers it loads first
+import corpus.readers.office  # noqa: F401 - PDF and Word, loaded when a file needs them
+import corpus.readers.webpage  # noqa: F401 - web pages, likewise
 from corpus.metadata.parse import preload_language_model
 from corpus.readers.decode import build_tables
 
