@@ -187,7 +187,8 @@ def _chosen(probabilities: np.ndarray, words: list[str], rule: str, threshold: f
     if not len(probabilities):
         return rule
     best = int(np.argmax(probabilities))
-    return words[best] if probabilities[best] >= threshold else rule
+    # as `choose_counted`: the rules' phrase wins over an unlikely word, but a word beats nothing
+    return words[best] if probabilities[best] >= threshold or not rule else rule
 
 
 def train_counted() -> dict[str, object]:

@@ -197,7 +197,7 @@ def choose_counted(
     if not candidates:
         return rule_phrase
     best = max(candidates, key=lambda c: model.probability(c.features))
-    if model.probability(best.features) < model.threshold:
+    if model.probability(best.features) < model.threshold and rule_phrase:
         return rule_phrase
     if rule_words and best.word.lower() == rule_words[-1]:
         return rule_phrase  # the rules read the same head, with its phrase
