@@ -1021,6 +1021,10 @@ class Writes:
             )
         )
 
+    def delete_artifact(self, name: str) -> None:
+        """Remove a stored artifact (no error when there is none)."""
+        self._conn.execute(artifacts.delete().where(artifacts.c.name == name))
+
     def annotations(self, kind: str) -> dict[str, dict[str, object]]:
         """Return every annotation of one kind, by key, as this transaction sees them."""
         rows = self._conn.execute(

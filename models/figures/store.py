@@ -11,10 +11,12 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -39,7 +41,28 @@ from models.organisations import canonical_organisation
 from models.progress import step
 from models.selection import batches_by_words, is_in
 
-EXTRACTOR_VERSION = "2"
+
+def _extractor_version() -> str:
+    """The version of what extraction gives: a digest of the code that reads figures and of the
+    shipped models, so that stored figures are read again after any change to either (a new
+    model or rule would otherwise leave every stored speech with the old figures)."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(
+        [
+            *(
+                here / f"{name}.py"
+                for name in ("extract", "text", "counted", "features", "numbers")
+            ),
+            here.parent / "organisations.py",
+            *(here.parent / "data").glob("*_classifier.json"),
+        ]
+    ):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"3.{digest.hexdigest()[:12]}"
+
+
+EXTRACTOR_VERSION = _extractor_version()
 # corrections and series edits take turns under it, on every server of a database
 FIGURES_LOCK = "speechtrack:figures"
 _FRAME_ARTIFACT = f"quantities/v{EXTRACTOR_VERSION}/frame.parquet"
@@ -134,11 +157,21 @@ def _cached_extraction(
         if not store.read_only:  # a viewer server keeps the figures in its memory
             cut_bytes = json.dumps(cuts, sort_keys=True).encode("utf-8")
 
+            current = {_FRAME_ARTIFACT, _INDEX_ARTIFACT, _CUT_ARTIFACT}
+            stale = [
+                n
+                for n in store.artifact_names()
+                if n.startswith("quantities/") and n not in current
+            ]
+
             def save(tx: Writes) -> None:
-                # the figures, the index of what they cover and what was cut: all or none
+                # the figures, the index of what they cover and what was cut: all or none; the
+                # figures an earlier extractor made go with them
                 tx.put_artifact(_FRAME_ARTIFACT, frame_bytes)
                 tx.put_artifact(_INDEX_ARTIFACT, index_bytes)
                 tx.put_artifact(_CUT_ARTIFACT, cut_bytes)
+                for name in stale:
+                    tx.delete_artifact(name)
 
             store.transaction(save)
     selected = cached[is_in(cached["speech_id"], wanted)].drop(columns=["date"])

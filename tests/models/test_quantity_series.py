@@ -16,7 +16,7 @@ from cli.figures import FIGURES_CLI_COLUMNS, register
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
 from models.errors import ModelError
-from models.figures.extract import quantities_frame
+from models.figures.extract import QUANTITY_COLUMNS, quantities_frame
 from models.figures.series import (
     CORRECTION_KIND,
     SERIES_COLUMNS,
@@ -357,3 +357,24 @@ def test_followed_series_prefers_steady_measures_that_changed() -> None:
     offered = summary[summary["series"] != "members"]
     assert followed_series(points, offered, n=2) == ["ngos", "mixed"]
     assert followed_series(points, summary.tail(2), n=2) == ["ngos"]
+
+
+def test_figures_an_older_extractor_stored_are_read_again_and_dropped(store: CorpusStore) -> None:
+    """A database an earlier release filled keeps that release's figures under its version; this
+    one reads its speeches again (a new rule or model changes the figures) and drops them."""
+    fresh = corpus_quantities(store)
+    ngos = fresh[fresh["counted"].str.contains("NGOs")]
+    old = ngos.drop(columns=[c for c in ngos.columns if c not in QUANTITY_COLUMNS]).copy()
+    old["value"] = old["value"] * 100  # what the old version said, visibly different
+    buffer = io.BytesIO()
+    old.reindex(columns=QUANTITY_COLUMNS).to_parquet(buffer, index=False)
+    index = {sid: iso for sid, iso in store.catalogue()[["speech_id", "date_iso"]].to_numpy()}
+    for name in [n for n in store.artifact_names() if n.startswith("quantities/")]:
+        store.transaction(lambda tx, n=name: tx.delete_artifact(n))
+    store.put_artifact("quantities/v2/frame.parquet", buffer.getvalue())
+    store.put_artifact("quantities/v2/speeches.json", json.dumps(index).encode())
+    again = corpus_quantities(store)
+    pd.testing.assert_series_equal(
+        again["value"].reset_index(drop=True), fresh["value"].reset_index(drop=True)
+    )
+    assert not [n for n in store.artifact_names() if n.startswith("quantities/v2/")]
