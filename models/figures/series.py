@@ -471,6 +471,8 @@ def _own_predicate(predicate: str, written: str, counted: str, after: str = "") 
     named = _NAME_RUN.match(after.split(" ", 1)[1] if " " in after else "")  # "Member States"
     own = {*counted.split(), *_WORD.findall(written.lower())}
     own |= set(_WORD.findall(named.group().lower())) if named else set()
+    # "27 member states of the EU": the words of a membership right after the number, in any case
+    own |= {w for w in _WORD.findall(after.lower())[:4] if _lemma(w) in _MEMBERSHIP_WORDS}
     return bool(said) and set(_WORD.findall(said)) <= {*own, *(w + "s" for w in own)}
 
 
