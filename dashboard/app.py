@@ -18,7 +18,6 @@ def run() -> None:
     from dashboard import state
     from dashboard.controls import editing_notice, reported_errors, shared_filters
     from dashboard.memory import freeze_loaded_objects
-    from dashboard.next_views import session_views
     from dashboard.settings import APP_TITLE
 
     freeze_loaded_objects()  # the modules the dashboard imports, for as long as it serves
@@ -48,4 +47,4 @@ def run() -> None:
     # starts that itself once an upload is stored, and its other runs change nothing)
     if page.title != "Upload":
         with reported_errors():
-            state.prepare_pages(views=session_views)
+            state.prepare_pages()

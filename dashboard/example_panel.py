@@ -8,7 +8,6 @@ import streamlit as st
 from corpus.example import EXAMPLE_DESCRIPTION, is_example, load_example, remove_example
 from dashboard import state
 from dashboard.controls import reported_errors
-from dashboard.next_views import session_views
 
 
 def n_example_speeches(catalogue: pd.DataFrame) -> int:
@@ -32,7 +31,7 @@ def offer_example(*, key: str) -> None:
             reports = load_example(state.get_store())
         added = sum(r.status == "added" for r in reports)
         state.set_notice(f"Added {added} example speeches.")
-        state.prepare_after_upload(views=session_views)
+        state.prepare_after_upload()
         st.rerun()
 
 

@@ -570,34 +570,24 @@ def _start(target: Callable[..., None], *args: object, name: str) -> None:
     thread.start()
 
 
-@dataclass(frozen=True, slots=True)
-class Views:
-    """What a session shows next, computed by the preparation: `early` before the figures of an
-    upload are added (for pages that do not read them), `late` after."""
-
-    early: Callable[[], None]
-    late: Callable[[], None]
-
-
-def prepare_pages(views: Callable[[], Views] | None = None) -> None:
+def prepare_pages() -> None:
     """Once a page is drawn, prepare in a server thread what pages read of a changed corpus.
 
     Called at the end of a page run. The first time a run sees a corpus version (the server's
     first run, then after an upload or a removal), the term counts are brought up to date, the
-    similarity index grown, the themes scored, the speech pickers' lists made, the session's
-    `views` computed (given as what reads the session's choices in this run and returns the work)
-    and the new speeches' figures added while the reader looks at the page just drawn, so that
-    the next page opened finds them ready. A page that asks for one of them meanwhile waits for
+    similarity index grown, the themes scored, the speech pickers' lists made and the new
+    speeches' figures added while the reader looks at the page just drawn, so that the next page
+    opened finds them ready. A page that asks for one of them meanwhile waits for
     this work (the caches make each key once) rather than doing it twice. Starting only after a page is drawn,
     the work never delays the page that shows the change. The figures are added at a lower
     priority, in steps that wait while a page runs (`background.lower_thread_priority`).
     """
     key = _first_for_version("pages")
     if key is not None:
-        _start(_prepare, key, views() if views else None, name="speechtrack-prepare")
+        _start(_prepare, key, name="speechtrack-prepare")
 
 
-def prepare_after_upload(views: Callable[[], Views] | None = None) -> None:
+def prepare_after_upload() -> None:
     """Once an upload is stored, prepare the pages in a server thread, the Overview first.
 
     The Overview (for the selection of this session) is where people look for the speeches they
@@ -611,20 +601,14 @@ def prepare_after_upload(views: Callable[[], Views] | None = None) -> None:
     overview = _first_for_version("overview", *map(str, flt))
     pages = _first_for_version("pages")
     if overview is not None or pages is not None:
-        then = views() if views is not None and pages is not None else None
-        _start(_prepare_upload, overview, pages, flt, then, name="speechtrack-prepare")
+        _start(_prepare_upload, overview, pages, flt, name="speechtrack-prepare")
 
 
-def _prepare_upload(
-    overview: CorpusKey | None,
-    pages: CorpusKey | None,
-    flt: FilterKey,
-    views: Views | None,
-) -> None:
+def _prepare_upload(overview: CorpusKey | None, pages: CorpusKey | None, flt: FilterKey) -> None:
     if overview is not None:
         _prepare_overview(overview, flt)
     if pages is not None:
-        _prepare(pages, views)
+        _prepare(pages)
 
 
 def _prepare_overview(key: CorpusKey, flt: FilterKey) -> None:
@@ -676,7 +660,7 @@ def _wait_for_quiet(*, unless: threading.Event | None = None) -> None:
         time.sleep(0.02)
 
 
-def _prepare(key: CorpusKey, views: Views | None = None) -> None:
+def _prepare(key: CorpusKey) -> None:
     _PINNED.key = key
     try:
         counts = _counts_of(key)
@@ -685,8 +669,6 @@ def _prepare(key: CorpusKey, views: Views | None = None) -> None:
             _similarity_index(key.url, digest, counts)
         _themes(key.url, key.version)
         _speech_choices(key.url, key.version, _NO_FILTER, MAX_PICKER_OPTIONS)
-        if views is not None:
-            views.early()
         # the Compare and Figures pages read the figures; the page opened next most often does
         # not, and it is drawn before the figures are added, at a lower priority than page runs
         # and browsers: otherwise a click during the growth waited a third of a second for its
@@ -694,8 +676,6 @@ def _prepare(key: CorpusKey, views: Views | None = None) -> None:
         lower_thread_priority()
         _wait_for_quiet(unless=_FIGURES_WANTED)
         _grown_figures(key, _figures_key(key.url, key.version)[0], prepared=True)
-        if views is not None:
-            views.late()
     except Exception:  # noqa: BLE001 - only a head start: the page that needs them tries again
         _log.warning("Preparing the pages for corpus version %s failed", key.version, exc_info=True)
 

@@ -9,7 +9,6 @@ from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
 from dashboard.example_panel import example_notice, n_example_speeches, offer_example
 from dashboard.literal import literal
-from dashboard.next_views import session_views
 from dashboard.settings import PROGRESS_ROWS
 from dashboard.upload_flow import (
     PREPARED_COLUMNS,
@@ -137,5 +136,5 @@ if st.button(
     state.set_upload_items([signature, items, True])
     state.set_upload_reports(result)
     # the Overview first, where people look for what they stored, then the other pages
-    state.prepare_after_upload(views=session_views)
+    state.prepare_after_upload()
     st.rerun()
