@@ -536,7 +536,7 @@ def series_chart(frame: pd.DataFrame, *, title: str) -> go.Figure:
                 "symbol": [symbols.get(q, "circle") for q in frame["qualifier"]],
                 "line": {"width": [2 if c else 0 for c in frame["changed"]], "color": "#D55E00"},
             },
-            text=[q for q in frame["qualifier"]],
+            text=_qualifier_labels(frame["qualifier"].tolist()),
             textposition="top center",
             customdata=_texts(
                 frame, ["sentence", "speech_title", "speaker", "qualifier", "when", "figure"]
@@ -550,6 +550,19 @@ def series_chart(frame: pd.DataFrame, *, title: str) -> go.Figure:
     _date_range(chart, frame["date"])
     # one trace and no legend; values are written short on the axis ("4k", "1.2M")
     return _fixed_margins(_layout(chart, title=title, x_title="date", y_title="value"), left=80)
+
+
+def _qualifier_labels(qualifiers: list[str]) -> list[str]:
+    """The words written by each point of a series: its qualifier ("over", "about") where it
+    starts a run of points so qualified; nothing for exact figures, nor again along a run (16
+    points "about" a million, written over one another, could not be read)."""
+    labels = []
+    previous = None
+    for qualifier in qualifiers:
+        said = "" if qualifier in ("", "exact") else qualifier
+        labels.append(said if said != previous else "")
+        previous = said
+    return labels
 
 
 def _hover_safe(text: str) -> str:

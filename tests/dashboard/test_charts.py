@@ -177,6 +177,13 @@ def test_series_shows_the_qualifier_and_flags_changes() -> None:
     )
     trace = series_chart(frame, title="Russian NGOs (ECOSOC)").data[0]
     assert list(trace.text) == ["only", "over"]
+    # a run of one qualifier is written once; exact figures are written nothing (both in the hover)
+    run = frame.iloc[[0, 1, 1, 1, 0]].assign(
+        date=pd.to_datetime(["2015-01-01", "2016-01-01", "2017-01-01", "2018-01-01", "2019-01-01"]),
+        qualifier=["exact", "about", "about", "exact", "about"],
+    )
+    labels = list(series_chart(run, title="Refugees").data[0].text)
+    assert labels == ["", "about", "", "", "about"]
     assert list(trace.marker.symbol) == ["circle-open", "triangle-up"]
     assert list(trace.marker.line.width) == [0, 2]
     assert trace.customdata[1][0] == "Over 80 NGOs."
