@@ -15,29 +15,32 @@ import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, TypeVar
 
 from corpus.store import CorpusStore
 from models.compare.keyness import TermCounts, corpus_term_counts
 from models.figures.corpus import CorpusFigures, build_corpus_figures
 
+T = TypeVar("T")
 
-def count_corpus(url: str) -> TermCounts:
-    """Return the term counts of every speech stored at `url` (a job: it opens the store itself)."""
+
+def _on_store(url: str, work: Callable[[CorpusStore], T]) -> T:
+    """Run `work` on the store at `url`, opened in this process for it (jobs run in workers)."""
     store = CorpusStore(url, seed=False)
     try:
-        return corpus_term_counts(store)
+        return work(store)
     finally:
         store.dispose()
+
+
+def count_corpus(url: str) -> TermCounts:
+    """Return the term counts of every speech stored at `url` (a job)."""
+    return _on_store(url, corpus_term_counts)
 
 
 def extract_figures(url: str) -> CorpusFigures:
-    """Return the cited figures of the corpus at `url` (a job: it opens the store itself)."""
-    store = CorpusStore(url, seed=False)
-    try:
-        return build_corpus_figures(store)
-    finally:
-        store.dispose()
+    """Return the cited figures of the corpus at `url` (a job)."""
+    return _on_store(url, build_corpus_figures)
 
 
 # background jobs yield the processor to the server and to readers' browsers: a job that brings the

@@ -92,13 +92,12 @@ def _annotations(store: CorpusStore) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def build_corpus_figures(store: CorpusStore) -> CorpusFigures:
     """Return every cited figure of the corpus with its series laid out over time."""
-    if True:
-        annotations: tuple[dict[str, Any], dict[str, Any]] | None = _annotations(store)
-        catalogue = store.catalogue()
-        quantities, inputs = corpus_quantities_and_inputs(store)
-        figures = with_speeches(quantities, catalogue)
-        if annotations != _annotations(store):  # edited meanwhile
-            annotations = None
+    annotations: tuple[dict[str, Any], dict[str, Any]] | None = _annotations(store)
+    catalogue = store.catalogue()
+    quantities, inputs = corpus_quantities_and_inputs(store)
+    figures = with_speeches(quantities, catalogue)
+    if annotations != _annotations(store):  # edited meanwhile
+        annotations = None
     if len(inputs) != len(figures):  # (every figure's speech is in the catalogue read with it)
         inputs = series_inputs(figures, *speech_owners(catalogue))
     points, summary = series_points(figures)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from models.figures.features import LogisticModel, shipped_model
 from models.figures.numbers import NumberExpression
+from models.figures.text import singular
 
 WINDOW = 12  # words on each side of the number
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -59,15 +60,6 @@ _OF_WORDS = frozenset(
     "of the our their its his her my this that these those per cent percent".split()
 )
 _PREPOSITIONS = frozenset("of by to at in for from with over".split())
-
-
-def _fold(word: str) -> str:
-    """A word without its plural ending, so that "country" and "countries" weigh alike."""
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def _ends_chain(text: str, end: int, limit: int) -> bool:
@@ -142,7 +134,7 @@ def head_candidates(
                 # which content word it is on its side: the first after "70 per cent of the"
                 rank[side] += 1
                 features.append(f"content={side}{min(rank[side], 3)}")
-                features.append(f"word={_fold(lowered)}")
+                features.append(f"word={singular(lowered)}")  # "country", "countries" alike
                 if _ends_chain(text, match.end(), s_end):
                     features.append("chain_end")  # "Russian NGOs": NGOs ends the chain
 

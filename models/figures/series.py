@@ -28,6 +28,7 @@ import pandas as pd
 
 from models.figures.extract import QUANTITY_COLUMNS
 from models.figures.format import readable_date, readable_value
+from models.figures.text import singular
 from models.organisations import (
     canonical_organisation,
     figures_organisation,
@@ -91,6 +92,13 @@ _SYNONYMS = tuple(
 )
 _POSSESSIVE_S = re.compile(r"'s\b")
 _COUNTED_WORD = re.compile(r"[\w-]+")
+_IRREGULAR_PLURALS = {"people": "person", "children": "child", "women": "woman", "men": "man"}
+
+
+def _lemma(word: str) -> str:
+    return _IRREGULAR_PLURALS.get(word) or singular(word)
+
+
 # durations ("for 70 years") are figures, but not measures users follow from speech to speech
 _TIME_WORDS = frozenset("year month week day hour minute decade century time occasion".split())
 _DROPPED = frozenset(
@@ -125,14 +133,6 @@ _PREDICATE = re.compile(
 def quantity_key(speech_id: str, start: int, end: int) -> str:
     """Return the stable key of one figure: "speech_id:start:end" (offsets of the number in the speech)."""
     return f"{speech_id}:{start}:{end}"
-
-
-def _lemma(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return {"people": "person", "children": "child", "women": "woman", "men": "man"}.get(word, word)
 
 
 def normalise_counted(counted: str, *, scope: str = "") -> str:
@@ -391,19 +391,9 @@ def series_keys(
             strict=True,
         )
     ]  # fmt: skip
-    # the starting level of a change ("grew from 51 Members to 193"): charted at the date of the
-    # speech it would read as that year's value, so it joins no series
-    counted = [
-        "" if _past_value(sentence, number) else c
-        for c, sentence, number in zip(
-            counted, frame["sentence"].tolist(), frame["text"].tolist(), strict=True
-        )
-    ]
     # a predicate that only repeats the counted thing ("NATO has 29 members") keys nothing
     predicates = [
-        ""
-        if c == "member" and _own_predicate(p, written, c, sentence[sentence.find(number) :])
-        else p
+        "" if c == "member" and _own_predicate(p, written, c, _after(sentence, number)) else p
         for p, written, c, sentence, number in zip(
             predicates, frame["counted"].tolist(), counted, frame["sentence"].tolist(),
             frame["text"].tolist(), strict=True,
@@ -450,14 +440,9 @@ _FROM = re.compile(r"\bfrom\s+(?:only\s+|just\s+|some\s+|about\s+|around\s+|near
 _TO = re.compile(r"^[^.;:]{0,80}?\bto\b", re.IGNORECASE)
 
 
-def _past_value(sentence: str, number: str) -> bool:
-    """Say whether a figure is the starting level of a change: "grew from 51 States to 193"."""
-    at = sentence.find(number)
-    if at < 0:
-        return False
-    return bool(_FROM.search(sentence[max(0, at - 30) : at])) and bool(
-        _TO.match(sentence[at + len(number) :])
-    )
+def _after(sentence: str, number: str) -> str:
+    """The sentence after a figure's number as written."""
+    return sentence[max(0, sentence.find(number)) + len(number) :]
 
 
 _NAME_RUN = re.compile(r"(?:[A-Z][A-Za-z'’-]*\s+){0,3}[A-Z][A-Za-z'’-]*")
@@ -468,7 +453,7 @@ def _own_predicate(predicate: str, written: str, counted: str, after: str = "") 
     status "member states", which says nothing more of them (`after`: the sentence after the
     number, whose first words belong to what it counts)."""
     said = predicate.split(" by ")[0]  # "members by turkey": whoever acts is said apart
-    named = _NAME_RUN.match(after.split(" ", 1)[1] if " " in after else "")  # "Member States"
+    named = _NAME_RUN.match(after.lstrip())  # "Member States"
     own = {*counted.split(), *_WORD.findall(written.lower())}
     own |= set(_WORD.findall(named.group().lower())) if named else set()
     # "27 member states of the EU": the words of a membership right after the number, in any case
@@ -502,6 +487,10 @@ def _measure_name(
         return ""  # "three times that many nations": a ratio of people or countries, base unsaid
     at = max(0, sentence.find(number))
     before, after = sentence[:at], sentence[at + len(number) :]
+    # the starting level of a change ("grew from 51 Members to 193"): charted at the date of the
+    # speech it would read as that year's value
+    if _FROM.search(before[-30:]) and _TO.match(after):
+        return ""
     if predicate and not _own_predicate(predicate, written, counted, after):
         return counted
     if unit in ("percent", "percentage_points") and _SHARE_OF.match(after):

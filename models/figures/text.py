@@ -7,6 +7,17 @@ from dataclasses import replace
 
 from models.figures.numbers import NumberExpression
 
+
+def singular(word: str) -> str:
+    """A lower-case noun without its regular plural ending: "countries" -> "country", "ngos" ->
+    "ngo"; "press", "status", "crisis" stay as they are."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st no nos e.g i.e etc vs art arts para paras p pp gen prof sr jr inc ltd co approx "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.n h.e rev vol fig cf op mt govt".split()
