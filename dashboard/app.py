@@ -12,7 +12,8 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def run() -> None:
-    """Draw the page the reader asked for, then prepare what the other pages read."""
+    """Draw the page the reader asked for; after a change this session made, bring what is
+    derived from the corpus up to date, so that the pages opened next only draw."""
     import streamlit as st
 
     from dashboard import state
@@ -38,13 +39,9 @@ def run() -> None:
     )
     state.begin_run()
     state.warm_up()
-    with state.page_run():
-        with reported_errors():
-            shared_filters()
-        editing_notice()
-        page.run()
-    # the page is drawn: prepare what the other pages read of a changed corpus (the Upload page
-    # starts that itself once an upload is stored, and its other runs change nothing)
-    if page.title != "Upload":
-        with reported_errors():
-            state.prepare_pages()
+    with reported_errors():
+        shared_filters()
+    editing_notice()
+    page.run()
+    with reported_errors():
+        state.refresh_after_change()

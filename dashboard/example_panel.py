@@ -31,7 +31,7 @@ def offer_example(*, key: str) -> None:
             reports = load_example(state.get_store())
         added = sum(r.status == "added" for r in reports)
         state.set_notice(f"Added {added} example speeches.")
-        state.prepare_after_upload()
+        state.mark_corpus_changed()
         st.rerun()
 
 

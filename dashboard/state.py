@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
@@ -28,18 +25,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from corpus.access import check_password
-from corpus.errors import CorpusError
 from corpus.importer import prepare_upload
 from corpus.metadata.speakers import SpeakerNames, likely_variants
 from corpus.records import Speech, SpeechFilter
 from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
 from dashboard import charts
-from dashboard.background import (
-    BackgroundJob,
-    count_corpus,
-    extract_figures,
-    lower_thread_priority,
-)
 from dashboard.charts import counts_by_speaker_chart, counts_by_year_chart, speeches_timeline_chart
 from dashboard.figure_tables import in_selection
 from dashboard.settings import load_settings
@@ -53,24 +43,22 @@ from dashboard.summaries import (
 )
 from models.compare.keyness import (
     DEFAULT_MAX_P,
-    SimilarityIndex,
     TermCounts,
     keyness,
     nearest_speeches,
-    update_term_counts,
 )
 from models.compare.stats import concordance, stored_speech_stats
 from models.compare.stats import term_trend as trend_of_terms
-from models.errors import ModelError
+from models.derived import CorpusDerived, CorpusSnapshot
 from models.figures import extract as quantities
-from models.figures.corpus import CorpusFigures, grow_corpus_figures
+from models.figures.corpus import CorpusFigures
 from models.figures.extract import extract_within, quantities_table
-from models.figures.series import CORRECTION_KIND, SERIES_EDIT_KIND, followed_series
+from models.figures.series import followed_series
 from models.figures.store import extraction_cuts
 from models.organisations import find_organisations
 from models.selection import is_in
 from models.themes import store as theme_store
-from models.themes.store import ThemeModelState, current_themes, set_label, stored_themes
+from models.themes.store import ThemeModelState, current_themes, set_label
 
 _log = logging.getLogger(__name__)
 
@@ -80,8 +68,6 @@ _UPLOAD_REPORTS = "upload_reports"
 _LAST_SPEECH = "last_speech_id"
 _NOTICE = "notice"
 
-# Corpora up to this many words are counted while the page waits; larger ones in the background.
-SYNC_WORDS = 2_000_000
 T = TypeVar("T")
 MAX_CONCORDANCE = 2_000
 NEAREST_POOL = 50  # neighbours sought in the corpus; those inside the filter are shown
@@ -134,16 +120,8 @@ class CorpusKey:
     version: int
 
 
-# the corpus key a preparation thread works for (it never reads a session's state: a session
-# about to stop or rerun raises there)
-_PINNED = threading.local()
-
-
 def corpus_key() -> CorpusKey:
-    """Return the key of the corpus as it is now (or as the preparation thread works on it)."""
-    pinned = getattr(_PINNED, "key", None)
-    if isinstance(pinned, CorpusKey):
-        return pinned
+    """Return the key of the corpus as it is now."""
     return CorpusKey(get_store().url, corpus_version())
 
 
@@ -442,289 +420,68 @@ def speech(speech_id: str) -> Speech:
     return _speech(key.url, key.version, speech_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _speech_set(url: str, version: int) -> tuple[str, int]:
-    """Return a digest of the stored speech ids and their number of words."""
-    frame = _catalogue(url, version, filter_key(SpeechFilter()))
-    digest = hashlib.sha256("\n".join(sorted(frame["speech_id"])).encode()).hexdigest()[:16]
-    return digest, int(frame["n_words"].sum())
-
-
-@dataclass
-class _Ready:
-    """A job whose result is already known (small corpora are computed at once)."""
-
-    value: Any
-
-    def done(self) -> bool:
-        return True
-
-    def result(self) -> Any:
-        return self.value
-
-    def cancel(self) -> None:
-        return None
+# -- what is derived from the corpus (models.derived) ----------------------------------------
 
 
 @st.cache_resource(show_spinner=False)
-def _jobs() -> dict[tuple[str, str, str], BackgroundJob | _Ready]:
-    return {}
+def _derived_for(url: str) -> CorpusDerived:
+    return CorpusDerived(_store_for(url))
 
 
-def _in_background(
-    name: str, url: str, key: str, work: Callable[[str], T], *, wait: bool, stale: bool = False
-) -> T | None:
-    """Run `work(url)` once per (name, url, key); return its result when it is ready.
-
-    With `wait` (small corpora) the work runs here and now; otherwise in a background process,
-    and None is returned while it runs, or with `stale` the last result of an older key, if any.
-    A newer key stops the older job of the same name once it has a result of its own.
-    """
-    jobs = _jobs()
-    job = jobs.get((name, url, key))
-    if job is None:
-        for old in [k for k in jobs if k[:2] == (name, url) and not jobs[k].done()]:
-            jobs.pop(old).cancel()
-        job = _Ready(work(url)) if wait else BackgroundJob(work, url)
-        jobs[(name, url, key)] = job
-    if job.done():
-        for old in [k for k in jobs if k[:2] == (name, url) and k[2] != key]:
-            jobs.pop(old)
-        try:
-            return job.result()
-        except (CorpusError, ModelError):
-            raise
-        except Exception as err:  # the job crashed: say so, and try again on the next run
-            jobs.pop((name, url, key), None)
-            raise ModelError(
-                f"Preparing the corpus {name} in the background failed ({err}); "
-                "reload the page to try again."
-            ) from err
-    return _last_result(name, url, but=key) if stale else None
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _snapshot(url: str, version: int) -> CorpusSnapshot:
+    return CorpusSnapshot.of(
+        _store_for(url), version=version, catalogue=_shared_catalogue(url, version, _NO_FILTER)
+    )
 
 
-def _last_result(name: str, url: str, *, but: str) -> Any:
-    """Return the result of a finished job of `name` for another key, or None."""
-    for (job_name, job_url, key), job in _jobs().items():
-        if (job_name, job_url) == (name, url) and key != but and job.done():
-            return job.result()
-    return None
+def _derived() -> tuple[CorpusDerived, CorpusSnapshot]:
+    key = corpus_key()
+    return _derived_for(key.url), _snapshot(key.url, key.version)
 
 
 def updating(name: str) -> bool:
-    """Return whether a background job of `name` ("counts", "figures") runs for this corpus."""
-    url = get_store().url
-    return any(k[:2] == (name, url) and not job.done() for k, job in _jobs().items())
+    """Return whether a background job makes the `name` ("counts", "figures") of this corpus."""
+    return _derived_for(get_store().url).updating(name)
 
 
 def corpus_counts() -> TermCounts | None:
     """Return the term counts of every stored speech, or None while they are being counted.
 
-    The counts are kept in the store (`models.compare.keyness.corpus_term_counts`), so a server
-    reads them rather than counting again. On a large corpus, loading or counting runs in the
-    background and pages say that the terms are on their way. Once counted, speeches added later
-    are counted here and now, alone, and the counts of the others are kept: an upload never waits.
+    The counts are kept in the store, so a server reads them rather than counting again. On a
+    large corpus, loading or counting runs in the background and pages say that the terms are on
+    their way. Speeches added later are counted alone, and the counts of the others are kept.
     """
-    return _counts_of(corpus_key())
+    derived, snapshot = _derived()
+    return derived.counts(snapshot)
 
 
-# one update of the counts at a time: a page that asks while `prepare_pages` brings them up to
-# date waits for that update instead of making its own
-_COUNTS_UPDATE = threading.Lock()
+_CHANGED = "corpus_changed_in_this_session"
 
 
-def _counts_of(key: CorpusKey) -> TermCounts | None:
-    digest, n_words = _speech_set(key.url, key.version)
-    if ("counts", key.url, digest) not in _jobs():
-        with _COUNTS_UPDATE:
-            previous = _last_result("counts", key.url, but=digest)
-            if previous is not None and ("counts", key.url, digest) not in _jobs():
-                updated = _updated_counts(key, previous)
-                if updated is not None:
-                    _jobs()[("counts", key.url, digest)] = _Ready(updated)
-    return _in_background("counts", key.url, digest, count_corpus, wait=n_words <= SYNC_WORDS)
+def mark_corpus_changed() -> None:
+    """Say that this session has just stored speeches (the next run's page shows them)."""
+    st.session_state[_CHANGED] = True
 
 
-@st.cache_resource(show_spinner=False)
-def _prepared() -> tuple[threading.Lock, dict[tuple[str, ...], int]]:
-    """The corpus version each kind of preparation last ran for, by database, and their lock."""
-    return threading.Lock(), {}
-
-
-def _first_for_version(*what: str) -> CorpusKey | None:
-    """Return the corpus key when `what` has not been prepared for its version yet, and mark it."""
-    key = corpus_key()
-    lock, prepared = _prepared()
-    with lock:
-        if prepared.get((*what, key.url)) == key.version:
-            return None
-        prepared[(*what, key.url)] = key.version
-    return key
-
-
-def _start(target: Callable[..., None], *args: object, name: str) -> None:
-    # no session's run context: the work belongs to no page run, and a run context makes the
-    # caches raise StopException in this thread once the run it came from stops or reruns (an
-    # upload's run reruns at once)
-    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
-    thread.start()
-
-
-def prepare_pages() -> None:
-    """Once a page is drawn, prepare in a server thread what pages read of a changed corpus.
-
-    Called at the end of a page run. The first time a run sees a corpus version (the server's
-    first run, then after an upload or a removal), the term counts are brought up to date, the
-    similarity index grown, the themes scored, the speech pickers' lists made and the new
-    speeches' figures added while the reader looks at the page just drawn, so that the next page
-    opened finds them ready. A page that asks for one of them meanwhile waits for
-    this work (the caches make each key once) rather than doing it twice. Starting only after a page is drawn,
-    the work never delays the page that shows the change. The figures are added at a lower
-    priority, in steps that wait while a page runs (`background.lower_thread_priority`).
-    """
-    key = _first_for_version("pages")
-    if key is not None:
-        _start(_prepare, key, name="speechtrack-prepare")
-
-
-def prepare_after_upload() -> None:
-    """Once an upload is stored, prepare the pages in a server thread, the Overview first.
-
-    The Overview (for the selection of this session) is where people look for the speeches they
-    have just stored: its charts took a fifth of a second of that page's run on the UN corpus,
-    and are made while the browser shows the upload's report. The rest is what `prepare_pages`
-    does once a page shows the change, started a page earlier: the counts, similarity index and
-    themes grow from those of the version before, so an upload that follows makes little of it
-    obsolete.
-    """
-    flt = filter_key(current_filter())
-    overview = _first_for_version("overview", *map(str, flt))
-    pages = _first_for_version("pages")
-    if overview is not None or pages is not None:
-        _start(_prepare_upload, overview, pages, flt, name="speechtrack-prepare")
-
-
-def _prepare_upload(overview: CorpusKey | None, pages: CorpusKey | None, flt: FilterKey) -> None:
-    if overview is not None:
-        _prepare_overview(overview, flt)
-    if pages is not None:
-        _prepare(pages)
-
-
-def _prepare_overview(key: CorpusKey, flt: FilterKey) -> None:
-    try:
-        if len(_shared_catalogue(key.url, key.version, flt)) > 1:  # the page draws no chart else
-            _overview(key.url, key.version, flt)
-    except Exception:  # noqa: BLE001 - only a head start: the Overview page tries again
-        _log.warning(
-            "Preparing the overview for corpus version %s failed", key.version, exc_info=True
-        )
-
-
-# page runs in progress in any session, and when the last one ended
-_RUNS_LOCK = threading.Lock()
-_RUNS = {"active": 0, "ended": 0.0}
-
-# how long no page may have run before preparation that no page waits for goes ahead, and the
-# longest it waits for such a moment
-QUIET_SECONDS = 0.1
-QUIET_WAIT_SECONDS = 5.0
-
-
-@contextmanager
-def page_run() -> Iterator[None]:
-    """Mark a page run in progress, so that work no page waits for keeps out of its way."""
-    with _RUNS_LOCK:
-        _RUNS["active"] += 1
-    try:
-        yield
-    finally:
-        with _RUNS_LOCK:
-            _RUNS["active"] -= 1
-            _RUNS["ended"] = time.monotonic()
-
-
-def _wait_for_quiet(*, unless: threading.Event | None = None) -> None:
-    """Return once no page has run for `QUIET_SECONDS` (or after `QUIET_WAIT_SECONDS`), or
-    as soon as `unless` is set (a page waits for this very work).
-
-    Threads of one server share the interpreter: preparation running beside a page run slows
-    that page by as much as it does itself.
-    """
-    deadline = time.monotonic() + QUIET_WAIT_SECONDS
-    while time.monotonic() < deadline and not (unless is not None and unless.is_set()):
-        with _RUNS_LOCK:
-            quiet = not _RUNS["active"] and time.monotonic() - _RUNS["ended"] >= QUIET_SECONDS
-        if quiet:
-            return
-        time.sleep(0.02)
-
-
-def _prepare(key: CorpusKey) -> None:
-    _PINNED.key = key
-    try:
-        counts = _counts_of(key)
-        if counts is not None:
-            digest, _ = _speech_set(key.url, key.version)
-            _similarity_index(key.url, digest, counts)
-        _themes(key.url, key.version)
-        _speech_choices(key.url, key.version, _NO_FILTER, MAX_PICKER_OPTIONS)
-        # the Compare and Figures pages read the figures; the page opened next most often does
-        # not, and it is drawn before the figures are added, at a lower priority than page runs
-        # and browsers: otherwise a click during the growth waited a third of a second for its
-        # run to start
-        lower_thread_priority()
-        _wait_for_quiet(unless=_FIGURES_WANTED)
-        _grown_figures(key, _figures_key(key.url, key.version)[0], prepared=True)
-    except Exception:  # noqa: BLE001 - only a head start: the page that needs them tries again
-        _log.warning("Preparing the pages for corpus version %s failed", key.version, exc_info=True)
-
-
-def _updated_counts(key: CorpusKey, previous: TermCounts) -> TermCounts | None:
-    """Return `previous` brought up to date with the speeches added since, if they are few."""
-    catalogue = _catalogue(key.url, key.version, filter_key(SpeechFilter()))
-    new = catalogue[~is_in(catalogue["speech_id"], previous.speech_ids)]
-    if int(new["n_words"].sum()) > SYNC_WORDS:
-        return None
-    texts = (
-        _store_for(key.url).texts(SpeechFilter(speech_ids=frozenset(new["speech_id"])))
-        if len(new)
-        else None
-    )
-    # the counted speeches keep their rows and the new ones come after them (rows are found by
-    # id, never by position): the counts are copied once, not twice
-    kept = previous.speech_ids[is_in(previous.speech_ids, catalogue["speech_id"])]
-    return update_term_counts(
-        previous,
-        texts,
-        order=kept.append(pd.Index(new["speech_id"])),
-        n_words=catalogue.set_index("speech_id")["n_words"],
-    )
+def refresh_after_change() -> None:
+    """Once the page after a change is drawn, grow what is derived from the corpus (counts,
+    similarity index, themes' mix, figures) by the new speeches, so that the pages opened next
+    only draw. Changes made elsewhere (the command line, another server) are taken in by the
+    first page that reads the derived data."""
+    if st.session_state.pop(_CHANGED, False):
+        derived, snapshot = _derived()
+        derived.refresh(snapshot)
 
 
 def _ids_digest(ids: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
 
 
-@st.cache_resource(show_spinner=False)
-def _last_indexes() -> dict[str, SimilarityIndex]:
-    """The latest similarity index of each corpus, which the next one grows from."""
-    return {}
-
-
-# the frequencies of every counted speech (about 70 MB on the UN corpus): one set at a time
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _similarity_index(url: str, digest: str, _counts: TermCounts) -> SimilarityIndex:
-    last = _last_indexes()
-    # after an upload the counts keep the counted speeches first: only the new ones are weighed
-    index = SimilarityIndex.of(_counts, previous=last.get(url))
-    last[url] = index
-    return index
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _nearest(url: str, digest: str, speech_id: str, _counts: TermCounts) -> pd.DataFrame:
-    index = _similarity_index(url, digest, _counts)
+    derived, snapshot = _derived()
+    index = derived.similarity_index(snapshot)
     return nearest_speeches(_counts, speech_ids=[speech_id], n=NEAREST_POOL, index=index)
 
 
@@ -733,9 +490,8 @@ def nearest_to(speech_id: str) -> pd.DataFrame | None:
     counts = corpus_counts()
     if counts is None:
         return None
-    key = corpus_key()
-    digest, _ = _speech_set(key.url, key.version)
-    return _nearest(key.url, digest, speech_id, counts)
+    derived, snapshot = _derived()
+    return _nearest(derived.store.url, snapshot.speech_set, speech_id, counts)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -759,26 +515,19 @@ def keyness_of(
     counts = corpus_counts()
     if counts is None:
         return None
-    key = corpus_key()
-    digest, _ = _speech_set(key.url, key.version)
+    derived, snapshot = _derived()
     ta, tb = tuple(sorted(a)), tuple(sorted(b))
     return _keyness(
-        key.url, digest, _ids_digest(ta), _ids_digest(tb), min_count, max_p, ta, tb, counts
+        derived.store.url,
+        snapshot.speech_set,
+        _ids_digest(ta),
+        _ids_digest(tb),
+        min_count,
+        max_p,
+        ta,
+        tb,
+        counts,
     )
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _figures_key(url: str, version: int) -> tuple[str, int]:
-    """Return what the figures depend on: speeches, their dates and countries, and corrections."""
-    store = _store_for(url)
-    frame = _catalogue(url, version, filter_key(SpeechFilter()))
-    parts = [
-        "\n".join(frame["speech_id"] + frame["date_iso"] + frame["country"].fillna("")),
-        json.dumps(store.annotations(CORRECTION_KIND), sort_keys=True, default=str),
-        json.dumps(store.annotations(SERIES_EDIT_KIND), sort_keys=True, default=str),
-    ]
-    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
-    return digest, int(frame["n_words"].sum())
 
 
 def figure_seconds_per_speech() -> float:
@@ -808,57 +557,12 @@ def corpus_figures() -> CorpusFigures | None:
     """Return every cited figure of the corpus, corrected and in series, or None while extracting.
 
     Extraction is kept in the store per speech, so only new speeches are read; the first
-    extraction of a large corpus runs in the background. Recomputed when speeches, their dates
+    extraction of a large corpus runs in the background. Made again when speeches, their dates
     or the users' corrections change (not when themes or labels do); while that runs in the
     background, the previous result is returned and `updating("figures")` is true.
     """
-    key = corpus_key()
-    digest, n_words = _figures_key(key.url, key.version)
-    _grown_figures(key, digest)
-    return _in_background(
-        "figures", key.url, digest, extract_figures, wait=n_words <= SYNC_WORDS, stale=True
-    )
-
-
-# one growth of the figures at a time: a page that asks while `prepare_pages` adds the new
-# speeches' figures waits for it instead of doing the same work again
-_FIGURES_UPDATE = threading.Lock()
-
-
-# set by a page run that waits for the figures while `prepare_pages` adds them: the preparation
-# then stops yielding to page runs, the waiting one among them
-_FIGURES_WANTED = threading.Event()
-_NO_PAUSE: Callable[[], None] = lambda: None  # noqa: E731 - a page that asks does not yield
-
-
-def _grown_figures(key: CorpusKey, digest: str, *, prepared: bool = False) -> None:
-    """Add the figures of speeches uploaded since the last extraction, if that is all that changed.
-
-    A few new speeches take a fraction of a second here, where extracting the whole corpus again
-    in a background job took several seconds of a core (see `models.figures.corpus.grow_corpus_figures`).
-    """
-    if ("figures", key.url, digest) in _jobs():
-        return
-    if not prepared:
-        _FIGURES_WANTED.set()
-    with _FIGURES_UPDATE:
-        try:
-            previous = _last_result("figures", key.url, but=digest)
-            if previous is None or ("figures", key.url, digest) in _jobs():
-                return
-            grown = grow_corpus_figures(
-                previous,
-                _store_for(key.url),
-                _catalogue(key.url, key.version, _NO_FILTER),
-                pause=partial(_wait_for_quiet, unless=_FIGURES_WANTED) if prepared else _NO_PAUSE,
-            )
-        except Exception:  # noqa: BLE001 - the whole corpus is extracted again instead
-            _log.warning("Adding the figures of new speeches failed", exc_info=True)
-            return
-        finally:
-            _FIGURES_WANTED.clear()  # (whoever waited has the lock next, and finds the figures)
-        if grown is not None:
-            _jobs()[("figures", key.url, digest)] = _Ready(grown)
+    derived, snapshot = _derived()
+    return derived.figures(snapshot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -925,7 +629,7 @@ def figures_view(flt: SpeechFilter) -> FiguresView | None:
     if found is None:
         return None
     key = corpus_key()
-    digest, _ = _figures_key(key.url, key.version)
+    digest = _snapshot(key.url, key.version).figures_basis
     return _figures_view(key.url, key.version, digest, updating("figures"), filter_key(flt), found)
 
 
@@ -943,7 +647,7 @@ def followed(flt: SpeechFilter, *, n: int, options: int) -> list[str]:
     if view is None:
         return []
     key = corpus_key()
-    digest, _ = _figures_key(key.url, key.version)
+    digest = _snapshot(key.url, key.version).figures_basis
     return list(
         _followed(
             key.url, key.version, digest, updating("figures"), filter_key(flt), n, options, view
@@ -1076,19 +780,13 @@ def speech_organisations(speech_id: str) -> pd.DataFrame:
     return _speech_organisations(speech_id, _speech_digest(found), found)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _themes(url: str, version: int) -> ThemeModelState | None:
-    ids = _catalogue(url, version, _NO_FILTER)["speech_id"]
-    return stored_themes(_store_for(url), speech_ids=ids)
-
-
 def themes() -> ThemeModelState | None:
     """Return the current themes with the mix of every speech, or None when none are fitted.
 
     Never fits: new speeches are scored with the stored model (shared: do not modify).
     """
-    key = corpus_key()
-    return _themes(key.url, key.version)
+    derived, snapshot = _derived()
+    return derived.themes(snapshot)
 
 
 def fit_themes(*, n_topics: int | None = None, refit: bool = False) -> ThemeModelState:

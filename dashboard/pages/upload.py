@@ -135,6 +135,6 @@ if st.button(
         result = store_prepared(state.get_store(), to_store, progress=advance)
     state.set_upload_items([signature, items, True])
     state.set_upload_reports(result)
-    # the Overview first, where people look for what they stored, then the other pages
-    state.prepare_after_upload()
+    # once the report is drawn, the derived data grow by the stored speeches (models.derived)
+    state.mark_corpus_changed()
     st.rerun()

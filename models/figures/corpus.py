@@ -121,8 +121,8 @@ def grow_corpus_figures(
 
     Only the new speeches are read, and only the series their figures join or change are laid
     out again. Returns None when something else changed (a speech removed, re-dated or
-    re-assigned, a correction or series edit), or when the new speeches are too long: the whole
-    corpus is then extracted in a background job.
+    re-assigned, a correction or series edit), when the corpus had no figures yet, or when the
+    new speeches are too long: the whole corpus is then extracted again.
 
     Args:
         previous: the figures of the corpus as it was.
@@ -133,6 +133,8 @@ def grow_corpus_figures(
     """
     annotations = _annotations(store)
     if previous.annotations is None or annotations != previous.annotations:
+        return None
+    if previous.figures.empty:  # nothing to grow from (and no column types to keep)
         return None
     now = catalogue[_BASIS_COLUMNS].reset_index(drop=True)
     known = is_in(now["speech_id"], previous.basis["speech_id"])

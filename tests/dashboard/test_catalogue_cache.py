@@ -1,13 +1,11 @@
 """The catalogue every page reads: grown by an upload rather than read again, never changed by
-a page, and the Overview of an upload drawn before it is opened."""
+a page; an upload shows on every page."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -89,42 +87,24 @@ def test_a_page_may_change_the_catalogue_it_is_given(url: str) -> None:
     assert state._catalogue(url, version, some).equals(store.catalogue(state.filter_from_key(some)))
 
 
-def _join(name: str) -> None:
-    for thread in threading.enumerate():
-        if thread.name == name:
-            thread.join(timeout=120)
-            assert not thread.is_alive(), f"{name} did not finish in 2 minutes"
-
-
-def test_an_upload_stored_has_its_overview_and_pages_prepared_before_they_are_opened(
-    app: AppTest, hostile: str, warm_reader: None, monkeypatch: pytest.MonkeyPatch
+def test_an_upload_stored_shows_on_every_page_with_its_terms_and_figures(
+    app: AppTest, hostile: str, warm_reader: None
 ) -> None:
-    # who draws the overview (its first step runs once per corpus version and selection)
-    made: list[tuple[str, int]] = []
-    by_year = state.counts_by_year
-
-    def spy(catalogue: pd.DataFrame) -> pd.DataFrame:
-        made.append((threading.current_thread().name, len(catalogue)))
-        return by_year(catalogue)
-
-    monkeypatch.setattr(state, "counts_by_year", spy)
     app.switch_page("dashboard/pages/upload.py").run()
+    before = set(state.get_store().speech_ids())
     app.file_uploader(key="upload_files").set_value(
         [("hostile.txt", hostile.encode(), "text/plain")]
     ).run()
-    assert not made, "nothing stored yet"
     app.button(key="upload_store").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    _join("speechtrack-prepare")
-    assert made == [("speechtrack-prepare", 2)]
-    # and then the other pages, a page earlier than `prepare_pages` would
-    store = state.get_store()
-    (counts,) = [
-        job.result() for key, job in state._jobs().items() if key[:2] == ("counts", store.url)
-    ]
-    assert set(counts.speech_ids) == set(store.speech_ids())
+    (new,) = set(state.get_store().speech_ids()) - before
 
-    app.switch_page("dashboard/pages/overview.py").run()  # finds it made: not made again
+    app.switch_page("dashboard/pages/overview.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert made == [("speechtrack-prepare", 2)]
     assert app.metric[0].value == "2"
+    app.query_params["speech"] = new
+    app.switch_page("dashboard/pages/speech.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = "\n".join(str(e.value) for e in [*app.info, *app.caption])
+    assert "being counted" not in shown
+    assert any("g2" in d.value.columns for d in app.dataframe), "no distinctive terms listed"

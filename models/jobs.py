@@ -1,8 +1,11 @@
-"""Work too long for a page run, done in a separate process: counting terms, extracting figures.
+"""Work too long for a server's page runs, done in a separate process, one job at a time.
 
-These functions run in a worker process (see `state`), so that a long count does not hold the
-server's interpreter lock while other users click. They open the store by URL themselves and
-import no Streamlit.
+`BackgroundJob(work, url)` runs `work(url)` in a spawned process: a long count or extraction
+then does not hold the server's interpreter lock while other users click, and the memory it
+needs is given back when it ends. Each job has a deadline: past it the process is stopped and
+the job fails with an error that says so. This is the one way the product runs work in the
+background (the upload guard of `corpus.readers.guard` reads files apart, for safety, not
+speed). Jobs open the store by URL themselves and import no Streamlit.
 """
 
 from __future__ import annotations
@@ -10,38 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import Any
 
-from corpus.store import CorpusStore
-from models.compare.keyness import TermCounts, corpus_term_counts
-from models.figures.corpus import CorpusFigures, build_corpus_figures
-
-T = TypeVar("T")
-
-
-def _on_store(url: str, work: Callable[[CorpusStore], T]) -> T:
-    """Run `work` on the store at `url`, opened in this process for it (jobs run in workers)."""
-    store = CorpusStore(url, seed=False)
-    try:
-        return work(store)
-    finally:
-        store.dispose()
-
-
-def count_corpus(url: str) -> TermCounts:
-    """Return the term counts of every speech stored at `url` (a job)."""
-    return _on_store(url, corpus_term_counts)
-
-
-def extract_figures(url: str) -> CorpusFigures:
-    """Return the cited figures of the corpus at `url` (a job)."""
-    return _on_store(url, build_corpus_figures)
-
+from models.errors import ModelError
 
 # background jobs yield the processor to the server and to readers' browsers: a job that brings the
 # figures of a large corpus up to date after an upload takes several seconds of CPU, and at the
@@ -67,21 +45,6 @@ def _lower_priority(pid: int, priority: int | None) -> bool:
     return True
 
 
-def lower_thread_priority() -> bool:
-    """Give the calling thread the jobs' priority, where threads have priorities of their own.
-
-    On Linux each thread is scheduled on its own: a server thread that prepares what no page waits
-    for then leaves the processor to page runs and to the readers' browsers. The thread keeps the
-    lower priority until it ends (raising it again takes privileges). Elsewhere nothing changes.
-
-    Returns:
-        Whether the priority was lowered.
-    """
-    if not sys.platform.startswith("linux"):  # a thread id is not a process id there
-        return False
-    return _lower_priority(threading.get_native_id(), _job_priority())
-
-
 def _run(
     connection: Connection, work: Callable[[str], Any], url: str, priority: int | None = None
 ) -> None:
@@ -94,6 +57,15 @@ def _run(
         connection.close()
 
 
+# a job with no deadline of its own may run this long (counting the 30 million words of the UN
+# General Debate corpus takes about a minute of one core, extracting its figures a little more)
+DEADLINE_SECONDS = 1_800.0
+
+
+class JobTimeoutError(ModelError):
+    """A background job ran past its deadline and was stopped."""
+
+
 class BackgroundJob:
     """`work(url)` run in a daemon process (stopped with the server), polled by pages.
 
@@ -101,12 +73,16 @@ class BackgroundJob:
     each needs several hundred MB (up to about 800 MB on the 10,924-speech UN corpus), and two at
     once would compete for the same cores anyway. A thread of the server starts each job's process
     and reads its result as soon as it is sent, so the process ends and gives its memory back at
-    once, whether or not a page is polling.
+    once, whether or not a page is polling. A job still running `deadline` seconds after its
+    process started is stopped, and its result is a `JobTimeoutError`.
     """
 
-    def __init__(self, work: Callable[[str], Any], url: str) -> None:
+    def __init__(
+        self, work: Callable[[str], Any], url: str, *, deadline: float = DEADLINE_SECONDS
+    ) -> None:
         self._work = work
         self._url = url
+        self._deadline = deadline
         self._finished = threading.Event()
         self._outcome: tuple[str, Any] | None = None
         self._process: BaseProcess | None = None
@@ -154,7 +130,18 @@ class BackgroundJob:
             _lower_priority(self._process.pid, priority)  # before its imports, not after
         sender.close()
         try:
-            outcome = receiver.recv()
+            if receiver.poll(self._deadline):
+                outcome = receiver.recv()
+            else:
+                self._process.kill()
+                outcome = (
+                    "error",
+                    JobTimeoutError(
+                        f"Preparing the corpus took longer than {self._deadline:.0f} seconds "
+                        "and was stopped; a smaller corpus, or a server with more processor "
+                        "time, finishes sooner."
+                    ),
+                )
         except (EOFError, OSError):
             outcome = ("error", RuntimeError("the background job stopped before it finished"))
         finally:

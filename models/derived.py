@@ -1,0 +1,292 @@
+"""What is derived from the corpus, kept up to date as it changes.
+
+Four things are derived from the stored speeches and read by every page: the term counts
+(keyness, distinctive terms), the similarity index (nearest speeches), the themes with every
+speech's mix, and the cited figures with their series. Each has one way to be built from the
+store and one way to grow from its previous state by the speeches added since, which gives what
+a build would (the tests hold them to it):
+
+| derived          | built by                          | grown by                      | kept in the database |
+| ---------------- | --------------------------------- | ----------------------------- | -------------------- |
+| term counts      | `keyness.corpus_term_counts`      | `keyness.update_term_counts`  | yes (an artifact)    |
+| similarity index | `SimilarityIndex.of(counts)`      | `SimilarityIndex.of(counts, previous=...)` | no (weighs the counts in a fraction of a second) |
+| themes and mix   | `themes.store.stored_themes`      | the same (scores new speeches only) | yes (model and mix) |
+| cited figures    | `figures.corpus.build_corpus_figures` | `figures.corpus.grow_corpus_figures` | yes (each speech's figures) |
+
+`CorpusDerived` holds the latest state of each for one store. Asked with a `CorpusSnapshot`
+(the store's version and catalogue as read once), it returns the state of that snapshot: the
+one it holds when the speeches are the same, grown when speeches were added (by this process or
+any other: the snapshot's catalogue says which), built otherwise. On a corpus larger than
+`SYNC_WORDS` a build runs in a background job (`models.jobs.BackgroundJob`, one at a time,
+with a deadline) and the caller gets None, or for the figures the previous state, until it is
+done. Nothing here imports Streamlit; the dashboard keeps one `CorpusDerived` per database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+import pandas as pd
+
+from corpus.errors import CorpusError
+from corpus.records import SpeechFilter
+from corpus.store import CorpusStore
+from models.compare.keyness import (
+    SimilarityIndex,
+    TermCounts,
+    corpus_term_counts,
+    update_term_counts,
+)
+from models.errors import ModelError
+from models.figures.corpus import CorpusFigures, build_corpus_figures, grow_corpus_figures
+from models.figures.series import CORRECTION_KIND, SERIES_EDIT_KIND
+from models.jobs import BackgroundJob
+from models.selection import is_in
+from models.themes.store import ThemeModelState, stored_themes
+
+T = TypeVar("T")
+
+# Corpora up to this many words are built while the caller waits; larger ones in a background job.
+# Speeches added since the last state, up to this many words, are counted while the caller waits.
+SYNC_WORDS = 2_000_000
+
+# a background build may take this long per million words of the corpus (and at least a minute)
+JOB_SECONDS_PER_MILLION_WORDS = 60.0
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSnapshot:
+    """The corpus at one version, as the derived data are keyed on it.
+
+    Attributes:
+        version: the store's corpus version.
+        catalogue: every speech's metadata at that version (shared: do not modify).
+        speech_set: a digest of the stored speech ids (term counts and the index depend on
+            nothing else: a label or a theme fit leaves them as they are).
+        figures_basis: a digest of what the figures depend on: the speeches, their dates and
+            countries, and the users' corrections and series edits.
+        n_words: the words of every speech.
+    """
+
+    version: int
+    catalogue: pd.DataFrame
+    speech_set: str
+    figures_basis: str
+    n_words: int
+
+    @classmethod
+    def of(
+        cls,
+        store: CorpusStore,
+        *,
+        version: int | None = None,
+        catalogue: pd.DataFrame | None = None,
+    ) -> CorpusSnapshot:
+        """Read the snapshot of the store now (or of the version and catalogue given)."""
+        if catalogue is None or version is None:
+            version, catalogue = store.versioned_catalogue()
+        ids = catalogue["speech_id"]
+        annotations = [
+            json.dumps(store.annotations(kind), sort_keys=True, default=str)
+            for kind in (CORRECTION_KIND, SERIES_EDIT_KIND)
+        ]
+        figures_basis = _digest(
+            "\n".join(ids + catalogue["date_iso"] + catalogue["country"].fillna("")), *annotations
+        )
+        return cls(
+            version=int(version),
+            catalogue=catalogue,
+            speech_set=_digest("\n".join(sorted(ids))),
+            figures_basis=figures_basis,
+            n_words=int(catalogue["n_words"].sum()),
+        )
+
+
+def count_corpus(url: str) -> TermCounts:
+    """Return the term counts of every speech stored at `url` (a background job)."""
+    return _on_store(url, corpus_term_counts)
+
+
+def extract_figures(url: str) -> CorpusFigures:
+    """Return the cited figures of the corpus at `url` (a background job)."""
+    return _on_store(url, build_corpus_figures)
+
+
+def _on_store(url: str, work: Callable[[CorpusStore], T]) -> T:
+    store = CorpusStore(url, seed=False)
+    try:
+        return work(store)
+    finally:
+        store.dispose()
+
+
+def grown_counts(
+    store: CorpusStore, previous: TermCounts, catalogue: pd.DataFrame
+) -> TermCounts | None:
+    """Return `previous` brought up to the catalogue's speeches, or None when the speeches added
+    since have more than `SYNC_WORDS` words (the corpus is then counted again in a job)."""
+    new = catalogue[~is_in(catalogue["speech_id"], previous.speech_ids)]
+    if int(new["n_words"].sum()) > SYNC_WORDS:
+        return None
+    texts = store.texts(SpeechFilter(speech_ids=frozenset(new["speech_id"]))) if len(new) else None
+    # the counted speeches keep their rows and the new ones come after them (rows are found by
+    # id, never by position): the counts are copied once, not twice
+    kept = previous.speech_ids[is_in(previous.speech_ids, catalogue["speech_id"])]
+    return update_term_counts(
+        previous,
+        texts,
+        order=kept.append(pd.Index(new["speech_id"])),
+        n_words=catalogue.set_index("speech_id")["n_words"],
+    )
+
+
+@dataclass
+class _Held(Generic[T]):
+    """The latest state of one derived thing, the key it matches, and the job building a newer one."""
+
+    key: str | None = None
+    value: T | None = None
+    job: BackgroundJob | None = None
+    job_key: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def keep(self, key: str, value: T) -> T:
+        self.key, self.value = key, value
+        if self.job is not None and self.job_key != key:
+            self.job.cancel()
+            self.job = self.job_key = None
+        return value
+
+
+class CorpusDerived:
+    """The term counts, similarity index, themes and cited figures of one store, kept up to date.
+
+    Safe to share between threads (each derived thing is made once per key, the others wait for
+    it); the values returned are shared and read-only.
+    """
+
+    def __init__(self, store: CorpusStore) -> None:
+        self.store = store
+        self._counts: _Held[TermCounts] = _Held()
+        self._index: _Held[SimilarityIndex] = _Held()
+        self._themes: _Held[ThemeModelState | None] = _Held()
+        self._figures: _Held[CorpusFigures] = _Held()
+
+    def counts(self, snapshot: CorpusSnapshot) -> TermCounts | None:
+        """Return the term counts of every speech, or None while a job counts a large corpus."""
+        held, key = self._counts, snapshot.speech_set
+        with held.lock:
+            if held.key == key:
+                return held.value
+            if held.value is not None:
+                grown = grown_counts(self.store, held.value, snapshot.catalogue)
+                if grown is not None:
+                    return held.keep(key, grown)
+            if snapshot.n_words <= SYNC_WORDS:
+                return held.keep(key, corpus_term_counts(self.store))
+            return self._from_job(held, key, count_corpus, snapshot, stale=False)
+
+    def similarity_index(self, snapshot: CorpusSnapshot) -> SimilarityIndex | None:
+        """Return the similarity index of every speech, or None while the counts are made."""
+        counts = self.counts(snapshot)
+        if counts is None:
+            return None
+        held, key = self._index, snapshot.speech_set
+        with held.lock:
+            if held.key == key:
+                return held.value
+            # after an addition the counts keep the counted speeches first: only new rows are weighed
+            return held.keep(key, SimilarityIndex.of(counts, previous=held.value))
+
+    def themes(self, snapshot: CorpusSnapshot) -> ThemeModelState | None:
+        """Return the stored themes with every speech's mix (None when none were fitted).
+
+        Never fits: speeches added since the fit are scored with the stored model.
+        """
+        held, key = self._themes, str(snapshot.version)
+        with held.lock:
+            if held.key == key:
+                return held.value
+            found = stored_themes(self.store, speech_ids=snapshot.catalogue["speech_id"])
+            return held.keep(key, found)
+
+    def figures(self, snapshot: CorpusSnapshot) -> CorpusFigures | None:
+        """Return every cited figure of the corpus in series, or None before the first is ready.
+
+        While a job extracts a large corpus again (after a removal, a correction, or a large
+        addition), the previous figures are returned and `updating("figures")` is true.
+        """
+        held, key = self._figures, snapshot.figures_basis
+        with held.lock:
+            if held.key == key:
+                return held.value
+            if held.value is not None and held.job_key != key:
+                try:
+                    grown = grow_corpus_figures(held.value, self.store, snapshot.catalogue)
+                except (CorpusError, ModelError):
+                    raise
+                except Exception:  # noqa: BLE001 - the corpus is extracted again instead
+                    grown = None
+                if grown is not None:
+                    return held.keep(key, grown)
+            if snapshot.n_words <= SYNC_WORDS:
+                return held.keep(key, build_corpus_figures(self.store))
+            return self._from_job(held, key, extract_figures, snapshot, stale=True)
+
+    def refresh(self, snapshot: CorpusSnapshot) -> None:
+        """Bring every derived thing up to the snapshot (after a change, before pages ask)."""
+        self.similarity_index(snapshot)
+        self.themes(snapshot)
+        self.figures(snapshot)
+
+    def updating(self, name: str) -> bool:
+        """Return whether a job makes the `name` ("counts" or "figures") of a newer snapshot."""
+        job = (self._counts if name == "counts" else self._figures).job
+        return job is not None and not job.done()
+
+    def _from_job(
+        self,
+        held: _Held[T],
+        key: str,
+        work: Callable[[str], T],
+        snapshot: CorpusSnapshot,
+        *,
+        stale: bool,
+    ) -> T | None:
+        if held.job is None or held.job_key != key:
+            if held.job is not None:
+                held.job.cancel()
+            deadline = max(60.0, JOB_SECONDS_PER_MILLION_WORDS * snapshot.n_words / 1e6)
+            held.job, held.job_key = BackgroundJob(work, self.store.url, deadline=deadline), key
+        if not held.job.done():
+            return held.value if stale else None
+        job, held.job, held.job_key = held.job, None, None
+        try:
+            value = job.result()
+        except (CorpusError, ModelError):
+            raise
+        except Exception as err:  # the job crashed: say so; the next call starts another
+            raise ModelError(
+                f"Preparing the corpus in the background failed ({err}); reload the page to try "
+                "again."
+            ) from err
+        return held.keep(key, value)
+
+
+__all__ = [
+    "SYNC_WORDS",
+    "CorpusDerived",
+    "CorpusSnapshot",
+    "count_corpus",
+    "extract_figures",
+    "grown_counts",
+]
