@@ -16,7 +16,7 @@ def run() -> None:
     derived from the corpus up to date, so that the pages opened next only draw."""
     import streamlit as st
 
-    from dashboard import state
+    from dashboard import session, state
     from dashboard.controls import editing_notice, reported_errors, shared_filters
     from dashboard.memory import freeze_loaded_objects
     from dashboard.settings import APP_TITLE
@@ -37,7 +37,7 @@ def run() -> None:
             st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:"),
         ]
     )
-    state.begin_run()
+    session.begin_run()
     state.warm_up()
     with reported_errors():
         shared_filters()

@@ -18,7 +18,7 @@ import streamlit as st
 from corpus.errors import CorpusError
 from corpus.metadata.countries import country_code
 from corpus.records import SpeechFilter
-from dashboard import state
+from dashboard import editing, session, state
 from dashboard.downloads import csv_button
 from dashboard.literal import literal
 from models.errors import ModelError
@@ -56,7 +56,7 @@ def shared_filters() -> SpeechFilter:
                 "two speeches or more."
             )
         flt = SpeechFilter()
-        state.set_current_filter(flt)
+        session.set_current_filter(flt)
         return flt
     options = state.choices()
     span = state.date_range()
@@ -103,14 +103,14 @@ def shared_filters() -> SpeechFilter:
         end=end if isinstance(end, date) else None,
         contains=contains.strip() or None,
     )
-    state.set_current_filter(flt)
+    session.set_current_filter(flt)
     return flt
 
 
 def _with_linked(options: Sequence[str], key: str) -> list[str]:
     """The options of a filter, with the country a link names its own way (?country=RUS) when
     it is one of them under another name: shown as it is one of the options."""
-    linked = state.url_values(key)
+    linked = session.url_values(key)
     if not linked:
         return list(options)
     known = {country_code(option) or option for option in options}
@@ -141,25 +141,25 @@ def speech_picker(
     # id in the URL is applied when it changed since this session last saw it (a link was
     # followed), and the choice is written back after the widget
     seen = _chosen_key(key)
-    linked = state.url_value(key)
-    if linked != state.value(seen) and linked in choices.ids and linked != leave_out:
-        state.set_value(key, linked)
-    current = state.value(key)
+    linked = session.url_value(key)
+    if linked != session.value(seen) and linked in choices.ids and linked != leave_out:
+        session.set_value(key, linked)
+    current = session.value(key)
     if current is None:
         # a picker drawn anew (Streamlit forgets a widget's value once its page is left): the
         # speech this session last chose in it, so that coming back shows the same speeches
-        current = state.value(seen)
+        current = session.value(seen)
     if current in choices.ids and current != leave_out and current not in ids:
         ids.append(str(current))
     if current in ids:
-        state.set_value(key, current)
+        session.set_value(key, current)
     else:
-        last = state.last_speech()
-        state.set_value(key, last if last in ids else ids[0])
+        last = session.last_speech()
+        session.set_value(key, last if last in ids else ids[0])
     chosen = st.selectbox(label, ids, format_func=choices.label, key=key)
     if chosen is not None:
-        state.set_url_value(key, str(chosen))
-        state.set_value(seen, str(chosen))
+        session.set_url_value(key, str(chosen))
+        session.set_value(seen, str(chosen))
     offered = len(choices.ids) - (leave_out in choices.ids)
     if offered > limit:
         st.caption(
@@ -176,7 +176,7 @@ def _chosen_key(picker: str) -> str:
 def chosen_speech(picker: str) -> str | None:
     """Return the speech this session last chose in a `speech_picker` (by its key), which the
     picker shows again when its page is opened anew."""
-    chosen = state.value(_chosen_key(picker))
+    chosen = session.value(_chosen_key(picker))
     return chosen if isinstance(chosen, str) else None
 
 
@@ -242,7 +242,7 @@ def waiting_for(feature: str, *, what: str) -> None:
 
 def editing_notice() -> None:
     """Say in the sidebar, on every page, who may edit this corpus when no password guards it."""
-    mode = state.editing_mode()
+    mode = editing.editing_mode()
     if mode == "local":
         st.sidebar.caption(
             ":material/lock_open: No editor password is set: anyone at this machine can upload, "
@@ -273,7 +273,7 @@ def editor_gate(action: str, *, key: str) -> bool:
     Viewers of a deployment shared read-only can read and download everything; `action` names
     what the password unlocks ("upload speeches", "correct the metadata").
     """
-    if state.editing_mode() == "read_only":
+    if editing.editing_mode() == "read_only":
         st.info(
             f"This server reads the corpus through a read-only database connection, so you "
             f"cannot {action} here; uploads and edits are made on an editor server of the same "
@@ -281,7 +281,7 @@ def editor_gate(action: str, *, key: str) -> bool:
             icon=":material/lock:",
         )
         return False
-    if state.editing_mode() == "off":
+    if editing.editing_mode() == "off":
         st.warning(
             f"Editing is off, so you cannot {action}: this server accepts connections from other "
             "machines and no editor password is set. The operator sets one with "
@@ -290,7 +290,7 @@ def editor_gate(action: str, *, key: str) -> bool:
             icon=":material/lock:",
         )
         return False
-    if state.is_editor():
+    if editing.is_editor():
         return True
     st.info(
         f"This corpus is shared read-only. Enter the editor password to {action}.",
@@ -299,7 +299,7 @@ def editor_gate(action: str, *, key: str) -> bool:
     with st.form(key=f"{key}_unlock", clear_on_submit=True):
         password = st.text_input("Editor password", type="password", key=f"{key}_password")
         if st.form_submit_button("Unlock editing"):
-            wait = state.password_wait()
+            wait = editing.password_wait()
             if wait > 0:
                 st.error(
                     f"Too many wrong passwords: try again in {wait:.0f} seconds.",
@@ -307,7 +307,7 @@ def editor_gate(action: str, *, key: str) -> bool:
                 )
                 return False
             with reported_errors():
-                if state.unlock_editing(password):
+                if editing.unlock_editing(password):
                     st.rerun()
                 st.error("That is not the editor password.")
     return False

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from corpus.example import EXAMPLE_DESCRIPTION, is_example, load_example, remove_example
-from dashboard import state
+from dashboard import editing, session, state
 from dashboard.controls import reported_errors
 
 
@@ -23,15 +23,15 @@ def offer_example(*, key: str) -> None:
         "speeches are marked as examples (their source starts with \u201cExample corpus\u201d) and "
         "are removed in one step."
     )
-    if not state.is_editor():
+    if not editing.is_editor():
         st.caption("An editor can load it here, or with `speechtrack add-example`.")
         return
     if st.button("Load the example corpus", type="primary", key=key, icon=":material/download:"):
         with st.spinner("Adding 360 example speeches..."), reported_errors():
             reports = load_example(state.get_store())
         added = sum(r.status == "added" for r in reports)
-        state.set_notice(f"Added {added} example speeches.")
-        state.mark_corpus_changed()
+        session.set_notice(f"Added {added} example speeches.")
+        session.mark_corpus_changed()
         st.rerun()
 
 
@@ -43,10 +43,10 @@ def example_notice(n_examples: int, *, key: str) -> None:
         "\u201cExample corpus\u201d).",
         icon=":material/school:",
     )
-    if state.is_editor() and button.button(
+    if editing.is_editor() and button.button(
         "Remove the example speeches", key=key, icon=":material/delete:"
     ):
         with st.spinner("Removing the example speeches..."), reported_errors():
             removed = remove_example(state.get_store())
-        state.set_notice(f"Removed {removed} example speeches.")
+        session.set_notice(f"Removed {removed} example speeches.")
         st.rerun()

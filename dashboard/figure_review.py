@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import session, state
 from dashboard.controls import reported_errors
 from models.figures.extract import QUALIFIERS
 from models.figures.store import (
@@ -21,7 +21,7 @@ MAX_FIGURES = 500
 
 
 def _done(message: str) -> None:
-    state.set_notice(message)
+    session.set_notice(message)
     st.rerun()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from corpus.records import DATE_PRECISIONS, Speech
-from dashboard import state
+from dashboard import session, state
 from dashboard.controls import reported_errors
 
 _TEXT_FIELDS = ("title", "speaker", "role", "country", "place")
@@ -52,5 +52,5 @@ def metadata_form(speech: Speech, *, key: str) -> None:
         return
     with reported_errors():
         state.get_store().update_metadata(speech.speech_id, **changes)
-    state.set_notice(f"Saved: {', '.join(sorted(changes))}.")
+    session.set_notice(f"Saved: {', '.join(sorted(changes))}.")
     st.rerun()

@@ -9,22 +9,19 @@ Large values (texts, term counts, fitted models) are kept with `cache_resource` 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from corpus.access import check_password
 from corpus.importer import prepare_upload
 from corpus.metadata.speakers import SpeakerNames, likely_variants
 from corpus.records import Speech, SpeechFilter
@@ -32,6 +29,7 @@ from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
 from dashboard import charts
 from dashboard.charts import counts_by_speaker_chart, counts_by_year_chart, speeches_timeline_chart
 from dashboard.figure_tables import in_selection
+from dashboard.session import session
 from dashboard.settings import load_settings
 from dashboard.summaries import (
     country_options,
@@ -62,11 +60,6 @@ from models.themes.store import ThemeModelState, current_themes, set_label
 
 _log = logging.getLogger(__name__)
 
-_FILTER = "shared_filter"
-_UPLOAD_ITEMS = "upload_prepared"
-_UPLOAD_REPORTS = "upload_reports"
-_LAST_SPEECH = "last_speech_id"
-_NOTICE = "notice"
 
 T = TypeVar("T")
 MAX_CONCORDANCE = 2_000
@@ -89,14 +82,6 @@ def get_store() -> CorpusStore:
     return _store_for(load_settings().database_url)
 
 
-_RUN_VERSION = "_corpus_version_of_this_run"
-
-
-def begin_run() -> None:
-    """Forget the corpus version read during the previous script run of this session."""
-    st.session_state.pop(_RUN_VERSION, None)
-
-
 def corpus_version() -> int:
     """Return the corpus version, read once per script run (a page asks for it dozens of times).
 
@@ -104,11 +89,12 @@ def corpus_version() -> int:
     servers or processes are seen by the next run.
     """
     store = get_store()
-    kept = st.session_state.get(_RUN_VERSION)
-    if isinstance(kept, tuple) and kept[0] == (store.url, store.local_changes):
-        return int(kept[1])
+    state = session()
+    read = (store.url, store.local_changes)
+    if state.run_version is not None and state.run_version[0] == read:
+        return state.run_version[1]
     version = store.version()
-    st.session_state[_RUN_VERSION] = ((store.url, store.local_changes), version)
+    state.run_version = (read, version)
     return version
 
 
@@ -182,17 +168,6 @@ def filter_from_key(key: FilterKey) -> SpeechFilter:
 def speech_filter_of(speech_ids: list[str]) -> SpeechFilter:
     """Return the filter that selects exactly the given speeches."""
     return SpeechFilter(speech_ids=frozenset(speech_ids))
-
-
-def set_current_filter(flt: SpeechFilter) -> None:
-    """Remember the filter of the sidebar for the page that runs next."""
-    st.session_state[_FILTER] = flt
-
-
-def current_filter() -> SpeechFilter:
-    """Return the filter chosen in the sidebar (everything when none was chosen)."""
-    value = st.session_state.get(_FILTER)
-    return value if isinstance(value, SpeechFilter) else SpeechFilter()
 
 
 # -- cached tables ---------------------------------------------------------------------------
@@ -456,20 +431,12 @@ def corpus_counts() -> TermCounts | None:
     return derived.counts(snapshot)
 
 
-_CHANGED = "corpus_changed_in_this_session"
-
-
-def mark_corpus_changed() -> None:
-    """Say that this session has just stored speeches (the next run's page shows them)."""
-    st.session_state[_CHANGED] = True
-
-
 def refresh_after_change() -> None:
     """Once the page after a change is drawn, grow what is derived from the corpus (counts,
     similarity index, themes' mix, figures) by the new speeches, so that the pages opened next
     only draw. Changes made elsewhere (the command line, another server) are taken in by the
     first page that reads the derived data."""
-    if st.session_state.pop(_CHANGED, False):
+    if session().take_corpus_change():
         derived, snapshot = _derived()
         derived.refresh(snapshot)
 
@@ -908,195 +875,3 @@ def memo(name: str, key: tuple, build: Callable[[], T]) -> T:
 def background_ready() -> tuple[bool, bool, bool]:
     """Return whether the term counts and the figures are ready, and whether figures update."""
     return corpus_counts() is not None, corpus_figures() is not None, updating("figures")
-
-
-# -- session memory of pages -----------------------------------------------------------------
-
-
-def set_last_speech(speech_id: str) -> None:
-    """Remember the speech last read, so the reading view opens on it again."""
-    st.session_state[_LAST_SPEECH] = speech_id
-
-
-def last_speech() -> str | None:
-    """Return the speech last read in this session, if any."""
-    value = st.session_state.get(_LAST_SPEECH)
-    return value if isinstance(value, str) else None
-
-
-def set_upload_items(items: list | None) -> None:
-    """Keep the prepared speeches of an upload until the user stores them."""
-    st.session_state[_UPLOAD_ITEMS] = items
-
-
-def upload_items() -> list | None:
-    """Return the prepared speeches waiting for confirmation, if any."""
-    return st.session_state.get(_UPLOAD_ITEMS)
-
-
-def set_upload_reports(reports: list | None) -> None:
-    """Keep the report of the last stored upload to show it after the rerun."""
-    st.session_state[_UPLOAD_REPORTS] = reports
-
-
-def upload_reports() -> list | None:
-    """Return the report of the last stored upload, if any."""
-    return st.session_state.get(_UPLOAD_REPORTS)
-
-
-def set_notice(message: str | None) -> None:
-    """Keep a one-line success message to show once after the next rerun."""
-    st.session_state[_NOTICE] = message
-
-
-def pop_notice() -> str | None:
-    """Return the pending success message and forget it."""
-    return st.session_state.pop(_NOTICE, None)
-
-
-def value(key: str, default: object = None) -> object:
-    """Return the current value of a widget by its key (for widgets drawn on another page)."""
-    return st.session_state.get(key, default)
-
-
-def url_value(key: str) -> str | None:
-    """Return a value given in the page's URL (?key=value), if any."""
-    return st.query_params.get(key)
-
-
-def url_values(key: str) -> list[str]:
-    """Return every value a key is given in the page's URL (?key=a&key=b)."""
-    return list(st.query_params.get_all(key))
-
-
-def set_url_value(key: str, new: str) -> None:
-    """Write a value into the page's URL (?key=value), so that a copied link keeps it."""
-    if st.query_params.get(key) != new:
-        st.query_params[key] = new
-
-
-def set_value(key: str, new: object) -> None:
-    """Set a widget's value before it is drawn (e.g. to pick a speech from a table)."""
-    st.session_state[key] = new
-
-
-_EDITOR = "editor_unlocked"
-
-
-def editor_password_hash() -> str:
-    """Return the editor password hash of this deployment ("" when anyone may edit)."""
-    return load_settings().editor_password_hash
-
-
-EditingMode = Literal["password", "local", "open", "off", "read_only"]
-
-
-def serves_this_machine_only() -> bool:
-    """Return True when the server listens on a loopback address only (the default)."""
-    address = str(st.get_option("server.address") or "").strip()
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False  # no address: every interface
-
-
-def editing_mode() -> EditingMode:
-    """Return who may edit on this server.
-
-    "password": an editor password is set, and a session that gave it may edit; "local": no
-    password, and the server listens on this machine only, so whoever sits at it may; "open": no
-    password, reachable from other machines, and the operator said everyone may
-    (SPEECHTRACK_OPEN_EDITING=1); "off": no password and reachable from other machines, so
-    nobody may edit until one is set; "read_only": the database connection cannot write (a
-    viewer server), so nobody edits here.
-    """
-    if get_store().read_only:
-        return "read_only"
-    if editor_password_hash():
-        return "password"
-    if load_settings().open_editing:
-        return "open"
-    return "local" if serves_this_machine_only() else "off"
-
-
-def is_editor() -> bool:
-    """Return True when this session may upload, edit, relabel and refit."""
-    mode = editing_mode()
-    if mode == "password":
-        unlocked = st.session_state.get(_EDITOR)
-        if not isinstance(unlocked, float):
-            return False
-        if time.monotonic() - unlocked > EDITOR_SESSION_SECONDS:
-            st.session_state.pop(_EDITOR, None)  # expired: the password again
-            return False
-        return True
-    return mode in ("local", "open")
-
-
-# Guessing the editor password: after three wrong tries from a session or a client address, each
-# further try waits (5 s, then twice as long each time, up to a minute) and is refused unread
-# meanwhile, so guesses cost the guesser time and the server no scrypt; every failure is logged.
-FREE_TRIES = 3
-MAX_WAIT_SECONDS = 60.0
-EDITOR_SESSION_SECONDS = 8 * 3600  # an unlocked session locks again after this long
-_FAILURES = "editor_failures"
-_failures_by_address: dict[str, tuple[int, float]] = {}
-_failures_lock = threading.Lock()
-_auth_log = logging.getLogger("speechtrack.auth")
-
-
-def _wait_after(failures: int) -> float:
-    """5 s after the third wrong try in a row, then 10, 20, 40, then a minute each."""
-    if failures < FREE_TRIES:
-        return 0.0
-    return min(MAX_WAIT_SECONDS, 5.0 * 2.0 ** (failures - FREE_TRIES))
-
-
-def _client_address() -> str:
-    try:
-        return str(st.context.ip_address or "unknown")
-    except Exception:  # no request behind this run (a test harness): one shared address
-        return "unknown"
-
-
-def password_wait() -> float:
-    """Return how many seconds this session (or its client address) must wait before the next
-    password try is read (0 when it may try now)."""
-    now = time.monotonic()
-    count, last = st.session_state.get(_FAILURES, (0, 0.0))
-    with _failures_lock:
-        by_address, last_address = _failures_by_address.get(_client_address(), (0, 0.0))
-    waits = (last + _wait_after(count) - now, last_address + _wait_after(by_address) - now)
-    return max(0.0, *waits)
-
-
-def unlock_editing(password: str) -> bool:
-    """Check the editor password (hashed, constant time); remember success for this session.
-
-    A try made while `password_wait` is above zero is refused without being read.
-    """
-    if password_wait() > 0:
-        return False
-    ok = check_password(password, editor_password_hash())
-    address = _client_address()
-    if ok:
-        st.session_state[_EDITOR] = time.monotonic()
-        st.session_state.pop(_FAILURES, None)
-        with _failures_lock:
-            _failures_by_address.pop(address, None)
-        return True
-    now = time.monotonic()
-    count = st.session_state.get(_FAILURES, (0, 0.0))[0] + 1
-    st.session_state[_FAILURES] = (count, now)
-    with _failures_lock:
-        by_address = _failures_by_address.get(address, (0, 0.0))[0] + 1
-        _failures_by_address[address] = (by_address, now)
-    _auth_log.warning(
-        "editor password refused for client %s (%d wrong tries from it, %d in this session)",
-        address,
-        by_address,
-        count,
-    )
-    return False

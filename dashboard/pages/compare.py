@@ -10,7 +10,7 @@ from datetime import timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import state
+from dashboard import session, state
 from dashboard.analysis import Outcome
 from dashboard.charts import keyness_chart, side_by_side_chart
 from dashboard.comparison import compare, comparison_key, narrowed, side
@@ -53,9 +53,9 @@ def chart_and_table(
 @st.fragment
 def comparison() -> None:
     """The choice of the two sides and everything compared between them."""
-    state.begin_run()  # a rerun of this part alone reads the corpus version afresh too
+    session.begin_run()  # a rerun of this part alone reads the corpus version afresh too
     with reported_errors():
-        flt = state.current_filter()
+        flt = session.current_filter()
         catalogue = state.catalogue(flt)
 
     if len(catalogue) < 2:

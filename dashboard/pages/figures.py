@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import session, state
 from dashboard.controls import (
     editor_gate,
     refresh_when_ready,
@@ -21,12 +21,12 @@ MAX_ROWS = 500  # rows drawn in a table; its CSV download has every row
 
 st.header("Figures")
 st.caption("Numbers cited in speeches, gathered into series of the same measure over time.")
-notice = state.pop_notice()
+notice = session.pop_notice()
 if notice:
     st.success(literal(notice), icon=":material/check_circle:")
 
 with reported_errors():
-    flt = state.current_filter()
+    flt = session.current_filter()
     version = state.corpus_version()
     view = state.figures_view(flt)
 

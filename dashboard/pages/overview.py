@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, state
+from dashboard import analysis, session, state
 from dashboard.app import PAGES
 from dashboard.controls import editor_gate, reported_errors, show_chart, show_table
 from dashboard.downloads import about, csv_button, workbook_button
@@ -18,12 +18,12 @@ MAX_ROWS = 300
 
 st.title(APP_TITLE)
 st.caption("The corpus at a glance. The filters in the sidebar apply to every page.")
-notice = state.pop_notice()
+notice = session.pop_notice()
 if notice:
     st.success(literal(notice), icon=":material/check_circle:")
 
 with reported_errors():
-    flt = state.current_filter()
+    flt = session.current_filter()
     catalogue = state.catalogue(flt)
     total = state.corpus_size()
     version = state.corpus_version()
@@ -150,7 +150,7 @@ else:
     picked = event.selection.rows if event is not None else []
     if picked:
         speech_id = str(shown.iloc[picked[0]]["speech_id"])
-        state.set_last_speech(speech_id)
+        session.set_last_speech(speech_id)
         st.page_link(
             PAGES / "speech.py",
             label="Open the selected speech",
@@ -179,7 +179,7 @@ with c2:
 
 def speaker_merging(speakers: Sequence[str]) -> None:
     """Merge names of one person: the speaker to keep and its other names, for every page."""
-    notice = state.pop_notice()
+    notice = session.pop_notice()
     if notice:
         st.success(literal(notice), icon=":material/check:")
     merges, suggestions = state.speaker_merges()
@@ -197,7 +197,7 @@ def speaker_merging(speakers: Sequence[str]) -> None:
         if st.form_submit_button("Merge"):
             with reported_errors():
                 done = state.merge_speakers(keep or "", variants)
-            state.set_notice(f"{done.speaker} now stands for {', '.join(done.variants)}.")
+            session.set_notice(f"{done.speaker} now stands for {', '.join(done.variants)}.")
             st.rerun()
     if merges:
         undo = st.multiselect(

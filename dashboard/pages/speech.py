@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from corpus.records import Speech, SpeechFilter
-from dashboard import analysis, state
+from dashboard import analysis, session, state
 from dashboard.charts import theme_mix_chart
 from dashboard.controls import (
     editor_gate,
@@ -155,9 +155,9 @@ def comparisons(
 @st.fragment
 def one_speech() -> None:
     """The picker and everything about the speech it picks."""
-    state.begin_run()  # a rerun of this part alone reads the corpus version afresh too
+    session.begin_run()  # a rerun of this part alone reads the corpus version afresh too
     with reported_errors():
-        flt = state.current_filter()
+        flt = session.current_filter()
         if state.catalogue(flt).empty:
             st.warning(
                 "No speech matches the filters; clear a filter in the sidebar to pick a speech."
@@ -166,7 +166,7 @@ def one_speech() -> None:
     picked = speech_picker(flt, key="speech")
     if picked is None:
         return
-    state.set_last_speech(picked)
+    session.set_last_speech(picked)
     with reported_errors():
         speech = state.speech(picked)
         figures = analysis.speech_figures(picked)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import session, state
 from dashboard.charts import term_trend_chart
 from dashboard.controls import reported_errors, show_chart, show_table
 from dashboard.downloads import about, workbook_button
@@ -11,7 +11,7 @@ from models.compare.stats import PERIODS
 
 st.header("Terms")
 with reported_errors():
-    flt = state.current_filter()
+    flt = session.current_filter()
     catalogue = state.catalogue(flt)
     version = state.corpus_version()
 

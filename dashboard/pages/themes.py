@@ -4,7 +4,7 @@ how the number of themes was chosen, refits and what they changed, earlier model
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, state
+from dashboard import analysis, editing, session, state
 from dashboard.controls import editor_gate, reported_errors, show_chart, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.literal import literal
@@ -12,12 +12,12 @@ from dashboard.theme_tables import label_changes
 from models.themes.store import PERIODS, left_out_speeches
 
 st.header("Themes")
-notice = state.pop_notice()
+notice = session.pop_notice()
 if notice:
     st.success(literal(notice), icon=":material/check_circle:")
 
 with reported_errors():
-    flt = state.current_filter()
+    flt = session.current_filter()
     found = state.themes()
     catalogue = state.catalogue(flt)
     version = state.corpus_version()
@@ -35,7 +35,7 @@ if found is None:
     ):
         with st.spinner("Fitting themes..."), reported_errors():
             fitted = state.fit_themes()
-        state.set_notice(f"Fitted {len(fitted.theme_ids)} themes.")
+        session.set_notice(f"Fitted {len(fitted.theme_ids)} themes.")
         st.rerun()
     st.stop()
 
@@ -75,13 +75,13 @@ edited = st.data_editor(
 )
 csv_button(table, file_name="themes.csv", key="themes_csv", label="CSV of themes")
 changes = label_changes(table, edited, user_labelled=found.user_labelled)
-if changes and not state.is_editor():
+if changes and not editing.is_editor():
     editor_gate("save theme labels", key="themes_label_gate")
 elif st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="themes_save_labels"):
     with reported_errors():
         for theme, label in changes.items():
             state.set_theme_label(theme, label)
-    state.set_notice(f"Saved {len(changes)} label(s).")
+    session.set_notice(f"Saved {len(changes)} label(s).")
     st.rerun()
 
 # -- shares over time: the top themes one by one, the rest together -------------------------
@@ -176,7 +176,7 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         if st.button("Add", key="themes_stop_add_button", disabled=not typed.strip()):
             with reported_errors():
                 added = state.add_theme_stop_terms([t for t in typed.split(",") if t.strip()])
-            state.set_notice(
+            session.set_notice(
                 f"Added {len(added)} stop term(s); refit the themes to apply them."
                 if added
                 else "Those stop terms were already there."
@@ -186,7 +186,7 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         if st.button("Let them back in", key="themes_stop_remove_button", disabled=not removable):
             with reported_errors():
                 removed = state.remove_theme_stop_terms(removable)
-            state.set_notice(f"Removed {len(removed)} stop term(s); refit to apply.")
+            session.set_notice(f"Removed {len(removed)} stop term(s); refit to apply.")
             st.rerun()
 
 # -- how the number of themes was chosen ------------------------------------------------------
@@ -229,7 +229,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
     ):
         with st.spinner("Refitting themes..."), reported_errors():
             state.fit_themes(n_topics=int(n_topics), refit=True)
-        state.set_notice("Themes refitted; what changed is listed under Refit the themes.")
+        session.set_notice("Themes refitted; what changed is listed under Refit the themes.")
         st.rerun()
     if found.n_changed is not None and not found.changes.empty:
         counts = found.changes["status"].value_counts()
@@ -253,7 +253,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
         ):
             with st.spinner("Restoring the themes..."), reported_errors():
                 state.restore_themes(str(picked_fit))
-            state.set_notice("Restored the earlier theme model and its labels.")
+            session.set_notice("Restored the earlier theme model and its labels.")
             st.rerun()
 
 over_time_sheet = over_time if not over_time.empty else pd.DataFrame()

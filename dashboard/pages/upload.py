@@ -4,7 +4,7 @@ import streamlit as st
 
 from corpus.importer import prepare_uploads, store_prepared
 from corpus.records import DATE_PRECISIONS, SpeechFilter
-from dashboard import state
+from dashboard import session, state
 from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
 from dashboard.example_panel import example_notice, n_example_speeches, offer_example
@@ -40,11 +40,11 @@ files = st.file_uploader(
 )
 
 signature = tuple((f.file_id, f.name, f.size) for f in files or [])
-pending = state.upload_items()
+pending = session.upload_items()
 if pending is not None and pending[0] != signature:
-    state.set_upload_reports(None)  # another set of files: the last report is done with
+    session.set_upload_reports(None)  # another set of files: the last report is done with
 
-reports = state.upload_reports()
+reports = session.upload_reports()
 if reports:
     st.success(f"Upload stored: {summary(reports)}", icon=":material/check_circle:")
     report_table = reports_frame(reports)
@@ -58,7 +58,7 @@ if reports:
     )
 
 if not files:
-    state.set_upload_items(None)
+    session.set_upload_items(None)
     st.info("Choose one or more files above; their metadata will be shown here for checking.")
     st.stop()
 
@@ -75,8 +75,8 @@ if pending is None or pending[0] != signature:
         )
     if bar is not None:
         bar.empty()
-    state.set_upload_items([signature, items, False])
-    pending = state.upload_items() or [signature, items, False]
+    session.set_upload_items([signature, items, False])
+    pending = session.upload_items() or [signature, items, False]
 _, items, done = pending
 
 if done:
@@ -133,8 +133,8 @@ if st.button(
                 bar.progress(min(1.0, done_count[0] / len(to_store)), text="Storing...")
 
         result = store_prepared(state.get_store(), to_store, progress=advance)
-    state.set_upload_items([signature, items, True])
-    state.set_upload_reports(result)
+    session.set_upload_items([signature, items, True])
+    session.set_upload_reports(result)
     # once the report is drawn, the derived data grow by the stored speeches (models.derived)
-    state.mark_corpus_changed()
+    session.mark_corpus_changed()
     st.rerun()

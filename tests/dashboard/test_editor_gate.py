@@ -48,12 +48,12 @@ def test_without_a_password_setting_everyone_edits(app: AppTest) -> None:
 def test_password_guessing_backs_off_is_logged_and_unlocking_expires(
     locked: AppTest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from dashboard import state
+    from dashboard import editing
 
-    monkeypatch.setattr(state, "_failures_by_address", {})  # this test's client only
+    monkeypatch.setattr(editing, "_failures_by_address", {})  # this test's client only
     locked.switch_page("dashboard/pages/upload.py").run()
     with caplog.at_level("WARNING", logger="speechtrack.auth"):
-        for _ in range(state.FREE_TRIES):
+        for _ in range(editing.FREE_TRIES):
             locked.text_input(key="upload_gate_password").input("a guess")
             locked.button[0].click().run()
             assert any("not the editor password" in e.value for e in locked.error)
@@ -63,12 +63,12 @@ def test_password_guessing_backs_off_is_logged_and_unlocking_expires(
     assert any("Too many wrong passwords: try again in" in e.value for e in locked.error)
     assert not locked.get("file_uploader")
     refused = [r for r in caplog.records if "editor password refused" in r.getMessage()]
-    assert len(refused) == state.FREE_TRIES
+    assert len(refused) == editing.FREE_TRIES
     # once the wait is over the right password unlocks, and the unlocked state expires
-    monkeypatch.setattr(state, "MAX_WAIT_SECONDS", 0.0)
+    monkeypatch.setattr(editing, "MAX_WAIT_SECONDS", 0.0)
     locked.text_input(key="upload_gate_password").input(PASSWORD)
     locked.button[0].click().run()
     assert locked.get("file_uploader")
-    monkeypatch.setattr(state, "EDITOR_SESSION_SECONDS", 0)
+    monkeypatch.setattr(editing, "EDITOR_SESSION_SECONDS", 0)
     locked.run()
     assert not locked.get("file_uploader"), "an unlocked session locks again when it expires"

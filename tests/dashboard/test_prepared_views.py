@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
-from dashboard import state
+from dashboard import session, state
 from models.figures.extract import Quantity
 from tests.conftest import make_speech
 
@@ -44,12 +44,12 @@ def test_a_speech_s_figures_and_mentions_are_kept_when_others_are_added(
     assert "OSCE" in set(mentions["organisation"])
 
     store.add(make_speech(RIVERS * 3, title="On rivers"))  # another speech: a new version
-    state.begin_run()
+    session.begin_run()
     assert state.speech_quantities(grain.speech_id).equals(figures)
     assert extracted == [grain.speech_id]
     # a correction of its metadata is a new speech to the cache
     store.update_metadata(grain.speech_id, title="On grain, corrected")
-    state.begin_run()
+    session.begin_run()
     state.speech_quantities(grain.speech_id)
     assert extracted == [grain.speech_id] * 2
     store.dispose()
