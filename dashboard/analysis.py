@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from corpus.records import SpeechFilter
-from dashboard import charts, state
+from dashboard import cache, charts
 from dashboard.literal import Mark
 from dashboard.summaries import speech_labels
 from dashboard.theme_tables import selection_shares, top_themes, with_other
@@ -32,16 +32,17 @@ class Outcome:
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
     message: str = ""
     note: str = ""  # how the table was made, shown under it
+    chart: go.Figure | None = None  # the table drawn, where a page shows it as a chart too
 
 
 def speech_figures(speech_id: str) -> pd.DataFrame:
     """Return the cited figures of a speech (columns of `models.figures.extract.QUANTITY_COLUMNS`)."""
-    return readable_columns(state.speech_quantities(speech_id))
+    return readable_columns(cache.speech_quantities(speech_id))
 
 
 def speech_organisations(speech_id: str) -> pd.DataFrame:
     """Return the organisation mentions of a speech: organisation, as_written, start, end."""
-    return state.speech_organisations(speech_id)
+    return cache.speech_organisations(speech_id)
 
 
 def marks(figures: pd.DataFrame, mentions: pd.DataFrame) -> list[Mark]:
@@ -89,17 +90,17 @@ def speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outc
     Both compare the speech with the other speeches the filter selects. Kept until the corpus
     changes.
     """
-    key = (speech_id, state.filter_key(flt), state.corpus_counts() is not None)
-    return state.memo("speech", key, lambda: _speech_comparisons(speech_id, flt))
+    key = (speech_id, cache.filter_key(flt), cache.corpus_counts() is not None)
+    return cache.memo("speech", key, lambda: _speech_comparisons(speech_id, flt))
 
 
 def _speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outcome, Outcome]:
-    ids = state.catalogue(flt)["speech_id"].to_numpy(dtype=object)
+    ids = cache.catalogue(flt)["speech_id"].to_numpy(dtype=object)
     others = ids[ids != speech_id].tolist()
     if not others:
         terms = Outcome(message=_others_message("Distinctive terms", len(others) + 1))
         nearest = Outcome(message=_others_message("Nearest speeches", len(others) + 1))
-    elif state.corpus_counts() is None:
+    elif cache.corpus_counts() is None:
         terms = nearest = Outcome(message=COUNTING)
     else:
         terms = _distinctive(speech_id, others)
@@ -124,7 +125,7 @@ def _distinctive(speech_id: str, others: list[str]) -> Outcome:
     found = None
     for max_p, min_count in DISTINCTIVE_LEVELS:
         try:
-            found = state.keyness_of([speech_id], others, min_count=min_count, max_p=max_p)
+            found = cache.keyness_of([speech_id], others, min_count=min_count, max_p=max_p)
         except ModelError as err:
             return Outcome(message=str(err))
         if found is None:
@@ -145,8 +146,8 @@ def _distinctive(speech_id: str, others: list[str]) -> Outcome:
 
 
 def _nearest(speech_id: str, flt: SpeechFilter) -> Outcome:
-    catalogue = state.catalogue(flt).set_index("speech_id")
-    near = state.nearest_to(speech_id)
+    catalogue = cache.catalogue(flt).set_index("speech_id")
+    near = cache.nearest_to(speech_id)
     if near is None:
         return Outcome(message=COUNTING)
     # positions by the index's hash table: `isin` walks ten thousand ids one by one
@@ -170,7 +171,7 @@ def _nearest(speech_id: str, flt: SpeechFilter) -> Outcome:
 
 def theme_mix_of(speech_id: str) -> Outcome:
     """Return the theme mix of one speech under the current themes: topic, label, share."""
-    mix = state.theme_mix([speech_id])
+    mix = cache.theme_mix([speech_id])
     if mix is None:
         return Outcome(
             message="The theme mix will appear here once themes are fitted (Themes page); "
@@ -178,7 +179,8 @@ def theme_mix_of(speech_id: str) -> Outcome:
         )
     if mix.empty:
         return Outcome(message="This speech has no theme mix yet; reload the page in a moment.")
-    return Outcome(frame=mix[["theme", "label", "share"]])
+    frame = mix[["theme", "label", "share"]]
+    return Outcome(frame=frame, chart=charts.theme_mix_chart(frame))
 
 
 def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
@@ -186,7 +188,7 @@ def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
     (`models.themes.store.speech_outline`; kept per corpus version, so a rerun fits nothing)."""
 
     def build() -> tuple[Outcome, Outcome]:
-        speech = state.speech(speech_id)
+        speech = cache.speech(speech_id)
         try:
             themes, key_terms = speech_outline(speech_id, speech.text, speech.language)
         except ModelError as err:
@@ -201,7 +203,7 @@ def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
             ),
         )
 
-    return state.memo("one_speech_outline", (speech_id,), build)
+    return cache.memo("one_speech_outline", (speech_id,), build)
 
 
 # -- the Themes page's views -----------------------------------------------------------------
@@ -218,10 +220,10 @@ def theme_shares(
     found: ThemeModelState, flt: SpeechFilter, period: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the theme mix of the selected speeches (long) and their theme shares over time."""
-    return state.memo(
+    return cache.memo(
         "themes",
-        (state.filter_key(flt), period),
-        lambda: selection_shares(found, state.catalogue(flt), period=period),
+        (cache.filter_key(flt), period),
+        lambda: selection_shares(found, cache.catalogue(flt), period=period),
     )
 
 
@@ -237,9 +239,9 @@ def theme_shares_chart(
     one, the others together as "other themes"."""
     _, over_time = theme_shares(found, flt, period)
     n_other = len(found.theme_ids) - len(shown)
-    return state.memo(
+    return cache.memo(
         "themes_chart",
-        (state.filter_key(flt), period, stacked, shown),
+        (cache.filter_key(flt), period, stacked, shown),
         lambda: charts.theme_shares_chart(
             with_other(over_time, list(shown), label=f"other themes ({n_other})"),
             stacked=stacked,
@@ -262,7 +264,7 @@ def shown_themes(
 
 def quality_chart(found: ThemeModelState) -> go.Figure:
     """Return the chart of coherence and stability per number of themes tried."""
-    return state.memo(
+    return cache.memo(
         "themes_quality",
         (found.fit_id,),
         lambda: charts.theme_quality_chart(
@@ -273,14 +275,14 @@ def quality_chart(found: ThemeModelState) -> go.Figure:
 
 def theme_map_pages(flt: SpeechFilter) -> int:
     """Return how many pages of `MAP_PAGE_SPEECHES` speeches the speech x theme map has."""
-    return max(1, -(-len(state.catalogue(flt)) // MAP_PAGE_SPEECHES))
+    return max(1, -(-len(cache.catalogue(flt)) // MAP_PAGE_SPEECHES))
 
 
 def theme_heatmap(found: ThemeModelState, flt: SpeechFilter, page: int = 1) -> go.Figure | None:
     """Return one page of the speech x theme map, latest speeches first (None: none has a mix)."""
 
     def build() -> go.Figure | None:
-        catalogue = state.catalogue(flt)
+        catalogue = cache.catalogue(flt)
         start = (page - 1) * MAP_PAGE_SPEECHES
         recent = catalogue.sort_values(["date", "speech_id"], ascending=False).iloc[
             start : start + MAP_PAGE_SPEECHES
@@ -292,4 +294,4 @@ def theme_heatmap(found: ThemeModelState, flt: SpeechFilter, page: int = 1) -> g
         heat = wide[theme_ids].rename(index=speech_labels(recent, width=40))
         return charts.theme_heatmap_chart(heat, labels=[found.labels[t] for t in theme_ids])
 
-    return state.memo("themes_heatmap", (state.filter_key(flt), page), build)
+    return cache.memo("themes_heatmap", (cache.filter_key(flt), page), build)

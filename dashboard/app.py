@@ -16,7 +16,7 @@ def run() -> None:
     derived from the corpus up to date, so that the pages opened next only draw."""
     import streamlit as st
 
-    from dashboard import session, state
+    from dashboard import cache, session
     from dashboard.controls import editing_notice, reported_errors, shared_filters
     from dashboard.memory import freeze_loaded_objects
     from dashboard.settings import APP_TITLE
@@ -38,10 +38,10 @@ def run() -> None:
         ]
     )
     session.begin_run()
-    state.warm_up()
+    cache.warm_up()
     with reported_errors():
         shared_filters()
     editing_notice()
     page.run()
     with reported_errors():
-        state.refresh_after_change()
+        cache.refresh_after_change()

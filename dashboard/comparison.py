@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 
 from corpus.records import SpeechFilter
-from dashboard import state
+from dashboard import cache
 from dashboard.analysis import COUNTING, Outcome
 from dashboard.figure_tables import as_shown
 from models.compare.keyness import theme_comparison
@@ -81,27 +81,27 @@ def narrowed(
 
 def side(name: str, flt: SpeechFilter) -> Side:
     """Return a side with its speeches."""
-    return Side(name, flt, tuple(state.catalogue(flt)["speech_id"]))
+    return Side(name, flt, tuple(cache.catalogue(flt)["speech_id"]))
 
 
 def comparison_key(a: Side, b: Side) -> tuple:
-    """Return what a comparison depends on besides the corpus version (for `state.memo`)."""
+    """Return what a comparison depends on besides the corpus version (for `cache.memo`)."""
     return (
         a.name,
         b.name,
-        state.filter_key(a.flt),
-        state.filter_key(b.flt),
-        *state.background_ready(),
+        cache.filter_key(a.flt),
+        cache.filter_key(b.flt),
+        *cache.background_ready(),
     )
 
 
 def compare(a: Side, b: Side) -> Comparison:
     """Return every table of the comparison of A with B (kept until the corpus changes)."""
-    return state.memo("compare", comparison_key(a, b), lambda: _compare(a, b))
+    return cache.memo("compare", comparison_key(a, b), lambda: _compare(a, b))
 
 
 def _compare(a: Side, b: Side) -> Comparison:
-    cat = {s.name: state.catalogue(s.flt) for s in (a, b)}
+    cat = {s.name: cache.catalogue(s.flt) for s in (a, b)}
     summary = pd.DataFrame(
         {
             "group": ["A", "B"],
@@ -117,7 +117,7 @@ def _compare(a: Side, b: Side) -> Comparison:
 
 
 def _themes(a: Side, b: Side) -> Outcome:
-    found = state.themes()
+    found = cache.themes()
     if found is None:
         return Outcome(
             message="Theme shares side by side will appear here once themes are fitted "
@@ -135,7 +135,7 @@ def _themes(a: Side, b: Side) -> Outcome:
 
 def _keyness(a: Side, b: Side) -> Outcome:
     try:
-        frame = state.keyness_of(list(a.speech_ids), list(b.speech_ids))
+        frame = cache.keyness_of(list(a.speech_ids), list(b.speech_ids))
     except ModelError as err:
         return Outcome(message=str(err))
     if frame is None:
@@ -148,13 +148,13 @@ def _keyness(a: Side, b: Side) -> Outcome:
 
 
 def _stats(a: Side, b: Side) -> Outcome:
-    stats = state.speech_statistics(list(set(a.speech_ids) | set(b.speech_ids)))
+    stats = cache.speech_statistics(list(set(a.speech_ids) | set(b.speech_ids)))
     frame = stats_by_group(stats, groups={"A": a.speech_ids, "B": b.speech_ids})
     return Outcome(frame=frame)
 
 
 def _figures(a: Side, b: Side) -> Outcome:
-    found = state.corpus_figures()
+    found = cache.corpus_figures()
     if found is None:
         return Outcome(
             message="The cited figures of the corpus are being extracted; they "

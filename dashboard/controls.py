@@ -18,7 +18,7 @@ import streamlit as st
 from corpus.errors import CorpusError
 from corpus.metadata.countries import country_code
 from corpus.records import SpeechFilter
-from dashboard import editing, session, state
+from dashboard import cache, editing, session
 from dashboard.downloads import csv_button
 from dashboard.literal import literal
 from models.errors import ModelError
@@ -47,7 +47,7 @@ def shared_filters() -> SpeechFilter:
     A country is one entry whatever its spellings, and a link may name it any way: ?country=RUS.
     A corpus of one speech has nothing to filter: the sidebar says when the filters appear.
     """
-    if state.corpus_size() < 2:
+    if cache.corpus_size() < 2:
         # nothing to narrow down yet; the widgets would only slow the very first page
         with st.sidebar:
             st.subheader("Filters")
@@ -58,8 +58,8 @@ def shared_filters() -> SpeechFilter:
         flt = SpeechFilter()
         session.set_current_filter(flt)
         return flt
-    options = state.choices()
-    span = state.date_range()
+    options = cache.choices()
+    span = cache.date_range()
     with st.sidebar:
         st.subheader("Filters")
         speakers = st.multiselect(
@@ -123,7 +123,7 @@ def speech_picker(
     *,
     key: str,
     label: str = "Speech",
-    limit: int = state.MAX_PICKER_OPTIONS,
+    limit: int = cache.MAX_PICKER_OPTIONS,
     leave_out: str | None = None,
 ) -> str | None:
     """Draw a select box of the selected speeches (newest first); return the chosen id.
@@ -133,7 +133,7 @@ def speech_picker(
     picker over a large corpus stays quick; the filters narrow it down. `leave_out` is a speech
     not to offer (the other side of a comparison).
     """
-    choices = state.speech_choices(flt, limit)
+    choices = cache.speech_choices(flt, limit)
     ids = [i for i in choices.newest if i != leave_out][:limit]
     if not ids:
         return None

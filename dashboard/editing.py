@@ -16,8 +16,8 @@ from typing import Literal
 import streamlit as st
 
 from corpus.access import check_password
+from dashboard.cache import get_store
 from dashboard.settings import load_settings
-from dashboard.state import get_store
 
 _EDITOR = "editor_unlocked"
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from corpus.example import EXAMPLE_DESCRIPTION, is_example, load_example, remove_example
-from dashboard import editing, session, state
+from dashboard import cache, editing, session
 from dashboard.controls import reported_errors
 
 
@@ -28,7 +28,7 @@ def offer_example(*, key: str) -> None:
         return
     if st.button("Load the example corpus", type="primary", key=key, icon=":material/download:"):
         with st.spinner("Adding 360 example speeches..."), reported_errors():
-            reports = load_example(state.get_store())
+            reports = load_example(cache.get_store())
         added = sum(r.status == "added" for r in reports)
         session.set_notice(f"Added {added} example speeches.")
         session.mark_corpus_changed()
@@ -47,6 +47,6 @@ def example_notice(n_examples: int, *, key: str) -> None:
         "Remove the example speeches", key=key, icon=":material/delete:"
     ):
         with st.spinner("Removing the example speeches..."), reported_errors():
-            removed = remove_example(state.get_store())
+            removed = remove_example(cache.get_store())
         session.set_notice(f"Removed {removed} example speeches.")
         st.rerun()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import session, state
+from dashboard import cache, session
 from dashboard.controls import reported_errors
 from models.figures.extract import QUALIFIERS
 from models.figures.store import (
@@ -35,7 +35,7 @@ def _figure_name(table: pd.DataFrame) -> dict[str, str]:
 
 def review_tools(table: pd.DataFrame, summary: pd.DataFrame) -> None:
     """Draw the tools; each stores the user's decision and reruns the page."""
-    store = state.get_store()
+    store = cache.get_store()
     series = dict(zip(summary["series"], summary["series_name"], strict=True))
     figures = _figure_name(table.head(MAX_FIGURES))
     if len(table) > MAX_FIGURES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from corpus.records import DATE_PRECISIONS, Speech
-from dashboard import session, state
+from dashboard import cache, session
 from dashboard.controls import reported_errors
 
 _TEXT_FIELDS = ("title", "speaker", "role", "country", "place")
@@ -51,6 +51,6 @@ def metadata_form(speech: Speech, *, key: str) -> None:
         st.error("The title cannot be empty; type a title and save again.")
         return
     with reported_errors():
-        state.get_store().update_metadata(speech.speech_id, **changes)
+        cache.get_store().update_metadata(speech.speech_id, **changes)
     session.set_notice(f"Saved: {', '.join(sorted(changes))}.")
     st.rerun()

@@ -10,7 +10,7 @@ from datetime import timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import session, state
+from dashboard import cache, session
 from dashboard.analysis import Outcome
 from dashboard.charts import keyness_chart, side_by_side_chart
 from dashboard.comparison import compare, comparison_key, narrowed, side
@@ -42,7 +42,7 @@ def chart_and_table(
         st.info(literal(outcome.message), icon=":material/info:")
         return
     show_chart(
-        state.memo(
+        cache.memo(
             f"{name}_chart", memo_key, lambda: draw(outcome.frame, label_a="A", label_b="B")
         ),
         key=f"{name}_chart",
@@ -56,7 +56,7 @@ def comparison() -> None:
     session.begin_run()  # a rerun of this part alone reads the corpus version afresh too
     with reported_errors():
         flt = session.current_filter()
-        catalogue = state.catalogue(flt)
+        catalogue = cache.catalogue(flt)
 
     if len(catalogue) < 2:
         st.info(
@@ -143,9 +143,9 @@ def comparison() -> None:
             second = speech_picker(flt, key="compare_b", label="Speech B", leave_out=first)
         if first is None or second is None:
             return
-        choices = state.speech_choices(flt, state.MAX_PICKER_OPTIONS)
-        a = side(choices.label(first), state.speech_filter_of([first]))
-        b = side(choices.label(second), state.speech_filter_of([second]))
+        choices = cache.speech_choices(flt, cache.MAX_PICKER_OPTIONS)
+        a = side(choices.label(first), cache.speech_filter_of([first]))
+        b = side(choices.label(second), cache.speech_filter_of([second]))
 
     with reported_errors():
         result = compare(a, b)
@@ -176,7 +176,7 @@ def comparison() -> None:
         about_rows=about(
             page="Compare",
             flt=flt,
-            version=state.corpus_version(),
+            version=cache.corpus_version(),
             extra={"A": a.name, "B": b.name},
         ),
         file_name="comparison-pack.xlsx",
@@ -187,7 +187,7 @@ def comparison() -> None:
 
 st.header("Compare")
 comparison()
-if state.corpus_counts() is None or state.corpus_figures() is None:
+if cache.corpus_counts() is None or cache.corpus_figures() is None:
     refresh_when_ready(
-        lambda: state.corpus_counts() is not None and state.corpus_figures() is not None
+        lambda: cache.corpus_counts() is not None and cache.corpus_figures() is not None
     )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import session, state
+from dashboard import cache, session
 from dashboard.controls import (
     editor_gate,
     refresh_when_ready,
@@ -27,25 +27,25 @@ if notice:
 
 with reported_errors():
     flt = session.current_filter()
-    version = state.corpus_version()
-    view = state.figures_view(flt)
+    version = cache.corpus_version()
+    view = cache.figures_view(flt)
 
 if view is None:
     st.info("The cited figures of the corpus are being extracted; this page fills in when ready.")
-    refresh_when_ready(lambda: state.corpus_figures() is not None)
+    refresh_when_ready(lambda: cache.corpus_figures() is not None)
     st.stop()
 figures, points, summary = view.figures, view.points, view.summary
-if state.updating("figures"):
+if cache.updating("figures"):
     st.caption(
         "The figures of the newest speeches or corrections are being added; the page shows them "
         "by itself when ready."
     )
-    refresh_when_ready(lambda: not state.updating("figures"))
-cut = state.figure_cuts(flt)
+    refresh_when_ready(lambda: not cache.updating("figures"))
+cut = cache.figure_cuts(flt)
 if cut:
     st.warning(
         f"Reading the figures of {len(cut)} speech(es) stopped after "
-        f"{state.figure_seconds_per_speech():g} seconds each, so only their figures before that "
+        f"{cache.figure_seconds_per_speech():g} seconds each, so only their figures before that "
         f"point are shown: {literal('; '.join(cut))}. Such texts are usually pasted tables of "
         "numbers.",
         icon=":material/timer:",
@@ -67,7 +67,7 @@ if len(summary):
     picked = st.multiselect(
         "Series to chart",
         list(names),
-        default=state.followed(flt, n=MAX_CHARTS, options=MAX_SERIES_OPTIONS),
+        default=cache.followed(flt, n=MAX_CHARTS, options=MAX_SERIES_OPTIONS),
         format_func=names.__getitem__,
         key="figures_series",
         bind="query-params",
@@ -78,7 +78,7 @@ if len(summary):
     columns = st.columns(2)
     for i, series_id in enumerate(picked):
         with columns[i % 2]:
-            chart = state.series_chart(flt, series_id, title=names[series_id])
+            chart = cache.series_chart(flt, series_id, title=names[series_id])
             if chart is not None:
                 show_chart(chart, key=f"figures_chart_{i}")
     show_table(

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, session, state
+from dashboard import analysis, cache, session
 from dashboard.app import PAGES
 from dashboard.controls import editor_gate, reported_errors, show_chart, show_table
 from dashboard.downloads import about, csv_button, workbook_button
@@ -24,9 +24,9 @@ if notice:
 
 with reported_errors():
     flt = session.current_filter()
-    catalogue = state.catalogue(flt)
-    total = state.corpus_size()
-    version = state.corpus_version()
+    catalogue = cache.catalogue(flt)
+    total = cache.corpus_size()
+    version = cache.corpus_version()
 
 if catalogue.empty:
     if total:
@@ -104,7 +104,7 @@ cols[1].metric("Speakers", f"{catalogue['speaker'].nunique():,}")
 cols[2].metric("Words", f"{int(catalogue['n_words'].sum()):,}")
 cols[3].metric("Dates", first if first == last else f"{first} to {last}")
 
-summary = state.overview(flt)
+summary = cache.overview(flt)
 by_year, by_speaker, latest = summary["by_year"], summary["by_speaker"], summary["latest"]
 if len(catalogue) == 1:
     # a chart of one point says nothing the metrics above do not
@@ -182,7 +182,7 @@ def speaker_merging(speakers: Sequence[str]) -> None:
     notice = session.pop_notice()
     if notice:
         st.success(literal(notice), icon=":material/check:")
-    merges, suggestions = state.speaker_merges()
+    merges, suggestions = cache.speaker_merges()
     if suggestions:
         st.caption(
             "Likely the same person: "
@@ -196,7 +196,7 @@ def speaker_merging(speakers: Sequence[str]) -> None:
         variants = st.multiselect("Its other names", speakers, key="merge_variants")
         if st.form_submit_button("Merge"):
             with reported_errors():
-                done = state.merge_speakers(keep or "", variants)
+                done = cache.merge_speakers(keep or "", variants)
             session.set_notice(f"{done.speaker} now stands for {', '.join(done.variants)}.")
             st.rerun()
     if merges:
@@ -207,11 +207,11 @@ def speaker_merging(speakers: Sequence[str]) -> None:
         )
         if undo and st.button("Undo these merges", key="unmerge_button"):
             with reported_errors():
-                state.unmerge_speakers([item.split(" → ")[0] for item in undo])
+                cache.unmerge_speakers([item.split(" → ")[0] for item in undo])
             st.rerun()
 
 
-all_speakers = state.choices()["speaker"]
+all_speakers = cache.choices()["speaker"]
 if len(all_speakers) > 1 and st.toggle(
     "Merge speakers",
     key="merge_speakers_open",

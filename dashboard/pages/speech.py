@@ -8,8 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from corpus.records import Speech, SpeechFilter
-from dashboard import analysis, session, state
-from dashboard.charts import theme_mix_chart
+from dashboard import analysis, cache, session
 from dashboard.controls import (
     editor_gate,
     refresh_when_ready,
@@ -26,7 +25,7 @@ from dashboard.metadata_form import metadata_form
 def facts_of(speech: Speech) -> pd.DataFrame:
     """Return the metadata of a speech as a two-column table: the speaker as shown everywhere
     (with the name as stored when it differs), the country with its ISO code."""
-    shown = state.shown_speaker(speech.speaker)
+    shown = cache.shown_speaker(speech.speaker)
     speaker = shown if shown == speech.speaker else f"{shown} (written {speech.speaker})"
     country = speech.country
     if speech.country_code and speech.country_code != speech.country:
@@ -127,8 +126,8 @@ def comparisons(
         if themes.message:
             st.info(literal(themes.message), icon=":material/info:")
         else:
-            mix_chart = state.chart_of("speech_mix", themes.frame, theme_mix_chart)
-            show_chart(mix_chart, key="speech_themes_chart")
+            if themes.chart is not None:
+                show_chart(themes.chart, key="speech_themes_chart")
             show_table(themes.frame, key="speech_themes", file_name=f"themes-{speech_id}.csv")
     st.markdown("**Nearest speeches**")
     if nearest.message:
@@ -145,7 +144,7 @@ def comparisons(
             "nearest speeches": nearest.frame,
         },
         about_rows=about(
-            page="Speech", flt=flt, version=state.corpus_version(), extra={"Speech": speech_id}
+            page="Speech", flt=flt, version=cache.corpus_version(), extra={"Speech": speech_id}
         ),
         file_name=f"speech-{speech_id}.xlsx",
         key="speech_workbook",
@@ -158,7 +157,7 @@ def one_speech() -> None:
     session.begin_run()  # a rerun of this part alone reads the corpus version afresh too
     with reported_errors():
         flt = session.current_filter()
-        if state.catalogue(flt).empty:
+        if cache.catalogue(flt).empty:
             st.warning(
                 "No speech matches the filters; clear a filter in the sidebar to pick a speech."
             )
@@ -168,14 +167,14 @@ def one_speech() -> None:
         return
     session.set_last_speech(picked)
     with reported_errors():
-        speech = state.speech(picked)
+        speech = cache.speech(picked)
         figures = analysis.speech_figures(picked)
         mentions = analysis.speech_organisations(picked)
     st.subheader(literal(speech.title) or "Untitled speech")
-    cut_at = state.speech_figures_cut_at(picked)
+    cut_at = cache.speech_figures_cut_at(picked)
     if cut_at is not None:
         st.warning(
-            f"Reading this speech's figures stopped after {state.SPEECH_PAGE_SECONDS:g} seconds, "
+            f"Reading this speech's figures stopped after {cache.SPEECH_PAGE_SECONDS:g} seconds, "
             f"at character {cut_at:,} of {len(speech.text):,}: the figures after it are not "
             "shown. A speech this slow to read is most often a table or a list pasted as text.",
             icon=":material/timer:",
@@ -186,5 +185,5 @@ def one_speech() -> None:
 
 st.header("Speech")
 one_speech()
-if state.corpus_counts() is None:
-    refresh_when_ready(lambda: state.corpus_counts() is not None)
+if cache.corpus_counts() is None:
+    refresh_when_ready(lambda: cache.corpus_counts() is not None)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import session, state
+from dashboard import cache, session
 from dashboard.charts import term_trend_chart
 from dashboard.controls import reported_errors, show_chart, show_table
 from dashboard.downloads import about, workbook_button
@@ -12,8 +12,8 @@ from models.compare.stats import PERIODS
 st.header("Terms")
 with reported_errors():
     flt = session.current_filter()
-    catalogue = state.catalogue(flt)
-    version = state.corpus_version()
+    catalogue = cache.catalogue(flt)
+    version = cache.corpus_version()
 
 if catalogue.empty:
     st.warning("No speech matches the filters; clear a filter in the sidebar.")
@@ -36,11 +36,11 @@ if not terms:
     st.info("Type one or more terms to see how often they are used per 10,000 words over time.")
 else:
     with reported_errors(), st.spinner("Counting..."):
-        trend = state.term_trend(flt, terms=tuple(terms), period=period or "year")
+        trend = cache.term_trend(flt, terms=tuple(terms), period=period or "year")
     left_out = [t for t in terms if t not in set(trend["term"])]
     if left_out:
         st.warning(
-            f"Counting stopped after {state.TREND_SECONDS:g} seconds; left out: "
+            f"Counting stopped after {cache.TREND_SECONDS:g} seconds; left out: "
             f"{literal(', '.join(left_out))}. Ask for fewer terms or narrow the filters.",
             icon=":material/timer:",
         )
@@ -61,7 +61,7 @@ width = right.slider("Context (characters)", 20, 120, 60, step=10, key="kwic_wid
 lines = None
 if kwic_term.strip():
     with reported_errors():
-        lines = state.concordance_lines(flt, term=kwic_term.strip(), width=width)
+        lines = cache.concordance_lines(flt, term=kwic_term.strip(), width=width)
     st.caption(f"{len(lines):,} uses shown.")
     show_table(
         lines,

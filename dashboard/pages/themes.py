@@ -4,7 +4,7 @@ how the number of themes was chosen, refits and what they changed, earlier model
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, editing, session, state
+from dashboard import analysis, cache, editing, session
 from dashboard.controls import editor_gate, reported_errors, show_chart, show_table
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.literal import literal
@@ -18,9 +18,9 @@ if notice:
 
 with reported_errors():
     flt = session.current_filter()
-    found = state.themes()
-    catalogue = state.catalogue(flt)
-    version = state.corpus_version()
+    found = cache.themes()
+    catalogue = cache.catalogue(flt)
+    version = cache.corpus_version()
 
 if found is None:
     st.info(
@@ -34,7 +34,7 @@ if found is None:
         "Fit themes now", type="primary", key="themes_fit"
     ):
         with st.spinner("Fitting themes..."), reported_errors():
-            fitted = state.fit_themes()
+            fitted = cache.fit_themes()
         session.set_notice(f"Fitted {len(fitted.theme_ids)} themes.")
         st.rerun()
     st.stop()
@@ -80,7 +80,7 @@ if changes and not editing.is_editor():
 elif st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="themes_save_labels"):
     with reported_errors():
         for theme, label in changes.items():
-            state.set_theme_label(theme, label)
+            cache.set_theme_label(theme, label)
     session.set_notice(f"Saved {len(changes)} label(s).")
     st.rerun()
 
@@ -159,7 +159,7 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         columns=["term", "reason"],
     )
     show_table(kept_out, key="themes_kept_out", file_name="themes-kept-out.csv")
-    stops = state.theme_stop_terms()
+    stops = cache.theme_stop_terms()
     pending = sorted(set(stops) ^ set(found.stop_terms))
     if pending:
         st.info(
@@ -175,7 +175,7 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         )
         if st.button("Add", key="themes_stop_add_button", disabled=not typed.strip()):
             with reported_errors():
-                added = state.add_theme_stop_terms([t for t in typed.split(",") if t.strip()])
+                added = cache.add_theme_stop_terms([t for t in typed.split(",") if t.strip()])
             session.set_notice(
                 f"Added {len(added)} stop term(s); refit the themes to apply them."
                 if added
@@ -185,7 +185,7 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         removable = st.multiselect("Your stop terms", stops, key="themes_stop_remove")
         if st.button("Let them back in", key="themes_stop_remove_button", disabled=not removable):
             with reported_errors():
-                removed = state.remove_theme_stop_terms(removable)
+                removed = cache.remove_theme_stop_terms(removable)
             session.set_notice(f"Removed {len(removed)} stop term(s); refit to apply.")
             st.rerun()
 
@@ -228,7 +228,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
         "Refit now", key="themes_refit"
     ):
         with st.spinner("Refitting themes..."), reported_errors():
-            state.fit_themes(n_topics=int(n_topics), refit=True)
+            cache.fit_themes(n_topics=int(n_topics), refit=True)
         session.set_notice("Themes refitted; what changed is listed under Refit the themes.")
         st.rerun()
     if found.n_changed is not None and not found.changes.empty:
@@ -238,7 +238,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
             + ", ".join(f"{n} {literal(str(status))}" for status, n in counts.items())
         )
         show_table(found.changes, key="themes_refit_report", file_name="refit-changes.csv")
-    earlier = state.earlier_theme_fits()
+    earlier = cache.earlier_theme_fits()
     if earlier:
         # the options are the readable names themselves, each ending with its fit id
         names: dict[str, str] = {
@@ -252,7 +252,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
             "Restore this model", key="themes_restore"
         ):
             with st.spinner("Restoring the themes..."), reported_errors():
-                state.restore_themes(str(picked_fit))
+                cache.restore_themes(str(picked_fit))
             session.set_notice("Restored the earlier theme model and its labels.")
             st.rerun()
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from corpus.importer import prepare_uploads, store_prepared
 from corpus.records import DATE_PRECISIONS, SpeechFilter
-from dashboard import session, state
+from dashboard import cache, session
 from dashboard.controls import editor_gate, reported_errors, show_table
 from dashboard.downloads import about, workbook_button
 from dashboard.example_panel import example_notice, n_example_speeches, offer_example
@@ -29,7 +29,7 @@ if not editor_gate("upload speeches", key="upload_gate"):
     st.stop()
 
 with st.expander("Example corpus", icon=":material/school:"):
-    n_examples = n_example_speeches(state.catalogue(SpeechFilter()))
+    n_examples = n_example_speeches(cache.catalogue(SpeechFilter()))
     if n_examples:
         example_notice(n_examples, key="upload_remove_example")
     else:
@@ -51,7 +51,7 @@ if reports:
     show_table(report_table, key="upload_report", file_name="upload-report.csv")
     workbook_button(
         {"upload report": report_table},
-        about_rows=about(page="Upload", flt=SpeechFilter(), version=state.corpus_version()),
+        about_rows=about(page="Upload", flt=SpeechFilter(), version=cache.corpus_version()),
         file_name="upload-report.xlsx",
         key="upload_workbook",
         label="Excel workbook of the report",
@@ -132,7 +132,7 @@ if st.button(
             if bar is not None:
                 bar.progress(min(1.0, done_count[0] / len(to_store)), text="Storing...")
 
-        result = store_prepared(state.get_store(), to_store, progress=advance)
+        result = store_prepared(cache.get_store(), to_store, progress=advance)
     session.set_upload_items([signature, items, True])
     session.set_upload_reports(result)
     # once the report is drawn, the derived data grow by the stored speeches (models.derived)

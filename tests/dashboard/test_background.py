@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
-from dashboard import state
+from dashboard import cache
 from models import derived
 from tests.conftest import make_speech
 
@@ -66,6 +66,6 @@ def test_counts_come_from_the_background_then_new_speeches_are_counted_at_once(
     store.add(glaciers)
     shown = _speech_page(app, glaciers.speech_id)
     assert COUNTING not in shown
-    assert not state.updating("counts")
+    assert not cache.updating("counts")
     assert "glaciers" in _terms(app)
     store.dispose()

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from corpus.records import SpeechFilter
 from corpus.store import CorpusStore
-from dashboard import state
+from dashboard import cache
 from tests.conftest import make_speech
 
 TEXTS = (
@@ -30,13 +30,13 @@ def url(tmp_path: Path) -> str:
 
 
 def _whole(url: str) -> object:
-    return state._catalogue(url, state._store_for(url).version(), state._NO_FILTER)
+    return cache._catalogue(url, cache._store_for(url).version(), cache._NO_FILTER)
 
 
 def test_an_upload_through_this_server_reads_only_the_new_speeches(
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = state._store_for(url)  # the server's own store: uploads go through it
+    store = cache._store_for(url)  # the server's own store: uploads go through it
     store.add_many([make_speech(t, delivered_on=d) for t, d in TEXTS])
     before = _whole(url)
     whole_reads: list[int] = []
@@ -73,31 +73,31 @@ def test_an_upload_through_this_server_reads_only_the_new_speeches(
 
 
 def test_a_page_may_change_the_catalogue_it_is_given(url: str) -> None:
-    store = state._store_for(url)
+    store = cache._store_for(url)
     store.add_many([make_speech(t, delivered_on=d) for t, d in TEXTS])
     version = store.version()
-    some = state.filter_key(SpeechFilter(speakers=frozenset({"Test Speaker"})))
-    given = state._catalogue(url, version, state._NO_FILTER)
+    some = cache.filter_key(SpeechFilter(speakers=frozenset({"Test Speaker"})))
+    given = cache._catalogue(url, version, cache._NO_FILTER)
     given["title"] = "overwritten"
     given.loc[0, "n_words"] = -1
-    chosen = state._catalogue(url, version, some)
+    chosen = cache._catalogue(url, version, some)
     chosen["extra"] = 1
     chosen.loc[1, "speaker"] = "Someone else"
-    assert state._catalogue(url, version, state._NO_FILTER).equals(store.catalogue())
-    assert state._catalogue(url, version, some).equals(store.catalogue(state.filter_from_key(some)))
+    assert cache._catalogue(url, version, cache._NO_FILTER).equals(store.catalogue())
+    assert cache._catalogue(url, version, some).equals(store.catalogue(cache.filter_from_key(some)))
 
 
 def test_an_upload_stored_shows_on_every_page_with_its_terms_and_figures(
     app: AppTest, hostile: str, warm_reader: None
 ) -> None:
     app.switch_page("dashboard/pages/upload.py").run()
-    before = set(state.get_store().speech_ids())
+    before = set(cache.get_store().speech_ids())
     app.file_uploader(key="upload_files").set_value(
         [("hostile.txt", hostile.encode(), "text/plain")]
     ).run()
     app.button(key="upload_store").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    (new,) = set(state.get_store().speech_ids()) - before
+    (new,) = set(cache.get_store().speech_ids()) - before
 
     app.switch_page("dashboard/pages/overview.py").run()
     assert not app.exception, [e.value for e in app.exception]

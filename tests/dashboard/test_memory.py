@@ -162,7 +162,7 @@ def test_the_objects_loaded_before_the_first_run_are_left_out_of_collections() -
     """In a process of its own: freezing the test runner's objects would change other tests."""
     script = (
         "import gc\n"
-        "import dashboard.state\n"
+        "import dashboard.cache\n"
         "from dashboard.memory import freeze_loaded_objects\n"
         "assert gc.get_freeze_count() == 0\n"
         "frozen = freeze_loaded_objects()\n"

@@ -151,13 +151,13 @@ def test_speech_pickers_offer_the_newest_first_and_never_the_same_speech_twice(
 def test_the_speech_page_says_when_reading_its_figures_ran_out_of_time(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard import state
+    from dashboard import cache
 
     app.switch_page("dashboard/pages/speech.py").run()
     assert not app.exception
     assert not [w for w in app.warning if "stopped after" in w.value]
-    monkeypatch.setattr(state, "SPEECH_PAGE_SECONDS", 0.0)
-    state._speech_quantities.clear()
+    monkeypatch.setattr(cache, "SPEECH_PAGE_SECONDS", 0.0)
+    cache._speech_quantities.clear()
     app.run()
     assert not app.exception
     assert [w for w in app.warning if "stopped after 0 seconds, at character" in w.value]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from corpus.store import CorpusStore
-from dashboard import session, state
+from dashboard import cache, session
 from models.figures.extract import Quantity
 from tests.conftest import make_speech
 
@@ -31,42 +30,25 @@ def test_a_speech_s_figures_and_mentions_are_kept_when_others_are_added(
     grain = make_speech(GRAIN * 3 + "The OSCE agreed.", title="On grain")
     store.add(grain)
     extracted: list[str] = []
-    extract = state.extract_within
+    extract = cache.extract_within
 
     def spy(text: str, **kwargs: Any) -> tuple[list[Quantity], int | None]:
         extracted.append(kwargs["speech_id"])
         return extract(text, **kwargs)
 
-    monkeypatch.setattr(state, "extract_within", spy)
-    figures = state.speech_quantities(grain.speech_id)
+    monkeypatch.setattr(cache, "extract_within", spy)
+    figures = cache.speech_quantities(grain.speech_id)
     assert extracted == [grain.speech_id] and len(figures) >= 2
-    mentions = state.speech_organisations(grain.speech_id)
+    mentions = cache.speech_organisations(grain.speech_id)
     assert "OSCE" in set(mentions["organisation"])
 
     store.add(make_speech(RIVERS * 3, title="On rivers"))  # another speech: a new version
     session.begin_run()
-    assert state.speech_quantities(grain.speech_id).equals(figures)
+    assert cache.speech_quantities(grain.speech_id).equals(figures)
     assert extracted == [grain.speech_id]
     # a correction of its metadata is a new speech to the cache
     store.update_metadata(grain.speech_id, title="On grain, corrected")
     session.begin_run()
-    state.speech_quantities(grain.speech_id)
+    cache.speech_quantities(grain.speech_id)
     assert extracted == [grain.speech_id] * 2
     store.dispose()
-
-
-def test_a_chart_is_kept_by_the_content_of_its_table() -> None:
-    built: list[int] = []
-
-    def build(frame: pd.DataFrame) -> object:
-        built.append(len(frame))
-        return object()
-
-    table = pd.DataFrame({"theme": [1, 2], "label": ["water", "grain"], "share": [0.7, 0.3]})
-    first = state.chart_of("test_mix", table, build)
-    assert state.chart_of("test_mix", table.copy(), build) is first
-    assert built == [2]
-    changed = table.assign(share=[0.6, 0.4])
-    assert state.chart_of("test_mix", changed, build) is not first
-    assert state.chart_of("test_mix", table.rename(columns={"label": "name"}), build) is not first
-    assert built == [2, 2, 2]

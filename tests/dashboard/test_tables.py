@@ -127,7 +127,7 @@ def test_downloads_are_formula_safe_and_say_what_they_hold() -> None:
 
 def test_a_selection_is_the_stores_own_catalogue_of_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from corpus.store import CorpusStore
-    from dashboard import state
+    from dashboard import cache
     from tests.conftest import make_speech
 
     url = str(tmp_path / "corpus.sqlite")
@@ -145,7 +145,7 @@ def test_a_selection_is_the_stores_own_catalogue_of_it(tmp_path) -> None:  # typ
         SpeechFilter(contains="aquifers"),
         SpeechFilter(contains="nowhere-to-be-found"),
     ):
-        cached = state._catalogue(url, version, state.filter_key(flt))
+        cached = cache._catalogue(url, version, cache.filter_key(flt))
         # (a cached copy may hold the text columns as pandas strings)
         pd.testing.assert_frame_equal(cached, store.catalogue(flt), check_dtype=False)
     store.dispose()
@@ -154,7 +154,7 @@ def test_a_selection_is_the_stores_own_catalogue_of_it(tmp_path) -> None:  # typ
 def test_filter_choices_and_dates_are_the_stores_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The sidebar's lists and date bounds, read from the cached catalogue, equal the store's."""
     from corpus.store import CorpusStore
-    from dashboard import state
+    from dashboard import cache
     from tests.conftest import make_speech
 
     url = str(tmp_path / "corpus.sqlite")
@@ -165,22 +165,22 @@ def test_filter_choices_and_dates_are_the_stores_own(tmp_path) -> None:  # type:
                         delivered_on=date(1999 + 10 * i, 5, 3))
         )  # fmt: skip
     version = store.version()
-    assert {name: list(values) for name, values in state._choices(url, version).items()} == {
+    assert {name: list(values) for name, values in cache._choices(url, version).items()} == {
         "speaker": store.speakers(),
         "place": store.places(),
         "country": store.countries(),
     }
-    assert "bo Tax" in state._choices(url, version)["speaker"]
-    assert "" not in state._choices(url, version)["place"]
+    assert "bo Tax" in cache._choices(url, version)["speaker"]
+    assert "" not in cache._choices(url, version)["place"]
     first, last = store.date_range()  # type: ignore[misc]
     bounds = (date(1999, 5, 3), date(2019, 5, 3))
-    assert state._date_range(url, version) == (first.date(), last.date()) == bounds
+    assert cache._date_range(url, version) == (first.date(), last.date()) == bounds
     store.dispose()
 
 
 def test_the_newest_speeches_are_those_of_a_full_sort() -> None:
     """Many speeches on the same days: the cut keeps every tie, ids stay in order within a day."""
-    from dashboard.state import _newest
+    from dashboard.cache import _newest
 
     rng = np.random.default_rng(7)
     for size in (0, 1, 5, 40, 300):

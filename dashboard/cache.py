@@ -1,9 +1,12 @@
-"""The dashboard's memory: the store, cached tables keyed on the corpus version, and session state.
+"""What the pages read, kept per database, corpus version and filter: the one cache of the dashboard.
 
-This is the only module that touches `st.session_state`, `st.cache_data` and `st.cache_resource`.
-Every cached value is keyed on the database URL and the corpus version (`store.version()`), so an
-upload or a correction makes the next run read fresh tables, and nothing else is thrown away.
-Large values (texts, term counts, fitted models) are kept with `cache_resource` and are read-only.
+This is the only module that touches `st.cache_data` and `st.cache_resource`. A cached value is
+keyed on the database URL, the corpus version (`store.version()`) and, for a selection, the
+filter as it is (`filter_key`), plus the page's own parameters: an upload or a correction makes
+the next run read fresh values, and nothing else is thrown away. What is derived from the whole
+corpus (term counts, similarity index, themes' mix, figures) is held by one
+`models.derived.CorpusDerived` per database, which grows it by new speeches. Large values are
+kept with `cache_resource` and are read-only.
 """
 
 from __future__ import annotations
@@ -836,24 +839,6 @@ def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:
 
 
 # -- results of whole page parts -----------------------------------------------------------
-
-
-def _frame_digest(frame: pd.DataFrame) -> str:
-    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
-    names = "\x00".join(map(str, frame.columns)).encode()
-    return hashlib.sha256(names + rows.tobytes()).hexdigest()[:16]
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _chart_of(name: str, digest: str, _frame: pd.DataFrame, _build: Callable[..., T]) -> T:
-    return _build(_frame)
-
-
-def chart_of(name: str, frame: pd.DataFrame, build: Callable[[pd.DataFrame], T]) -> T:
-    """Return `build(frame)` (a chart), kept by the table's content rather than the corpus
-    version: the chart of a table an upload left as it was is not made again (shared:
-    read-only)."""
-    return _chart_of(name, _frame_digest(frame), frame, build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
