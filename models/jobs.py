@@ -10,6 +10,7 @@ speed). Jobs open the store by URL themselves and import no Streamlit.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import queue
@@ -67,7 +68,7 @@ class JobTimeoutError(ModelError):
 
 
 class BackgroundJob:
-    """`work(url)` run in a daemon process (stopped with the server), polled by pages.
+    """`work(url)` run in a process of its own (stopped with the server), polled by pages.
 
     The jobs of one server run one at a time, in the order they were asked for: on a large corpus
     each needs several hundred MB (up to about 800 MB on the 10,924-speech UN corpus), and two at
@@ -122,9 +123,12 @@ class BackgroundJob:
                 self._finish(("error", RuntimeError("the background job was cancelled")))
                 return
             priority = _job_priority()
+            # not daemonic: a job may start processes of its own (figures are read on every
+            # core); the server stops the jobs still running when it exits (`_stop_running`)
             self._process = context.Process(
-                target=_run, args=(sender, self._work, self._url, priority), daemon=True
+                target=_run, args=(sender, self._work, self._url, priority), daemon=False
             )
+            _RUNNING.add(self._process)
             self._process.start()
             assert self._process.pid is not None
             _lower_priority(self._process.pid, priority)  # before its imports, not after
@@ -147,6 +151,7 @@ class BackgroundJob:
         finally:
             receiver.close()
         self._process.join(5)
+        _RUNNING.discard(self._process)
         self._finish(outcome)
 
     def _finish(self, outcome: tuple[str, Any]) -> None:
@@ -155,6 +160,19 @@ class BackgroundJob:
 
 
 _JOBS: queue.SimpleQueue[BackgroundJob] | None = None
+_RUNNING: set[BaseProcess] = set()
+
+
+def _stop_running() -> None:
+    """Stop the job still running when the server exits (it would otherwise wait for it)."""
+    for process in list(_RUNNING):
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+
+
+# registered after multiprocessing's own exit handler, so it runs before it (last in, first out)
+atexit.register(_stop_running)
 _JOBS_LOCK = threading.Lock()
 
 

@@ -1,13 +1,13 @@
-"""Tests for extracting cited figures on several cores: the same table as one process, in any process."""
+"""Extracting cited figures on several cores: the same table as one process, in a background job too."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import multiprocessing
-import sys
+import os
+import time
 from datetime import date
-from multiprocessing.connection import Connection
 
 import pandas as pd
 import pytest
@@ -15,7 +15,8 @@ import pytest
 from corpus.records import Speech
 from models.errors import ModelError
 from models.figures.extract import _rows, quantities_frame
-from models.figures.workers import _chunks, _Worker, in_parallel
+from models.figures.workers import _chunks, in_parallel
+from models.jobs import BackgroundJob
 from tests.conftest import make_speech, need_corpora
 
 
@@ -49,26 +50,20 @@ def test_workers_give_exactly_the_table_of_one_process(un_speeches: list[Speech]
     pd.testing.assert_frame_equal(parallel, serial)
 
 
-def _extract_in_daemon(connection: Connection, speeches: list[Speech]) -> None:
-    assert multiprocessing.current_process().daemon
-    connection.send(quantities_frame(speeches, n_jobs=2))
-    connection.close()
+def _extract_twelve(_: str) -> pd.DataFrame:
+    """A background job that reads twelve UN speeches' figures on two cores."""
+    assert not multiprocessing.current_process().daemon
+    return quantities_frame(_un_speeches(12), n_jobs=2)
 
 
-def test_workers_start_inside_a_daemonic_process(un_speeches: list[Speech]) -> None:
-    # the dashboard extracts figures in a daemonic spawned process, where multiprocessing
-    # pools may not start
-    speeches = un_speeches[:12]
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_extract_in_daemon, args=(sender, speeches), daemon=True)
-    process.start()
-    sender.close()
-    assert receiver.poll(120), "the daemonic process sent nothing within two minutes"
-    got = receiver.recv()
-    process.join(30)
-    assert process.exitcode == 0
-    pd.testing.assert_frame_equal(got, quantities_frame(speeches, n_jobs=1))
+def test_workers_start_inside_a_background_job(un_speeches: list[Speech]) -> None:
+    # a large corpus's figures are read in a background job, which starts processes of its own
+    job = BackgroundJob(_extract_twelve, "")
+    deadline = time.monotonic() + 120
+    while not job.done():
+        assert time.monotonic() < deadline, "the background job did not finish in two minutes"
+        time.sleep(0.05)
+    pd.testing.assert_frame_equal(job.result(), quantities_frame(un_speeches[:12], n_jobs=1))
 
 
 def test_small_selections_and_one_job_stay_in_this_process() -> None:
@@ -84,24 +79,18 @@ def test_n_jobs_below_one_is_refused() -> None:
 
 
 def test_an_error_in_a_worker_is_raised_in_the_caller() -> None:
-    worker = _Worker()
-    try:
-        with pytest.raises(TypeError):
-            worker.call(_rows, [("broken", None, None, "")])  # no text: the extractor fails
-        # the worker survives a failed request and answers the next one
-        rows = worker.call(_rows, [("ok", "Over 30 countries signed.", date(2020, 1, 1), "")])
-        assert [row[2] for row in rows] == [30.0]
-    finally:
-        worker.close()
+    with pytest.raises(TypeError):  # no text: the extractor fails
+        in_parallel(_rows, [("broken", None, None, ""), ("ok", "Over 30 countries.", None, "")],
+                    workers=2)  # fmt: skip
+
+
+def _stop_process(chunk: list[int]) -> list[int]:
+    os._exit(3)
 
 
 def test_a_worker_that_stops_is_reported_plainly() -> None:
-    worker = _Worker()
-    try:
-        with pytest.raises(ModelError, match="worker process extracting figures stopped"):
-            worker.call(sys.exit, ["stopped on purpose"])
-    finally:
-        worker.close()
+    with pytest.raises(ModelError, match="worker process extracting figures stopped"):
+        in_parallel(_stop_process, [1, 2, 3], workers=2)
 
 
 def test_in_parallel_keeps_the_order_of_the_jobs() -> None:
