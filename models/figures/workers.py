@@ -1,20 +1,19 @@
-"""Extracting the cited figures of many speeches on every core, with the standard library's pool.
+"""Extracting the cited figures of many speeches on every core, with joblib as the themes do.
 
-The speeches are cut into consecutive chunks of about equal length, each chunk is read in a
-spawned process of a `concurrent.futures.ProcessPoolExecutor`, and the rows come back in the
-order of the input, whoever computed them. The pool lives for one call: its processes end and
-give their memory back as soon as the corpus is read. It runs in any process that may have
-children, background jobs included (`models.jobs` starts them as ordinary processes).
+The speeches are cut into consecutive chunks of about equal length, each chunk is read by one of
+joblib's worker processes, and the rows come back in the order of the input, whoever computed
+them. It runs in any process that may have children, background jobs included (`models.jobs`
+starts them as ordinary processes).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from joblib import Parallel, delayed
+from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from models.errors import ModelError
 
@@ -53,7 +52,7 @@ def in_parallel(
     weight: Callable[[T], int] = lambda _: 1,
     chunks_per_worker: int = 8,
 ) -> list[R]:
-    """Return `func(jobs)`, computed on consecutive chunks by `workers` spawned processes.
+    """Return `func(jobs)`, computed on consecutive chunks by `workers` processes.
 
     Args:
         func: a module-level function (the processes import it by name) taking a chunk of jobs
@@ -68,11 +67,9 @@ def in_parallel(
             process is raised here.
     """
     chunks = _chunks(jobs, max(1, workers * chunks_per_worker), weight)
-    context = multiprocessing.get_context("spawn")  # never forks the caller's threads
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(func, chunks))
-    except BrokenProcessPool as err:
+        parts = Parallel(n_jobs=workers)(delayed(func)(chunk) for chunk in chunks)
+    except TerminatedWorkerError as err:
         raise ModelError(
             f"A worker process extracting figures stopped before it finished ({err}); run "
             "again, or use one process (n_jobs=1)."
