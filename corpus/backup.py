@@ -28,26 +28,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.records import Speech, fingerprint
+from corpus.records import SPEECH_FIELDS, Speech, fingerprint
 from corpus.store import CorpusStore
 
 FORMAT = "speechtrack-corpus"
 FORMAT_VERSION = 1
-_SPEECH_FIELDS = (
-    "speech_id",
-    "title",
-    "speaker",
-    "role",
-    "country",
-    "place",
-    "date_precision",
-    "category",
-    "posted_by",
-    "source",
-    "language",
-    "n_words",
-    "text",
-)
+# every field of a speech but its date, which is written as ISO text
+_SPEECH_FIELDS = tuple(name for name in SPEECH_FIELDS if name != "delivered_on")
 
 
 @dataclass(frozen=True, slots=True)

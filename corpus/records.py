@@ -186,6 +186,21 @@ class Speech:
         return self.delivered.iso()
 
 
+# A speech's fields, named once (`Speech`); every other list of them is derived from these.
+# What the record holds, in the order of its definition (a backup writes these).
+SPEECH_FIELDS = tuple(f.name for f in fields(Speech) if f.init)
+# Who gave it, where and as what: the free-text fields a user types in a form or a table cell.
+PEOPLE_AND_PLACE_FIELDS = ("title", "speaker", "role", "country", "place")
+# Every free-text metadata field (a table of speeches maps its columns onto these).
+TEXT_FIELDS = tuple(
+    name
+    for name in SPEECH_FIELDS
+    if name not in ("speech_id", "delivered_on", "date_precision", "text", "n_words")
+)
+# What a correction of a stored speech may change (never its text, nor what follows from it).
+EDITABLE_FIELDS = (*TEXT_FIELDS, "delivered_on", "date_precision")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SpeechFilter:
     """A selection of speeches; empty values select everything."""

@@ -50,7 +50,7 @@ from sqlalchemy.pool import StaticPool
 from corpus.errors import RefusedRowError, SpeechNotFoundError, StoreError
 from corpus.metadata.countries import country_code, table_signature
 from corpus.metadata.speakers import MERGE_KIND, SpeakerNames, speaker_key, tidy_speaker
-from corpus.records import SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
+from corpus.records import EDITABLE_FIELDS, SearchHit, Speech, SpeechDate, SpeechFilter, fingerprint
 from corpus.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -577,8 +577,7 @@ class CorpusStore:
 
     def update_metadata(self, speech_id: str, **changes: object) -> Speech:
         """Correct the metadata of a stored speech (never its text); return the corrected speech."""
-        allowed = {"title", "speaker", "role", "country", "place", "delivered_on", "date_precision",
-                   "category", "posted_by", "source", "language"}  # fmt: skip
+        allowed = set(EDITABLE_FIELDS)
         unknown = set(changes) - allowed
         if unknown:
             raise StoreError(

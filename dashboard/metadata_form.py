@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from corpus.records import DATE_PRECISIONS, Speech
+from corpus.records import DATE_PRECISIONS, PEOPLE_AND_PLACE_FIELDS, Speech
 from dashboard import cache, session
 from dashboard.controls import reported_errors
 
-_TEXT_FIELDS = ("title", "speaker", "role", "country", "place")
+_TEXT_FIELDS = PEOPLE_AND_PLACE_FIELDS
 
 
 def metadata_form(speech: Speech, *, key: str) -> None:

@@ -15,9 +15,9 @@ import pandas as pd
 
 from corpus.importer import FileReport, Prepared
 from corpus.metadata.parse import language_code
-from corpus.records import DATE_PRECISIONS
+from corpus.records import DATE_PRECISIONS, PEOPLE_AND_PLACE_FIELDS
 
-EDITABLE = ["title", "speaker", "role", "country", "place", "date", "precision", "language"]
+EDITABLE = [*PEOPLE_AND_PLACE_FIELDS, "date", "precision", "language"]
 PREPARED_COLUMNS = ["store", "file", *EDITABLE, "words", "warnings"]
 REPORT_COLUMNS = ["file", "status", "speech_id", "title", "reason", "warnings"]
 
@@ -77,10 +77,7 @@ def apply_corrections(
     for item, row in zip(prepared, edited.to_dict("records"), strict=True):
         if not bool(row.get("store", True)):
             continue
-        changes = {
-            name: str(row.get(name) or "").strip()
-            for name in ("title", "speaker", "role", "country", "place")
-        }
+        changes = {name: str(row.get(name) or "").strip() for name in PEOPLE_AND_PLACE_FIELDS}
         if not changes["title"]:
             problems.append(f"{item.file}: the title is empty; type a title or untick the row.")
             continue

@@ -26,23 +26,9 @@ from corpus.metadata.dates import parse_date
 from corpus.metadata.parse import guess_language, language_code
 from corpus.readers.decode import normalise_text
 from corpus.readers.table_formats import RawTable, Record, cell_text, is_empty, open_table
-from corpus.records import Document, Speech, SpeechDate, SpeechFields, speech_id_for
+from corpus.records import TEXT_FIELDS, Document, Speech, SpeechDate, SpeechFields, speech_id_for
 
-TABLE_FIELDS: tuple[str, ...] = (
-    "text",
-    "title",
-    "speaker",
-    "role",
-    "country",
-    "place",
-    "date",
-    "year",
-    "source",
-    "category",
-    "posted_by",
-    "language",
-    "id",
-)
+TABLE_FIELDS: tuple[str, ...] = ("text", *TEXT_FIELDS, "date", "year", "id")
 """The speech fields a column can feed; `id` names the row in messages ("un.jsonl#USA_75_2020")."""
 
 # Column names that feed each field, best first, compared after `_column_key`.
@@ -79,9 +65,6 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # Country codes feed `country` only when no column holds country names.
 _COUNTRY_CODE_COLUMNS = ("iso3", "iso3c", "iso_code", "country_code", "iso", "ccode")
-_TEXT_FIELDS = (
-    "title", "speaker", "role", "country", "place", "source", "category", "posted_by", "language"
-)  # fmt: skip
 
 _YEAR = re.compile(r"\s*(\d{1,4})(?:\.0*)?\s*")
 
@@ -332,7 +315,7 @@ def row_document(
         delivered = _delivered(record, by_field)
     except _RowProblem as problem:
         return Rejected(source_name=source_name, reason=str(problem))
-    values = {f: " ".join(_first(record, by_field.get(f, ())).split()) for f in _TEXT_FIELDS}
+    values = {f: " ".join(_first(record, by_field.get(f, ())).split()) for f in TEXT_FIELDS}
     return Document(
         source_name=source_name, text=text, given=SpeechFields(delivered=delivered, **values)
     )
