@@ -26,7 +26,8 @@ _STOP = frozenset(
     being am have has had do does did will would shall should can could may might must not no per
     cent percent we they you he she i them us him her me my our your their there here all each
     every both some any more most less least over about only just also even still now then very
-    much many few several other another same own up down out off again further once""".split()
+    much many few several other another same own up down out off again further once instead
+    however thus therefore alone too yet already""".split()
 )
 _TIME = frozenset(
     """year years month months week weeks day days decade decades century centuries today
@@ -350,6 +351,8 @@ def head_candidates(
         previous_end = expr.start if side == "b" else expr.end
         broken = False
         for distance, match in enumerate(matches, start=1):
+            if text[match.start() - 1 : match.start()].isdigit():
+                continue  # "30th", "the 1960s": the ending of a number is no word
             word = dash_cut(match.group())
             lowered = word.lower()
             gap = (
@@ -390,8 +393,7 @@ def head_candidates(
                 features.append("link_verb")  # "went", "rose": a verb is no head
             if lowered.endswith(("'s", "’s")):
                 features.append("possessive")  # "Palau’s waters": the owner is no head
-            if text[match.start() - 1 : match.start()].isdigit():
-                features.append("after_digit")  # "30th": an ordinal's ending
+
             if lowered in _MEASURE_NOUNS:
                 features.append("measure_noun")
             if right and right[0].lower().strip(".,;:") in ("of", "in", "with", "to", "for"):
@@ -466,6 +468,21 @@ def _phrase(text: str, head: HeadCandidate, sentence_start: int) -> str:
     return " ".join(words).replace("- ", "-")  # "Secretary-" / "General’s" broken at a line end
 
 
+def rule_head_words(rule_phrase: str) -> list[str]:
+    """The lower-case words of the rules' phrase up to its head: "external public debt as share
+    of GDP" -> the debt's words."""
+    return [w.lower() for w in _TOKEN.findall(rule_phrase.split(" as share of ")[0])]
+
+
+def phrase_of(
+    text: str, head: HeadCandidate, sentence_start: int, rule_phrase: str, rule_words: list[str]
+) -> str:
+    """The phrase written for a chosen head: the rules' own when they read the same head."""
+    if rule_words and head.word.lower() == rule_words[-1]:
+        return rule_phrase
+    return _phrase(text, head, sentence_start)
+
+
 def choose_counted(
     text: str, expr: NumberExpression, sentence: tuple[int, int], rule_phrase: str
 ) -> str:
@@ -474,15 +491,11 @@ def choose_counted(
     model = head_model()
     if model is None:
         return rule_phrase
-    # "external public debt as share of GDP": the head is the debt
-    measured = rule_phrase.split(" as share of ")[0]
-    rule_words = [w.lower() for w in _TOKEN.findall(measured)]
+    rule_words = rule_head_words(rule_phrase)
     candidates = head_candidates(text, expr, sentence, rule_words)
     if not candidates:
         return rule_phrase
     best = max(candidates, key=lambda c: model.probability(c.features))
     if model.probability(best.features) < model.threshold and rule_phrase:
         return rule_phrase
-    if rule_words and best.word.lower() == rule_words[-1]:
-        return rule_phrase  # the rules read the same head, with its phrase
-    return _phrase(text, best, sentence[0])
+    return phrase_of(text, best, sentence[0], rule_phrase, rule_words)
