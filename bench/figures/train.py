@@ -42,7 +42,12 @@ from models.figures.benchmark import (  # noqa: E402
     read_labelled_records,
     same_counted,
 )
-from models.figures.counted import head_candidates, phrase_of, rule_head_words  # noqa: E402
+from models.figures.counted import (  # noqa: E402
+    STOPWORD,
+    head_candidates,
+    phrase_of,
+    rule_head_words,
+)
 from models.figures.extract import candidates  # noqa: E402
 from models.figures.series import normalise_counted  # noqa: E402
 from models.figures.text import counted_phrase  # noqa: E402
@@ -192,9 +197,9 @@ def counted_examples(
 
 
 def _chosen(probabilities: np.ndarray, phrases: list[str], rule: str, threshold: float) -> str:
-    if not len(probabilities):
+    if not len(probabilities) or np.isnan(probabilities).all():
         return rule
-    best = int(np.argmax(probabilities))
+    best = int(np.nanargmax(probabilities))  # function words are never chosen (NaN)
     # as `choose_counted`: the rules' phrase wins over an unlikely word, but a word beats nothing
     return phrases[best] if probabilities[best] >= threshold or not rule else rule
 
@@ -223,6 +228,7 @@ def _counted_right(
     for features, _, phrases, rule, gold, _ in rows:
         x = vectorizer.transform([dict.fromkeys(f, 1.0) for f in features]) if features else None
         probabilities = model.predict_proba(x)[:, 1] if x is not None else np.array([])
+        probabilities[[STOPWORD in f for f in features]] = np.nan
         scored.append((probabilities, phrases, rule, gold))
     return scored
 

@@ -19,6 +19,7 @@ from models.figures.numbers import NumberExpression
 from models.figures.text import dash_cut, singular
 
 WINDOW = 12  # words on each side of the number
+STOPWORD = "stopword"  # the feature of function words: "the", "which", "his", "thirteen"
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _STOP = frozenset(
     """a an the and or but nor of in on at to for from by with without into as than that which who
@@ -27,11 +28,14 @@ _STOP = frozenset(
     cent percent we they you he she i them us him her me my our your their there here all each
     every both some any more most less least over about only just also even still now then very
     much many few several other another same own up down out off again further once instead
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion
     however thus therefore alone too yet already""".split()
 )
 _TIME = frozenset(
     """year years month months week weeks day days decade decades century centuries today
-    yesterday tomorrow time times period january february march april may june july august
+    yesterday tomorrow time times period annum january february march april may june july august
     september october november december""".split()
 )
 
@@ -119,10 +123,48 @@ _DETERMINERS = frozenset(
 _OPENING_ADVERBS = frozenset(
     "today now yet however moreover thus therefore furthermore meanwhile indeed also still".split()
 )
+_SHARE_VERBS = frozenset(
+    """constitute constitutes constituted represent represents represented account accounts
+    accounted comprise comprises comprised""".split()
+)
 _MONTH_WORD = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|november|december"
 )
+# common verbs that are seldom the noun a figure counts, with their regular forms: evidence
+# against a head ("one third of mankind lives", "the Government hopes to appropriate")
+_VERB_STEMS = """be have do say get make go know take see come think look want give find tell ask seem
+    feel try leave call become put mean keep let begin show hear run move live believe hold bring
+    happen write sit stand lose meet include continue learn lead understand watch follow stop
+    create speak read allow add spend grow open walk win offer remember consider appear buy wait
+    serve die send expect build stay fall reach kill remain suggest raise pass sell require decide
+    pull hope confirm clear descend affect receive enjoy suffer face carry bear drive break choose
+    agree accept achieve announce approve argue arrive avoid belong claim compare contain
+    deliver depend describe destroy determine develop discover enable encourage ensure
+    establish exist explain fail fight flee hit improve indicate intend involve join lie mention
+    note obtain occur own prefer prepare present prevent produce promise protect prove
+    recognize reduce reflect refuse regard reject relate rely remove replace represent
+    return reveal save seek send share start succeed threaten transfer turn urge vote wish""".split()
+_VERBS = frozenset(
+    form
+    for stem in _VERB_STEMS
+    for form in (
+        stem,
+        stem + "s",
+        stem + "es",
+        stem + "ed",
+        stem + "d",
+        stem + "ing",
+        stem[:-1] + "ing",
+        stem[:-1] + "ies",
+        stem[:-1] + "ied",
+    )
+) | frozenset(
+    """said got made went knew took saw came thought gave found told became kept began shown heard
+    ran held brought wrote sat stood lost met led understood fell won bought built sent grew
+    done gone known taken seen given become left felt meant put set paid spent""".split()
+)
 _RELATIVES = frozenset("which who that".split())
+_SUBJECT_PRONOUNS = frozenset("i we you he she it they who which".split())
 _PRONOUNS = frozenset("it they this these those he she we".split())
 # nouns of measure whose "of" names the thing measured: "the number of refugees has risen"
 _MEASURE_NOUNS = frozenset(
@@ -247,11 +289,14 @@ def clause_features(
         if index is not None:
             marks.setdefault(tokens[index][0], []).append(name)
 
-    def measured(head: int, name: str) -> None:
+    def measured(head: int, name: str) -> bool:
         # "the number of refugees", "the proportion of such wrongly included matter"
         if tokens[head][2].lower() in _MEASURE_NOUNS and head + 1 < len(tokens):
             if tokens[head + 1][2].lower() == "of":
-                mark(_chain_head(tokens, head + 2), name)
+                inner = _chain_head(tokens, head + 2)
+                mark(inner, name)
+                return inner is not None
+        return False
 
     # the link verb: walk back from the number over the words that may stand between
     i = len(tokens) - 1
@@ -282,6 +327,10 @@ def clause_features(
     if not linked:
         reading.append("clause=unlinked")
         return marks, reading
+    if verb in _SHARE_VERBS or (verb in ("make", "makes", "made") and following == "up"):
+        # "the second-class matter constituted more than two-thirds of the total": the part,
+        # not the whole, is what the share counts
+        reading.append("verb=share")
     if verb.endswith("ing") and i > 0 and tokens[i - 1][2][:1].isalpha():
         # "debts amounting to $300 billion": the noun before the participle
         if tokens[i - 1][2].lower() not in _STOP:
@@ -319,8 +368,12 @@ def clause_features(
         reading.append("clause=pronoun")
     else:
         reading.append("clause=subject")
-        mark(run[1], "link_subject")
-        measured(run[1], "link_measure_of")
+        # "the proportion of such wrongly included matter is estimated to be one-half": what
+        # is measured is the subject, not the word of measure
+        if not measured(run[1], "link_subject"):
+            mark(run[1], "link_subject")
+        else:
+            mark(run[1], "link_measure_noun")
     if opener in _RELATIVES and start == end and start >= 2:
         # "the rural masses - which make up": the antecedent before the relative pronoun
         back = start - 2
@@ -374,7 +427,7 @@ def head_candidates(
                 f"unit={'count' if expr.unit == 'count' else 'other'}",
             ]
             if lowered in _STOP:
-                features.append("stopword")
+                features.append(STOPWORD)  # weighed, but never chosen
             if lowered in _TIME:
                 features.append("time")
             if word[:1].isupper():
@@ -391,6 +444,14 @@ def head_candidates(
                 features.append("unit_word")
             if lowered in _LINK_VERBS:
                 features.append("link_verb")  # "went", "rose": a verb is no head
+            elif lowered in _VERBS:
+                features.append("common_verb")
+            previous_word = left[-1].lower().strip(".,;:") if left else ""
+            next_word = right[0].lower().strip(".,;:") if right else ""
+            if previous_word in _SUBJECT_PRONOUNS or previous_word in _AUXILIARY:
+                features.append("verb_place")  # "we see", "has gone", "will be": a verb's place
+            if next_word in _DETERMINERS or next_word in ("that", "this", "these", "those", "to"):
+                features.append("before_determiner")  # "confirms that", "see the": a verb's
             if lowered.endswith(("'s", "’s")):
                 features.append("possessive")  # "Palau’s waters": the owner is no head
 
@@ -495,7 +556,10 @@ def choose_counted(
     candidates = head_candidates(text, expr, sentence, rule_words)
     if not candidates:
         return rule_phrase
-    best = max(candidates, key=lambda c: model.probability(c.features))
+    choosable = [c for c in candidates if STOPWORD not in c.features]
+    if not choosable:
+        return rule_phrase
+    best = max(choosable, key=lambda c: model.probability(c.features))
     if model.probability(best.features) < model.threshold and rule_phrase:
         return rule_phrase
     return phrase_of(text, best, sentence[0], rule_phrase, rule_words)
