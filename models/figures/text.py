@@ -7,6 +7,24 @@ from dataclasses import replace
 
 from models.figures.numbers import NumberExpression
 
+_DASH_WORDS = frozenset(
+    """a an the and or but of in on at to for from by with as is are was were be been has have had
+    that which who this these those it its their our we they""".split()
+)
+
+
+def dash_cut(word: str) -> str:
+    """The part of a word before a dash written as a hyphen, else the word: "States-South" ->
+    "States" (a plural before a capital), "inflation-has" -> "inflation" (a function word after);
+    "Secretary-General", "non-governmental" stay whole."""
+    first, hyphen, second = word.partition("-")
+    if not hyphen or not first or not second or second.startswith("General"):
+        return word  # "Secretaries-General"
+    if second.lower() in _DASH_WORDS:
+        return first
+    plural = len(first) > 3 and first.endswith("s") and not first.endswith(("ss", "us", "is"))
+    return first if plural and second[:1].isupper() else word
+
 
 def singular(word: str) -> str:
     """A lower-case noun without its regular plural ending: "countries" -> "country", "ngos" ->
@@ -38,6 +56,8 @@ def _wraps(text: str, newline: int) -> bool:
     line = text[text.rfind("\n", 0, newline) + 1 : newline].rstrip()
     if line[-1:] in _CLOSED_LINE or _BLANK_LINE.match(text, newline + 1):
         return False
+    if line[-2:-1].isalpha() and line[-1:] == "-":
+        return True  # "The Secretary-" / "General's proposed fund": a word broken at its hyphen
     return len(line) >= 50 or bool(line and _LOWER_START.match(text, newline + 1))
 
 
@@ -542,6 +562,11 @@ def counted_phrase(
                 position = match.end()
                 continue
             break
+        before_dash = dash_cut(word)
+        if before_dash != word:
+            # "four new States-South Dakota, North Dakota...": a dash written as a hyphen
+            words.append(before_dash)
+            break
         words.append(word.rstrip("."))
         position = match.end()
     # a general word of quantity names no thing: "a $100 billion increase in defense spending"
@@ -574,7 +599,8 @@ def counted_phrase(
     before = text[max(0, expr.start - 12) : expr.start].lower()
     if not scope and _ALL_BEFORE.search(before):
         scope = "all"
-    return " ".join(words), scope
+    # "Secretary-" at a line end and "General’s" on the next: one word
+    return " ".join(words).replace("- ", "-").rstrip("-"), scope
 
 
 # words after a number that say nothing of what it counts ("150 times the size", "five instead of")
@@ -617,6 +643,58 @@ _LINK_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’-]*)\s*$")
+# a link that is a verb ("was", "amounted to"), not a preposition ("a loan of")
+_LINK_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|remain(?:s|ed)?|stands?|stood|amount(?:s|ed)?|total(?:l?ed|s)?|"
+    r"reach(?:ed|es)?|exceed(?:ed|s)?|come|came|risen|increased|fallen|grown|decreased|dropped|"
+    r"declined|rose|fell|grew|doubled|tripled|climbed|jumped)\b",
+    re.IGNORECASE,
+)
+_VERB_WORD = re.compile(
+    r"(?:having|being|reduced|received|raised|increased|decreased|cut|spent|paid|made|given|"
+    r"reduces|raises|cuts|spends|pays|makes|gives)",
+    re.IGNORECASE,
+)
+_NOT_SUBJECT_WORDS = frozenset("after before even until like unlike such than".split())
+_AND_BEFORE = re.compile(r"\s+and\s*$")
+_PP_BEFORE = re.compile(
+    r"\b(in|of|for|during|into|from|on|at|among|within|under)\s+"
+    r"(?:(?:the|this|that|these|those|our|their|its|his|her|my|your|all|such)\s+)?$",
+    re.IGNORECASE,
+)
+# nouns of measure whose "of" names what is measured: "the number of refugees was"
+_MEASURE_OF = frozenset(
+    """number share proportion percentage level amount volume total sum value quantity figure
+    rate part majority fraction estimate estimates""".split()
+)
+
+
+def _noun_run_before(text: str) -> tuple[list[str], int]:
+    """The run of up to four content words ending `text` ("The voter turnout" -> voter,
+    turnout), past one participle after it ("the positions remaining" -> positions), and where
+    it starts; empty when it ends with a function word or an adverb."""
+    words: list[str] = []
+    rest = text.rstrip()
+    trailing = _WORD_BEFORE.search(rest)
+    if trailing and trailing.group(1).lower().endswith(("ing", "ed")):
+        rest = rest[: trailing.start()].rstrip()
+    start = len(rest)
+    while len(words) < 4:
+        match = _WORD_BEFORE.search(rest)
+        if match is None or match.end() < len(rest):
+            break
+        word = match.group(1)
+        lowered = word.lower()
+        if (
+            lowered in _STOPWORDS
+            or lowered in _NOT_SUBJECT_WORDS
+            or (not words and _MODIFIER_END.search(lowered))
+        ):
+            break
+        words.insert(0, word)
+        start = match.start()
+        rest = rest[:start].rstrip()
+    return words, start
 
 
 # a time phrase between a subject and its figure: "the imports for the year amounted to",
@@ -668,14 +746,41 @@ def _counted_before(
                 words = ["of", *words]
                 continue
             break
+        if words and _VERB_WORD.fullmatch(word):
+            break  # "Congress reduced revenues by $3 billion": the verb ends the subject
         words.insert(0, word)
         rest = rest[: match.start()]
     while words and words[0].lower() in ("of", "for", "into", "from", "in", "to"):
         words.pop(0)
+    # read further back than the link's window: the subject may stand a long way before
+    rest_end = expr.start - len(before) + len(rest)
+    rest_start = max(sentence_start, rest_end - 300)
+    rest = text[rest_start:rest_end]
+    for _ in range(5):
+        # "the voter turnout in this year's elections was 83 per cent": the subject is the noun
+        # phrase the prepositional phrase hangs on, not the words right before the verb
+        if not words or not _LINK_VERB.search(link.group()):
+            break
+        joined = _AND_BEFORE.search(rest)
+        if joined:  # "the cash received from sales and location fees was": both nouns
+            more, at = _noun_run_before(rest[: joined.start()])
+            if not more:
+                break
+            words, rest = [*more, "and", *words], rest[:at]
+            continue
+        attached = _PP_BEFORE.search(rest)
+        if attached is None:
+            break
+        earlier, at = _noun_run_before(rest[: attached.start()])
+        if not earlier or (
+            attached.group(1).lower() == "of" and earlier[-1].lower() in _MEASURE_OF
+        ):
+            break  # "the number of refugees": what the number counts are the refugees
+        words, rest = earlier, rest[:at]
     if words and all(w.lower() in _EMPTY_SUBJECTS for w in words):
         return []
     if len(words) == 1 and words[0].lower() in _QUANTITY_NOUNS and hops:
         # "amounted to the sum of $120 millions": the subject stands before "the sum"
-        at = expr.start - len(before) + len(rest)
+        at = rest_start + len(rest)
         return _counted_before(text, replace(expr, start=at), sentence_start, hops - 1)
     return words
