@@ -90,8 +90,7 @@ def speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outc
     Both compare the speech with the other speeches the filter selects. Kept until the corpus
     changes.
     """
-    key = (speech_id, cache.filter_key(flt), cache.corpus_counts() is not None)
-    return cache.memo("speech", key, lambda: _speech_comparisons(speech_id, flt))
+    return cache.memo("speech", _speech_comparisons, speech_id, flt)
 
 
 def _speech_comparisons(speech_id: str, flt: SpeechFilter) -> tuple[Outcome, Outcome, Outcome]:
@@ -203,7 +202,7 @@ def one_speech_outline(speech_id: str) -> tuple[Outcome, Outcome]:
             ),
         )
 
-    return cache.memo("one_speech_outline", (speech_id,), build)
+    return cache.memo("one_speech_outline", lambda _: build(), speech_id)
 
 
 # -- the Themes page's views -----------------------------------------------------------------
@@ -222,8 +221,9 @@ def theme_shares(
     """Return the theme mix of the selected speeches (long) and their theme shares over time."""
     return cache.memo(
         "themes",
-        (cache.filter_key(flt), period),
-        lambda: selection_shares(found, cache.catalogue(flt), period=period),
+        lambda *_: selection_shares(found, cache.catalogue(flt), period=period),
+        flt,
+        period,
     )
 
 
@@ -241,11 +241,14 @@ def theme_shares_chart(
     n_other = len(found.theme_ids) - len(shown)
     return cache.memo(
         "themes_chart",
-        (cache.filter_key(flt), period, stacked, shown),
-        lambda: charts.theme_shares_chart(
+        lambda *_: charts.theme_shares_chart(
             with_other(over_time, list(shown), label=f"other themes ({n_other})"),
             stacked=stacked,
         ),
+        flt,
+        period,
+        stacked,
+        shown,
     )
 
 
@@ -266,10 +269,10 @@ def quality_chart(found: ThemeModelState) -> go.Figure:
     """Return the chart of coherence and stability per number of themes tried."""
     return cache.memo(
         "themes_quality",
-        (found.fit_id,),
-        lambda: charts.theme_quality_chart(
+        lambda _: charts.theme_quality_chart(
             pd.DataFrame(found.quality), chosen=len(found.theme_ids)
         ),
+        found.fit_id,
     )
 
 
@@ -294,4 +297,4 @@ def theme_heatmap(found: ThemeModelState, flt: SpeechFilter, page: int = 1) -> g
         heat = wide[theme_ids].rename(index=speech_labels(recent, width=40))
         return charts.theme_heatmap_chart(heat, labels=[found.labels[t] for t in theme_ids])
 
-    return cache.memo("themes_heatmap", (cache.filter_key(flt), page), build)
+    return cache.memo("themes_heatmap", lambda *_: build(), flt, page)

@@ -842,21 +842,23 @@ def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _memo(url: str, version: int, name: str, key: tuple, _build: Callable[[], T]) -> T:
-    return _build()
+def _memo(
+    url: str, version: int, ready: tuple[bool, bool], name: str, key: tuple,
+    _build: Callable[..., T], _args: tuple,
+) -> T:  # fmt: skip
+    return _build(*_args)
 
 
-def memo(name: str, key: tuple, build: Callable[[], T]) -> T:
-    """Return `build()`, kept per corpus version and `key` (shared by sessions: read-only).
+def memo(name: str, build: Callable[..., T], *args: object) -> T:
+    """Return `build(*args)`, kept per database, corpus version and `args` (shared by sessions:
+    read-only), and made again once the term counts or the figures it may read become ready.
 
     For the parts of a page made of several cached results (a comparison, a speech's neighbours):
-    redrawing them then costs nothing. `key` must name everything the result depends on besides
-    the corpus version, including whether background results it uses were ready.
+    redrawing them then costs nothing. `args` are the page's parameters a result depends on
+    besides the corpus: filters (`SpeechFilter`) and hashable values.
     """
-    key_now = corpus_key()
-    return _memo(key_now.url, key_now.version, name, key, build)
-
-
-def background_ready() -> tuple[bool, bool, bool]:
-    """Return whether the term counts and the figures are ready, and whether figures update."""
-    return corpus_counts() is not None, corpus_figures() is not None, updating("figures")
+    key = CorpusKey(get_store().url, corpus_version())
+    derived = _derived_for(key.url)
+    ready = derived.ready(_snapshot(key.url, key.version))
+    params = tuple(filter_key(a) if isinstance(a, SpeechFilter) else a for a in args)
+    return _memo(key.url, key.version, ready, name, params, build, args)

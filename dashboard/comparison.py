@@ -11,6 +11,7 @@ import pandas as pd
 from corpus.records import SpeechFilter
 from dashboard import cache
 from dashboard.analysis import COUNTING, Outcome
+from dashboard.charts import keyness_chart, side_by_side_chart
 from dashboard.figure_tables import as_shown
 from models.compare.keyness import theme_comparison
 from models.compare.stats import stats_by_group
@@ -84,20 +85,10 @@ def side(name: str, flt: SpeechFilter) -> Side:
     return Side(name, flt, tuple(cache.catalogue(flt)["speech_id"]))
 
 
-def comparison_key(a: Side, b: Side) -> tuple:
-    """Return what a comparison depends on besides the corpus version (for `cache.memo`)."""
-    return (
-        a.name,
-        b.name,
-        cache.filter_key(a.flt),
-        cache.filter_key(b.flt),
-        *cache.background_ready(),
-    )
-
-
 def compare(a: Side, b: Side) -> Comparison:
-    """Return every table of the comparison of A with B (kept until the corpus changes)."""
-    return cache.memo("compare", comparison_key(a, b), lambda: _compare(a, b))
+    """Return every table and chart of the comparison of A with B (kept until the corpus
+    changes)."""
+    return cache.memo("compare", lambda *_: _compare(a, b), a.name, a.flt, b.name, b.flt)
 
 
 def _compare(a: Side, b: Side) -> Comparison:
@@ -130,7 +121,7 @@ def _themes(a: Side, b: Side) -> Outcome:
     except ModelError as err:
         return Outcome(message=str(err))
     frame.insert(1, "label", frame["theme"].map(found.labels))
-    return Outcome(frame=frame)
+    return Outcome(frame=frame, chart=side_by_side_chart(frame, label_a="A", label_b="B"))
 
 
 def _keyness(a: Side, b: Side) -> Outcome:
@@ -144,7 +135,7 @@ def _keyness(a: Side, b: Side) -> Outcome:
         return Outcome(
             message="No term sets the two apart at p < 0.001; compare larger selections."
         )
-    return Outcome(frame=frame)
+    return Outcome(frame=frame, chart=keyness_chart(frame, label_a="A", label_b="B"))
 
 
 def _stats(a: Side, b: Side) -> Outcome:

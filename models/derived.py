@@ -248,6 +248,11 @@ class CorpusDerived:
         self.themes(snapshot)
         self.figures(snapshot)
 
+    def ready(self, snapshot: CorpusSnapshot) -> tuple[bool, bool]:
+        """Return whether the term counts and the figures held are those of the snapshot (without
+        making either)."""
+        return self._counts.key == snapshot.speech_set, self._figures.key == snapshot.figures_basis
+
     def updating(self, name: str) -> bool:
         """Return whether a job makes the `name` ("counts" or "figures") of a newer snapshot."""
         job = (self._counts if name == "counts" else self._figures).job

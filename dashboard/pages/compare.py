@@ -4,16 +4,13 @@ Everything below the page's header depends on the two sides chosen, and choosing
 that part alone (a fragment): the sidebar and the navigation stay as they are.
 """
 
-from collections.abc import Callable
 from datetime import timedelta
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import cache, session
 from dashboard.analysis import Outcome
-from dashboard.charts import keyness_chart, side_by_side_chart
-from dashboard.comparison import compare, comparison_key, narrowed, side
+from dashboard.comparison import compare, narrowed, side
 from dashboard.controls import (
     refresh_when_ready,
     reported_errors,
@@ -26,27 +23,14 @@ from dashboard.literal import literal
 from dashboard.summaries import country_options
 
 
-def chart_and_table(
-    title: str,
-    outcome: Outcome,
-    *,
-    name: str,
-    memo_key: tuple,
-    draw: Callable[..., go.Figure],
-    file_name: str,
-) -> None:
-    """A section of the comparison: its chart of A and B (drawn once per comparison) and its
-    table. `draw(frame, label_a=..., label_b=...)` makes the chart."""
+def chart_and_table(title: str, outcome: Outcome, *, name: str, file_name: str) -> None:
+    """A section of the comparison: its chart of A and B and its table."""
     st.subheader(title)
     if outcome.message:
         st.info(literal(outcome.message), icon=":material/info:")
         return
-    show_chart(
-        cache.memo(
-            f"{name}_chart", memo_key, lambda: draw(outcome.frame, label_a="A", label_b="B")
-        ),
-        key=f"{name}_chart",
-    )
+    if outcome.chart is not None:
+        show_chart(outcome.chart, key=f"{name}_chart")
     show_table(outcome.frame, key=name, file_name=file_name)
 
 
@@ -149,17 +133,13 @@ def comparison() -> None:
 
     with reported_errors():
         result = compare(a, b)
-    memo_key = comparison_key(a, b)
     show_table(result.summary, key="compare_summary", file_name="comparison-groups.csv")
 
-    for title, outcome, name, draw, file_name in (
-        ("Theme shares", result.themes, "compare_themes", side_by_side_chart, "theme-shares.csv"),
-        ("Terms that set them apart", result.keyness, "compare_keyness", keyness_chart,
-         "keyness.csv"),
-    ):  # fmt: skip
-        chart_and_table(
-            title, outcome, name=name, memo_key=memo_key, draw=draw, file_name=file_name
-        )
+    for title, outcome, name, file_name in (
+        ("Theme shares", result.themes, "compare_themes", "theme-shares.csv"),
+        ("Terms that set them apart", result.keyness, "compare_keyness", "keyness.csv"),
+    ):
+        chart_and_table(title, outcome, name=name, file_name=file_name)
 
     st.subheader("Text statistics")
     show_table(result.stats.frame, key="compare_stats", file_name="text-statistics.csv")
