@@ -28,10 +28,10 @@ import streamlit as st
 from corpus.importer import prepare_upload
 from corpus.metadata.speakers import SpeakerNames, likely_variants
 from corpus.records import Speech, SpeechFilter
-from corpus.store import CorpusStore, SpeakerMerge, with_added_rows
+from corpus.store import CorpusStore
 from dashboard import charts
 from dashboard.charts import counts_by_speaker_chart, counts_by_year_chart, speeches_timeline_chart
-from dashboard.figure_tables import in_selection
+from dashboard.figure_tables import FiguresView, in_selection
 from dashboard.session import session
 from dashboard.settings import load_settings
 from dashboard.summaries import (
@@ -58,8 +58,7 @@ from models.figures.series import followed_series
 from models.figures.store import extraction_cuts
 from models.organisations import find_organisations
 from models.selection import is_in
-from models.themes import store as theme_store
-from models.themes.store import ThemeModelState, current_themes, set_label
+from models.themes.store import ThemeModelState
 
 _log = logging.getLogger(__name__)
 
@@ -192,41 +191,11 @@ def _catalogue(url: str, version: int, key: FilterKey) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _shared_catalogue(url: str, version: int, key: FilterKey) -> pd.DataFrame:
     if key == _NO_FILTER:
-        return _whole_catalogue(url, version)
+        return _snapshot(url, version).catalogue
     # a selection: its ids from the store, its rows from the whole catalogue (cached)
     whole = _shared_catalogue(url, version, _NO_FILTER)
     chosen = is_in(whole["speech_id"], _store_for(url).speech_ids(filter_from_key(key)))
     return whole[chosen].reset_index(drop=True)
-
-
-@st.cache_resource(show_spinner=False)
-def _last_catalogues() -> dict[str, tuple[int, pd.DataFrame]]:
-    """The latest whole catalogue read of each database, with its version (never handed out)."""
-    return {}
-
-
-# more speeches than this added at once: the whole catalogue is read again
-MAX_ADDED_ROWS = 2_000
-
-
-def _whole_catalogue(url: str, version: int) -> pd.DataFrame:
-    """Return the catalogue of every speech at `version`.
-
-    After an upload through this server, only the added speeches are read and put in place in
-    the catalogue of the version before: the whole read took up to a quarter of a second of the
-    run that shows the upload (UN corpus, PostgreSQL).
-    """
-    store = _store_for(url)
-    last = _last_catalogues().get(url)
-    added = store.additions(last[0], version) if last is not None else None
-    if last is not None and added and len(added) <= MAX_ADDED_ROWS:
-        read = version
-        frame = with_added_rows(last[1], store.catalogue(SpeechFilter(speech_ids=added)))
-    else:
-        read, frame = store.versioned_catalogue()
-    if read == version:  # not when another writer made a later version meanwhile
-        _last_catalogues()[url] = (version, frame)
-    return frame
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -408,9 +377,8 @@ def _derived_for(url: str) -> CorpusDerived:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _snapshot(url: str, version: int) -> CorpusSnapshot:
-    return CorpusSnapshot.of(
-        _store_for(url), version=version, catalogue=_shared_catalogue(url, version, _NO_FILTER)
-    )
+    """The corpus at a version: its catalogue, grown from the last one by the speeches added."""
+    return _derived_for(url).snapshot(version)
 
 
 def _derived() -> tuple[CorpusDerived, CorpusSnapshot]:
@@ -533,51 +501,6 @@ def corpus_figures() -> CorpusFigures | None:
     """
     derived, snapshot = _derived()
     return derived.figures(snapshot)
-
-
-@dataclass(frozen=True, slots=True)
-class FiguresView:
-    """The cited figures of the speeches a filter selects, laid out for the Figures page.
-
-    Attributes:
-        figures: the figures of the selected speeches (columns as `CorpusFigures.figures`).
-        points: the series points of the selected speeches.
-        summary: the series those points belong to, by descending number of speeches.
-        series_ids: every series with points, in the order of their codes.
-        order: the row numbers of `points`, grouped by series code (stable within a series).
-        bounds: where each series' rows start in `order` (one more entry than `series_ids`).
-    """
-
-    figures: pd.DataFrame
-    points: pd.DataFrame
-    summary: pd.DataFrame
-    series_ids: pd.Index
-    order: np.ndarray
-    bounds: np.ndarray
-
-    @classmethod
-    def of(cls, figures: pd.DataFrame, points: pd.DataFrame, summary: pd.DataFrame) -> FiguresView:
-        """Lay out the points by series with one stable sort of their codes.
-
-        Row numbers only: a frame per series, or pandas' groupby `indices` on Arrow strings,
-        takes seconds on tens of thousands of series.
-        """
-        codes, names = pd.factorize(points["series"])
-        order = np.argsort(codes, kind="stable")
-        # codes of points without a series are -1: sorted first, before every bound
-        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-        return cls(figures, points, summary, pd.Index(names), order, bounds)
-
-    def has_series(self, series_id: str) -> bool:
-        """Return whether the series has points in the selection."""
-        return series_id in self.series_ids
-
-    def series_points(self, series_id: str) -> pd.DataFrame:
-        """Return the points of one series (empty when it has none in the selection)."""
-        if not self.has_series(series_id):
-            return self.points.iloc[:0]
-        code = self.series_ids.get_loc(series_id)
-        return self.points.iloc[self.order[self.bounds[code] : self.bounds[code + 1]]]
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -759,41 +682,6 @@ def themes() -> ThemeModelState | None:
     return derived.themes(snapshot)
 
 
-def fit_themes(*, n_topics: int | None = None, refit: bool = False) -> ThemeModelState:
-    """Fit (or refit) the themes now; only ever called from a button."""
-    return current_themes(get_store(), n_topics=n_topics, refit=refit)
-
-
-def theme_stop_terms() -> list[str]:
-    """Return the user's stop terms (read each run: a short query)."""
-    return theme_store.stop_terms(get_store())
-
-
-def add_theme_stop_terms(terms: list[str]) -> list[str]:
-    """Store stop terms for the next fit; return those newly added."""
-    return theme_store.add_stop_terms(get_store(), terms)
-
-
-def remove_theme_stop_terms(terms: list[str]) -> list[str]:
-    """Let stop terms back in from the next fit on; return those removed."""
-    return theme_store.remove_stop_terms(get_store(), terms)
-
-
-def earlier_theme_fits() -> list[dict[str, object]]:
-    """Return the earlier theme models kept for restoring, newest first."""
-    return theme_store.earlier_fits(get_store())
-
-
-def restore_themes(fit_id: str) -> ThemeModelState:
-    """Make an earlier theme model current again (only ever called from a button)."""
-    return theme_store.restore_fit(get_store(), fit_id)
-
-
-def set_theme_label(theme: int, label: str) -> None:
-    """Store a user's label of a theme (an empty label goes back to the top terms)."""
-    set_label(get_store(), theme, label)
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def _speaker_merges(
     url: str, version: int
@@ -816,16 +704,6 @@ def shown_speaker(stored: str) -> str:
     """Return the name shown for a stored speaker: tidied, with the user's merges."""
     key = corpus_key()
     return SpeakerNames(_speaker_merges(key.url, key.version)[0]).shown(stored)
-
-
-def merge_speakers(speaker: str, variants: list[str]) -> SpeakerMerge:
-    """Show the speeches of the variants under `speaker` from now on, for everyone."""
-    return get_store().merge_speakers(speaker, variants)
-
-
-def unmerge_speakers(variants: list[str]) -> list[str]:
-    """Show these names as themselves again."""
-    return get_store().unmerge_speakers(variants)
 
 
 def theme_mix(speech_ids: list[str]) -> pd.DataFrame | None:

@@ -196,7 +196,7 @@ def speaker_merging(speakers: Sequence[str]) -> None:
         variants = st.multiselect("Its other names", speakers, key="merge_variants")
         if st.form_submit_button("Merge"):
             with reported_errors():
-                done = cache.merge_speakers(keep or "", variants)
+                done = cache.get_store().merge_speakers(keep or "", variants)
             session.set_notice(f"{done.speaker} now stands for {', '.join(done.variants)}.")
             st.rerun()
     if merges:
@@ -207,7 +207,7 @@ def speaker_merging(speakers: Sequence[str]) -> None:
         )
         if undo and st.button("Undo these merges", key="unmerge_button"):
             with reported_errors():
-                cache.unmerge_speakers([item.split(" → ")[0] for item in undo])
+                cache.get_store().unmerge_speakers([item.split(" → ")[0] for item in undo])
             st.rerun()
 
 

@@ -9,7 +9,17 @@ from dashboard.controls import editor_gate, reported_errors, show_chart, show_ta
 from dashboard.downloads import about, csv_button, workbook_button
 from dashboard.literal import literal
 from dashboard.theme_tables import label_changes
-from models.themes.store import PERIODS, left_out_speeches
+from models.themes.store import (
+    PERIODS,
+    add_stop_terms,
+    current_themes,
+    earlier_fits,
+    left_out_speeches,
+    remove_stop_terms,
+    restore_fit,
+    set_label,
+    stop_terms,
+)
 
 st.header("Themes")
 notice = session.pop_notice()
@@ -34,7 +44,7 @@ if found is None:
         "Fit themes now", type="primary", key="themes_fit"
     ):
         with st.spinner("Fitting themes..."), reported_errors():
-            fitted = cache.fit_themes()
+            fitted = current_themes(cache.get_store())
         session.set_notice(f"Fitted {len(fitted.theme_ids)} themes.")
         st.rerun()
     st.stop()
@@ -80,7 +90,7 @@ if changes and not editing.is_editor():
 elif st.button(f"Save {len(changes)} label(s)", disabled=not changes, key="themes_save_labels"):
     with reported_errors():
         for theme, label in changes.items():
-            cache.set_theme_label(theme, label)
+            set_label(cache.get_store(), theme, label)
     session.set_notice(f"Saved {len(changes)} label(s).")
     st.rerun()
 
@@ -159,7 +169,7 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         columns=["term", "reason"],
     )
     show_table(kept_out, key="themes_kept_out", file_name="themes-kept-out.csv")
-    stops = cache.theme_stop_terms()
+    stops = stop_terms(cache.get_store())
     pending = sorted(set(stops) ^ set(found.stop_terms))
     if pending:
         st.info(
@@ -175,7 +185,9 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         )
         if st.button("Add", key="themes_stop_add_button", disabled=not typed.strip()):
             with reported_errors():
-                added = cache.add_theme_stop_terms([t for t in typed.split(",") if t.strip()])
+                added = add_stop_terms(
+                    cache.get_store(), [t for t in typed.split(",") if t.strip()]
+                )
             session.set_notice(
                 f"Added {len(added)} stop term(s); refit the themes to apply them."
                 if added
@@ -185,7 +197,7 @@ with st.expander("Kept out of the themes", icon=":material/filter_alt:"):
         removable = st.multiselect("Your stop terms", stops, key="themes_stop_remove")
         if st.button("Let them back in", key="themes_stop_remove_button", disabled=not removable):
             with reported_errors():
-                removed = cache.remove_theme_stop_terms(removable)
+                removed = remove_stop_terms(cache.get_store(), removable)
             session.set_notice(f"Removed {len(removed)} stop term(s); refit to apply.")
             st.rerun()
 
@@ -228,7 +240,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
         "Refit now", key="themes_refit"
     ):
         with st.spinner("Refitting themes..."), reported_errors():
-            cache.fit_themes(n_topics=int(n_topics), refit=True)
+            current_themes(cache.get_store(), n_topics=int(n_topics), refit=True)
         session.set_notice("Themes refitted; what changed is listed under Refit the themes.")
         st.rerun()
     if found.n_changed is not None and not found.changes.empty:
@@ -238,7 +250,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
             + ", ".join(f"{n} {literal(str(status))}" for status, n in counts.items())
         )
         show_table(found.changes, key="themes_refit_report", file_name="refit-changes.csv")
-    earlier = cache.earlier_theme_fits()
+    earlier = earlier_fits(cache.get_store())
     if earlier:
         # the options are the readable names themselves, each ending with its fit id
         names: dict[str, str] = {
@@ -252,7 +264,7 @@ with st.expander("Refit the themes", icon=":material/refresh:"):
             "Restore this model", key="themes_restore"
         ):
             with st.spinner("Restoring the themes..."), reported_errors():
-                cache.restore_themes(str(picked_fit))
+                restore_fit(cache.get_store(), str(picked_fit))
             session.set_notice("Restored the earlier theme model and its labels.")
             st.rerun()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.cache import FiguresView
+from dashboard.figure_tables import FiguresView
 
 
 def test_each_series_gets_exactly_its_points_in_row_order() -> None:

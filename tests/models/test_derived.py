@@ -114,9 +114,14 @@ def test_grown_by_another_process_equals_built(store: CorpusStore) -> None:
     counts_before = held.counts(before)
     assert counts_before is not None and len(counts_before.speech_ids) == 19
 
+    held_before = held.snapshot(before.version)
     _add_elsewhere(store.url, ADDED)
     after = CorpusSnapshot.of(store)
     assert after.version > before.version and len(after.catalogue) == 21
+    # the catalogue grown by the added speeches is the one read whole
+    grown_catalogue = held.snapshot(after.version).catalogue
+    pd.testing.assert_frame_equal(grown_catalogue, after.catalogue)
+    assert held_before.catalogue.equals(before.catalogue)  # the older one is left as it was
     held.refresh(after)
     grown = held.counts(after)
     assert grown is not None and len(grown.speech_ids) == 21
