@@ -417,7 +417,7 @@ def _ids_digest(ids: tuple[str, ...]) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _nearest(url: str, digest: str, speech_id: str, _counts: TermCounts) -> pd.DataFrame:
+def _nearest(url: str, version: int, speech_id: str, _counts: TermCounts) -> pd.DataFrame:
     derived, snapshot = _derived()
     index = derived.similarity_index(snapshot)
     return nearest_speeches(_counts, speech_ids=[speech_id], n=NEAREST_POOL, index=index)
@@ -428,13 +428,13 @@ def nearest_to(speech_id: str) -> pd.DataFrame | None:
     counts = corpus_counts()
     if counts is None:
         return None
-    derived, snapshot = _derived()
-    return _nearest(derived.store.url, snapshot.speech_set, speech_id, counts)
+    key = corpus_key()
+    return _nearest(key.url, key.version, speech_id, counts)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _keyness(
-    url: str, digest: str, a_key: str, b_key: str, min_count: int, max_p: float,
+    url: str, version: int, a_key: str, b_key: str, min_count: int, max_p: float,
     _a: tuple[str, ...], _b: tuple[str, ...], _counts: TermCounts,
 ) -> pd.DataFrame:  # fmt: skip
     # the groups are keyed by their digests: hashing ten thousand ids on every run costs more
@@ -453,11 +453,11 @@ def keyness_of(
     counts = corpus_counts()
     if counts is None:
         return None
-    derived, snapshot = _derived()
+    key = corpus_key()
     ta, tb = tuple(sorted(a)), tuple(sorted(b))
     return _keyness(
-        derived.store.url,
-        snapshot.speech_set,
+        key.url,
+        key.version,
         _ids_digest(ta),
         _ids_digest(tb),
         min_count,
@@ -569,15 +569,15 @@ def series_chart(flt: SpeechFilter, series_id: str, *, title: str) -> go.Figure 
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _stats(url: str, digest: str, speech_ids: tuple[str, ...]) -> pd.DataFrame:
+def _stats(url: str, version: int, digest: str, speech_ids: tuple[str, ...]) -> pd.DataFrame:
     return stored_speech_stats(_store_for(url), list(speech_ids))
 
 
 def speech_statistics(speech_ids: list[str]) -> pd.DataFrame:
     """Return the text statistics of speeches (kept in the store once measured)."""
     ids = tuple(sorted(speech_ids))
-    digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
-    return _stats(get_store().url, digest, ids)
+    key = corpus_key()
+    return _stats(key.url, key.version, _ids_digest(ids), ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -622,45 +622,38 @@ def concordance_lines(flt: SpeechFilter, *, term: str, width: int) -> pd.DataFra
     return _concordance(key.url, key.version, filter_key(flt), term, width)
 
 
-# keyed on the speech itself, not the corpus version: a speech's figures and mentions stay the
-# same when others are added (they took 60-70 ms of the first Speech page after each upload)
-def _speech_digest(speech: Speech) -> str:
-    return hashlib.sha256(repr(speech).encode()).hexdigest()[:16]
-
-
 # the Speech page never waits longer than this for the figures of the speech it shows
 SPEECH_PAGE_SECONDS = 1.5
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _speech_quantities(
-    speech_id: str, digest: str, _speech: Speech
-) -> tuple[pd.DataFrame, int | None]:
-    found, cut_at = extract_within(
-        _speech.text,
+def _speech_quantities(url: str, version: int, speech_id: str) -> tuple[pd.DataFrame, int | None]:
+    found = _speech(url, version, speech_id)
+    figures, cut_at = extract_within(
+        found.text,
         seconds=SPEECH_PAGE_SECONDS,
-        speech_id=_speech.speech_id,
-        delivered_on=_speech.delivered_on,
-        country=_speech.country,
+        speech_id=found.speech_id,
+        delivered_on=found.delivered_on,
+        country=found.country,
     )
-    return quantities_table(found, _speech.delivered_on), cut_at
+    return quantities_table(figures, found.delivered_on), cut_at
 
 
 def speech_quantities(speech_id: str) -> pd.DataFrame:
     """Return the cited figures of one speech, columns `QUANTITY_COLUMNS`."""
-    found = speech(speech_id)
-    return _speech_quantities(speech_id, _speech_digest(found), found)[0]
+    key = corpus_key()
+    return _speech_quantities(key.url, key.version, speech_id)[0]
 
 
 def speech_figures_cut_at(speech_id: str) -> int | None:
     """Return where reading a speech's figures stopped for lack of time (None: read whole)."""
-    found = speech(speech_id)
-    return _speech_quantities(speech_id, _speech_digest(found), found)[1]
+    key = corpus_key()
+    return _speech_quantities(key.url, key.version, speech_id)[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _speech_organisations(speech_id: str, digest: str, _speech: Speech) -> pd.DataFrame:
-    mentions = find_organisations(_speech.text)
+def _speech_organisations(url: str, version: int, speech_id: str) -> pd.DataFrame:
+    mentions = find_organisations(_speech(url, version, speech_id).text)
     return pd.DataFrame(
         [(m.entity, m.surface, m.start, m.end) for m in mentions],
         columns=["organisation", "as_written", "start", "end"],
@@ -669,8 +662,8 @@ def _speech_organisations(speech_id: str, digest: str, _speech: Speech) -> pd.Da
 
 def speech_organisations(speech_id: str) -> pd.DataFrame:
     """Return the organisation mentions of one speech: organisation, as_written, start, end."""
-    found = speech(speech_id)
-    return _speech_organisations(speech_id, _speech_digest(found), found)
+    key = corpus_key()
+    return _speech_organisations(key.url, key.version, speech_id)
 
 
 def themes() -> ThemeModelState | None:

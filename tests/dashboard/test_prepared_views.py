@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ GRAIN = (
 )
 
 
-def test_a_speech_s_figures_and_mentions_are_kept_when_others_are_added(
+def test_a_speech_s_figures_and_mentions_follow_its_corrections(
     app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = CorpusStore(str(tmp_path / "corpus.sqlite"))
@@ -45,10 +46,9 @@ def test_a_speech_s_figures_and_mentions_are_kept_when_others_are_added(
     store.add(make_speech(RIVERS * 3, title="On rivers"))  # another speech: a new version
     session.begin_run()
     assert cache.speech_quantities(grain.speech_id).equals(figures)
-    assert extracted == [grain.speech_id]
-    # a correction of its metadata is a new speech to the cache
-    store.update_metadata(grain.speech_id, title="On grain, corrected")
+    # a corrected date is the date of its figures from the next run on
+    store.update_metadata(grain.speech_id, delivered_on=date(2011, 5, 4))
     session.begin_run()
-    cache.speech_quantities(grain.speech_id)
-    assert extracted == [grain.speech_id] * 2
+    redated = cache.speech_quantities(grain.speech_id)
+    assert set(redated["date"].dt.year) == {2011} and len(redated) == len(figures)
     store.dispose()
