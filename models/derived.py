@@ -158,6 +158,7 @@ class _Held(Generic[T]):
     value: T | None = None
     job: BackgroundJob | None = None
     job_key: str | None = None
+    not_grown: str | None = None  # the key the value could not be grown to (a job makes it)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def keep(self, key: str, value: T) -> T:
@@ -210,15 +211,18 @@ class CorpusDerived:
         """Return the term counts of every speech, or None while a job counts a large corpus."""
         held, key = self._counts, snapshot.speech_set
         with held.lock:
+            _collect(held)
             if held.key == key:
                 return held.value
-            if held.value is not None:
+            if held.value is not None and held.not_grown != key:
                 grown = grown_counts(self.store, held.value, snapshot.catalogue)
                 if grown is not None:
                     return held.keep(key, grown)
+                held.not_grown = key
             if snapshot.n_words <= SYNC_WORDS:
                 return held.keep(key, corpus_term_counts(self.store))
-            return self._from_job(held, key, count_corpus, snapshot, stale=False)
+            self._start(held, key, count_corpus, snapshot)
+            return None
 
     def similarity_index(self, snapshot: CorpusSnapshot) -> SimilarityIndex | None:
         """Return the similarity index of every speech, or None while the counts are made."""
@@ -252,9 +256,10 @@ class CorpusDerived:
         """
         held, key = self._figures, snapshot.figures_basis
         with held.lock:
+            _collect(held)
             if held.key == key:
                 return held.value
-            if held.value is not None and held.job_key != key:
+            if held.value is not None and held.not_grown != key:
                 try:
                     grown = grow_corpus_figures(held.value, self.store, snapshot.catalogue)
                 except (CorpusError, ModelError):
@@ -263,9 +268,11 @@ class CorpusDerived:
                     grown = None
                 if grown is not None:
                     return held.keep(key, grown)
+                held.not_grown = key
             if snapshot.n_words <= SYNC_WORDS:
                 return held.keep(key, build_corpus_figures(self.store))
-            return self._from_job(held, key, extract_figures, snapshot, stale=True)
+            self._start(held, key, extract_figures, snapshot)
+            return held.value
 
     def refresh(self, snapshot: CorpusSnapshot) -> None:
         """Bring every derived thing up to the snapshot (after a change, before pages ask)."""
@@ -283,33 +290,34 @@ class CorpusDerived:
         job = (self._counts if name == "counts" else self._figures).job
         return job is not None and not job.done()
 
-    def _from_job(
-        self,
-        held: _Held[T],
-        key: str,
-        work: Callable[[str], T],
-        snapshot: CorpusSnapshot,
-        *,
-        stale: bool,
-    ) -> T | None:
-        if held.job is None or held.job_key != key:
-            if held.job is not None:
-                held.job.cancel()
+    def _start(
+        self, held: _Held[T], key: str, work: Callable[[str], T], snapshot: CorpusSnapshot
+    ) -> None:
+        """Start a job that makes `key`, unless one runs already: a job for an earlier state
+        goes on (cancelling it on every addition would never let a busy corpus finish), and what
+        it makes is grown to the newer state once it is done."""
+        if held.job is None:
             deadline = max(60.0, JOB_SECONDS_PER_MILLION_WORDS * snapshot.n_words / 1e6)
             held.job, held.job_key = BackgroundJob(work, self.store.url, deadline=deadline), key
-        if not held.job.done():
-            return held.value if stale else None
-        job, held.job, held.job_key = held.job, None, None
-        try:
-            value = job.result()
-        except (CorpusError, ModelError):
-            raise
-        except Exception as err:  # the job crashed: say so; the next call starts another
-            raise ModelError(
-                f"Preparing the corpus in the background failed ({err}); reload the page to try "
-                "again."
-            ) from err
-        return held.keep(key, value)
+
+
+def _collect(held: _Held[T]) -> None:
+    """Take the result of a finished job as the latest state (raise its error, if it failed: the
+    next call starts another)."""
+    if held.job is None or not held.job.done():
+        return
+    job, key = held.job, held.job_key
+    held.job = held.job_key = None
+    try:
+        value = job.result()
+    except (CorpusError, ModelError):
+        raise
+    except Exception as err:  # the job crashed: say so
+        raise ModelError(
+            f"Preparing the corpus in the background failed ({err}); reload the page to try again."
+        ) from err
+    assert key is not None
+    held.key, held.value = key, value
 
 
 __all__ = [

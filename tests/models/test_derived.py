@@ -150,12 +150,16 @@ def test_a_large_corpus_is_built_in_a_background_job_then_grown_at_once(
     snapshot = CorpusSnapshot.of(store)
     assert held.counts(snapshot) is None and held.updating("counts")
     assert held.figures(snapshot) is None and held.updating("figures")
+    # a speech added by another process while the jobs run: what they make is grown by it
+    _add_elsewhere(store.url, [("Over 90 boats sailed home this year.", date(2023, 2, 1))])
+    moving = CorpusSnapshot.of(store)
     deadline = time.monotonic() + 120
-    while held.counts(snapshot) is None or held.updating("figures"):
+    while held.counts(moving) is None or held.figures(moving) is None or held.updating("figures"):
         assert time.monotonic() < deadline, "the background jobs did not finish in 2 minutes"
-        held.figures(snapshot)
         time.sleep(0.2)
-    assert held.figures(snapshot) is not None
+    counted = held.counts(moving)
+    assert counted is not None and set(counted.speech_ids) == set(moving.catalogue["speech_id"])
+    assert 90.0 in set(held.figures(moving).figures["value"])  # type: ignore[union-attr]
 
     # a short speech added later is grown at once (under SYNC_WORDS words): no job
     store.add(make_speech("Only 64 boats are left in the fleet.", delivered_on=date(2024, 1, 1)))
