@@ -426,8 +426,9 @@ def head_candidates(
                 f"right={right[0].lower().strip('.,;:') if right else '</s>'}",
                 f"unit={'count' if expr.unit == 'count' else 'other'}",
             ]
-            if lowered in _STOP:
-                features.append(STOPWORD)  # weighed, but never chosen
+            function_word = all(part in _STOP for part in lowered.split("-") if part)
+            if function_word:
+                features.append(STOPWORD)  # weighed, but never chosen ("seventy-five" too)
             if lowered in _TIME:
                 features.append("time")
             if word[:1].isupper():
@@ -459,7 +460,7 @@ def head_candidates(
                 features.append("measure_noun")
             if right and right[0].lower().strip(".,;:") in ("of", "in", "with", "to", "for"):
                 features.append("pp_after")
-            content = lowered not in _STOP and lowered not in _TIME
+            content = not function_word and lowered not in _TIME
             if content:
                 # which content word it is on its side: the first after "70 per cent of the"
                 rank[side] += 1
