@@ -56,6 +56,10 @@ def _run(
         connection.send(("error", err))
     finally:
         connection.close()
+        # the work is done: processes it left waiting for more (joblib keeps its workers for
+        # the next call) would keep this one from ending, as a process waits for its children
+        for child in multiprocessing.active_children():
+            child.terminate()
 
 
 # a job with no deadline of its own may run this long (counting the 30 million words of the UN
@@ -151,6 +155,9 @@ class BackgroundJob:
         finally:
             receiver.close()
         self._process.join(5)
+        if self._process.is_alive():  # the outcome is here: nothing of the job is lost
+            self._process.kill()
+            self._process.join(5)
         _RUNNING.discard(self._process)
         self._finish(outcome)
 

@@ -64,6 +64,9 @@ def test_workers_start_inside_a_background_job(un_speeches: list[Speech]) -> Non
         assert time.monotonic() < deadline, "the background job did not finish in two minutes"
         time.sleep(0.05)
     pd.testing.assert_frame_equal(job.result(), quantities_frame(un_speeches[:12], n_jobs=1))
+    # and the job's process ended by itself, its workers with it (a process waits for its
+    # children: joblib's idle workers kept it, and the server's exit, waiting)
+    assert job._process is not None and job._process.exitcode == 0
 
 
 def test_small_selections_and_one_job_stay_in_this_process() -> None:
