@@ -420,10 +420,12 @@ _CURRENCY_HEADS = frozenset(
 )
 _TITLE_WORD = re.compile(r"[A-Z][a-z'’-]+")
 _NOT_WHOLE = re.compile(
-    r"\b(?:admission|admitted|admit|joined|joining|join|outside|non-?members?|new|other|applied)\b",
+    r"\b(?:admission|admitted|admit|joined|joining|join|outside|non-?members?|new|other|applied|"
+    r"applying|applications?|applicants?)\b",
     re.IGNORECASE,
 )
 _ITS = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
+_PART_OF_BODY = re.compile(r"\s+(?:non-?\s*)?permanent\b", re.IGNORECASE)
 _MEMBERS_OF = re.compile(r"\s+(?:[A-Za-z-]+\s+){1,3}?of\s+(?:the\s+)?")
 _SHARE_OF = re.compile(r"\s*(?:per\s*cent|percent|%)?\s*of\b", re.IGNORECASE)
 # an organisation's whole membership: "the total number of States Members", "a membership of
@@ -502,6 +504,9 @@ def _measure_name(
         # "the admission of sixteen countries", "nineteen countries outside the UN": newcomers
         # or non-members, not the membership
         if _NOT_WHOLE.search(before[-60:] + number + after[:40]):
+            return ""
+        # "the five permanent members", "the six non-permanent members": a part of the body
+        if _PART_OF_BODY.match(after):
             return ""
         if not _ITS.search(before):  # "Its 57 States": the organisation of the sentences before
             mentions = {

@@ -240,3 +240,30 @@ def test_the_starting_level_of_a_change_is_not_a_point_of_the_speech_s_year() ->
     assert by_value[152.0] == "United Nations|count|-|-|member"  # the membership in 1979
     assert by_value[51.0] == ""  # the level of 1945, said in 1976: not a point of 1976
     assert by_value[3.0] == ""  # a multiplier of members is no count of them
+
+
+def test_a_council_s_membership_leaves_out_its_permanent_seats_and_its_applicants() -> None:
+    # real UN General Debate sentences that joined the Security Council's membership series
+    frame = _series_of([
+        ("This proposal envisages the establishment of a permanent international commission of "
+         "good offices, composed of the six non-permanent members of the Security Council and of "
+         "six members especially elected by the Assembly from among United Nations Members.",
+         "Peru", 1950),
+        ("Thus, there were twelve States whose applications had not been favoured by the "
+         "Security Council and whose admission to membership had not been recommended to the "
+         "General Assembly by the Security Council.", "Argentina", 1948),
+        ("Five States, whose applications for membership had been approved by twelve of the "
+         "fourteen members and ex-members of the Security Council, have all been arbitrarily "
+         "excluded from the United Nations by a tiny minority.", "Australia", 1947),
+        ("Under the Charter, the eleven members of the Security Council represent all the "
+         "Members of the United Nations and act on their behalf.", "Netherlands", 1947),
+        ("The Security Council now has fifteen members, and it must speak for all of us.",
+         "Norway", 1966),
+    ])  # fmt: skip
+    series = {(v, t): s for v, t, s in zip(frame["value"], frame["text"], frame["series"],
+                                            strict=True)}  # fmt: skip
+    council = series[(11.0, "eleven")]
+    assert council.startswith("UN Security Council|") and series[(15.0, "fifteen")] == council
+    # its non-permanent members, and States applying to the UN: not the Council's membership
+    others = [s for (v, t), s in series.items() if t in ("six", "twelve")]
+    assert others and council not in others
