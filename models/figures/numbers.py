@@ -7,7 +7,7 @@ an identifier or an ordinal) is the job of `models.figures.extract`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from text_to_num import text2num
 
@@ -431,6 +431,7 @@ _RANK = re.compile(
 
 
 _TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_TOP = re.compile(r"\btop\s+$", re.IGNORECASE)
 
 
 def _ranks(text: str) -> list[NumberExpression]:
@@ -533,6 +534,13 @@ def find_number_expressions(text: str) -> list[NumberExpression]:
                 text=text[start:end],
             )
         )
+    # "a top 10 donor", "among the top 50 nations": a place in a ranking, not a count
+    found = [
+        replace(e, unit="rank", kind="rank")
+        if e.unit == "count" and not e.is_vague and _TOP.search(text, max(0, e.start - 12), e.start)
+        else e
+        for e in found
+    ]
     if ranks:
         taken = [(e.start, e.end) for e in found]
         found += [r for r in ranks if not any(a < r.end and r.start < b for a, b in taken)]

@@ -311,3 +311,21 @@ def test_scoring_counts_hits_misses_and_false_alarms(tmp_path: Path) -> None:
         1,
     ]
     assert set(mistakes(records)["record_id"]) == {"wrong-qualifier", "miss", "false-alarm"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # real sentences: a place in a ranking is no count, and forms no series
+        ("Since the creation of the Fund, we have been a consistent partner, and we are a top 10 "
+         "donor.", 10.0),
+        ("Our stability has led Barbados to be consistently ranked among the top 50 nations in "
+         "the world.", 50.0),
+    ],
+)  # fmt: skip
+def test_a_place_among_the_top_is_a_rank(sentence: str, value: float) -> None:
+    (found,) = [e for e in find_number_expressions(sentence) if e.value == value]
+    assert (found.unit, found.kind) == ("rank", "rank")
+    # a share of the top stays a percentage
+    (share,) = find_number_expressions("The top 1 per cent of earners gained the most.")
+    assert share.unit == "percent"
