@@ -150,6 +150,19 @@ def grown_counts(
     )
 
 
+def _grown_figures(
+    store: CorpusStore, previous: CorpusFigures, catalogue: pd.DataFrame
+) -> CorpusFigures | None:
+    """Return `previous` grown by the speeches added since, or None when it cannot be (the
+    corpus is then extracted again)."""
+    try:
+        return grow_corpus_figures(previous, store, catalogue)
+    except (CorpusError, ModelError):
+        raise
+    except Exception:  # noqa: BLE001 - the corpus is extracted again instead
+        return None
+
+
 @dataclass
 class _Held(Generic[T]):
     """The latest state of one derived thing, the key it matches, and the job building a newer one."""
@@ -209,20 +222,15 @@ class CorpusDerived:
 
     def counts(self, snapshot: CorpusSnapshot) -> TermCounts | None:
         """Return the term counts of every speech, or None while a job counts a large corpus."""
-        held, key = self._counts, snapshot.speech_set
-        with held.lock:
-            _collect(held)
-            if held.key == key:
-                return held.value
-            if held.value is not None and held.not_grown != key:
-                grown = grown_counts(self.store, held.value, snapshot.catalogue)
-                if grown is not None:
-                    return held.keep(key, grown)
-                held.not_grown = key
-            if snapshot.n_words <= SYNC_WORDS:
-                return held.keep(key, corpus_term_counts(self.store))
-            self._start(held, key, count_corpus, snapshot)
-            return None
+        return self._up_to(
+            self._counts,
+            snapshot.speech_set,
+            snapshot,
+            grow=lambda previous: grown_counts(self.store, previous, snapshot.catalogue),
+            build=corpus_term_counts,
+            job=count_corpus,
+            stale=False,
+        )
 
     def similarity_index(self, snapshot: CorpusSnapshot) -> SimilarityIndex | None:
         """Return the similarity index of every speech, or None while the counts are made."""
@@ -254,25 +262,15 @@ class CorpusDerived:
         While a job extracts a large corpus again (after a removal, a correction, or a large
         addition), the previous figures are returned and `updating("figures")` is true.
         """
-        held, key = self._figures, snapshot.figures_basis
-        with held.lock:
-            _collect(held)
-            if held.key == key:
-                return held.value
-            if held.value is not None and held.not_grown != key:
-                try:
-                    grown = grow_corpus_figures(held.value, self.store, snapshot.catalogue)
-                except (CorpusError, ModelError):
-                    raise
-                except Exception:  # noqa: BLE001 - the corpus is extracted again instead
-                    grown = None
-                if grown is not None:
-                    return held.keep(key, grown)
-                held.not_grown = key
-            if snapshot.n_words <= SYNC_WORDS:
-                return held.keep(key, build_corpus_figures(self.store))
-            self._start(held, key, extract_figures, snapshot)
-            return held.value
+        return self._up_to(
+            self._figures,
+            snapshot.figures_basis,
+            snapshot,
+            grow=lambda previous: _grown_figures(self.store, previous, snapshot.catalogue),
+            build=build_corpus_figures,
+            job=extract_figures,
+            stale=True,
+        )
 
     def refresh(self, snapshot: CorpusSnapshot) -> None:
         """Bring every derived thing up to the snapshot (after a change, before pages ask)."""
@@ -290,15 +288,38 @@ class CorpusDerived:
         job = (self._counts if name == "counts" else self._figures).job
         return job is not None and not job.done()
 
-    def _start(
-        self, held: _Held[T], key: str, work: Callable[[str], T], snapshot: CorpusSnapshot
-    ) -> None:
-        """Start a job that makes `key`, unless one runs already: a job for an earlier state
-        goes on (cancelling it on every addition would never let a busy corpus finish), and what
-        it makes is grown to the newer state once it is done."""
-        if held.job is None:
-            deadline = max(60.0, JOB_SECONDS_PER_MILLION_WORDS * snapshot.n_words / 1e6)
-            held.job, held.job_key = BackgroundJob(work, self.store.url, deadline=deadline), key
+    def _up_to(
+        self,
+        held: _Held[T],
+        key: str,
+        snapshot: CorpusSnapshot,
+        *,
+        grow: Callable[[T], T | None],
+        build: Callable[[CorpusStore], T],
+        job: Callable[[str], T],
+        stale: bool,
+    ) -> T | None:
+        """Return the state of `key`: the one held, grown from it, built here (a corpus of up to
+        `SYNC_WORDS` words) or made by a background job. While the job runs, None is returned,
+        or with `stale` the state held. A job for an earlier state goes on (cancelling it on
+        every addition would never let a busy corpus finish), and what it makes is grown to the
+        newer state once it is done."""
+        with held.lock:
+            _collect(held)
+            if held.key == key:
+                return held.value
+            if held.value is not None and held.not_grown != key:
+                grown = grow(held.value)
+                if grown is not None:
+                    return held.keep(key, grown)
+                held.not_grown = key
+            if snapshot.n_words <= SYNC_WORDS:
+                return held.keep(key, build(self.store))
+            if held.job is None:
+                deadline = max(60.0, JOB_SECONDS_PER_MILLION_WORDS * snapshot.n_words / 1e6)
+                held.job = BackgroundJob(job, self.store.url, deadline=deadline)
+                held.job_key = key
+            return held.value if stale else None
 
 
 def _collect(held: _Held[T]) -> None:
